@@ -1,0 +1,101 @@
+/*
+ * citation.c — the citation texts. Article and item numbers as published:
+ * 条例 (国务院令第663号), 办法 (山东省人民政府令第306号), 通知 (济南市, 2025
+ * 征求意见稿), 民法典 and 行政许可法.
+ */
+#include "citation.h"
+
+#define BANFA "《山东省流动人口服务管理暂行办法》"
+#define TIAOLI "《居住证暂行条例》"
+#define TONGZHI "《关于继续做好〈山东省流动人口服务管理暂行办法〉贯彻实施工作的通知》"
+
+static const char *const texts[LD_CITE__COUNT] = {
+	[LD_CITE_BANFA_2_2] = BANFA "第二条第二款",
+	[LD_CITE_BANFA_3_1] = BANFA "第三条第一款",
+	[LD_CITE_BANFA_3_2] = BANFA "第三条第二款",
+	[LD_CITE_BANFA_6_1] = BANFA "第六条第一款",
+	[LD_CITE_BANFA_8_2] = BANFA "第八条第二款",
+	[LD_CITE_BANFA_8_3] = BANFA "第八条第三款",
+	[LD_CITE_BANFA_9_1] = BANFA "第九条第一款",
+	[LD_CITE_BANFA_9_2] = BANFA "第九条第二款",
+	[LD_CITE_BANFA_24_1] = BANFA "第二十四条第（一）项",
+	[LD_CITE_BANFA_24_2] = BANFA "第二十四条第（二）项",
+	[LD_CITE_BANFA_24_3] = BANFA "第二十四条第（三）项",
+	[LD_CITE_BANFA_24_4] = BANFA "第二十四条第（四）项",
+	[LD_CITE_BANFA_24_5] = BANFA "第二十四条第（五）项",
+	[LD_CITE_BANFA_24_6] = BANFA "第二十四条第（六）项",
+	[LD_CITE_BANFA_24_7] = BANFA "第二十四条第（七）项",
+	[LD_CITE_BANFA_24_8] = BANFA "第二十四条第（八）项",
+	[LD_CITE_BANFA_25_1] = BANFA "第二十五条第（一）项",
+	[LD_CITE_BANFA_25_2] = BANFA "第二十五条第（二）项",
+	[LD_CITE_BANFA_25_3] = BANFA "第二十五条第（三）项",
+	[LD_CITE_BANFA_26] = BANFA "第二十六条",
+	[LD_CITE_BANFA_27] = BANFA "第二十七条",
+	[LD_CITE_BANFA_ADDRESS_CHANGE] =
+		BANFA "关于在同一县（市、区）内变更居住地址申报变更登记的规定",
+	[LD_CITE_BANFA_TENANT_IDENTITY] =
+		BANFA "关于房屋出租人登记承租人身份信息的规定",
+	[LD_CITE_BANFA_TENANT_REPORT] =
+		BANFA "关于房屋出租人向公安派出所报告承租人信息的规定",
+	[LD_CITE_BANFA_TENANT_DEPARTURE] =
+		BANFA "关于承租人退租后房屋出租人报告的规定",
+	[LD_CITE_BANFA_EMPLOYER_HIRE] =
+		BANFA "关于用人单位组织流动人口申报居住登记的规定",
+	[LD_CITE_BANFA_EMPLOYER_SEPARATION] =
+		BANFA "关于用人单位报告与流动人口终止劳动关系的规定",
+	[LD_CITE_BANFA_AGENCY_PLACEMENT] =
+		BANFA "关于房屋租赁中介机构和职业介绍机构报告的规定",
+	[LD_CITE_BANFA_PERMIT_ISSUE] = BANFA "关于居住证制作发放时限的规定",
+	[LD_CITE_TIAOLI_2] = TIAOLI "第二条",
+	[LD_CITE_TIAOLI_9] = TIAOLI "第九条",
+	[LD_CITE_TIAOLI_9_3] = TIAOLI "第九条第三款",
+	[LD_CITE_TIAOLI_10] = TIAOLI "第十条",
+	[LD_CITE_TIAOLI_11] = TIAOLI "第十一条",
+	[LD_CITE_TIAOLI_12] = TIAOLI "第十二条",
+	[LD_CITE_TIAOLI_12_1] = TIAOLI "第十二条第（一）项",
+	[LD_CITE_TIAOLI_12_2] = TIAOLI "第十二条第（二）项",
+	[LD_CITE_TIAOLI_12_3] = TIAOLI "第十二条第（三）项",
+	[LD_CITE_TIAOLI_12_4] = TIAOLI "第十二条第（四）项",
+	[LD_CITE_TIAOLI_12_5] = TIAOLI "第十二条第（五）项",
+	[LD_CITE_TIAOLI_13_1] = TIAOLI "第十三条第（一）项",
+	[LD_CITE_TIAOLI_13_2] = TIAOLI "第十三条第（二）项",
+	[LD_CITE_TIAOLI_13_3] = TIAOLI "第十三条第（三）项",
+	[LD_CITE_TIAOLI_13_4] = TIAOLI "第十三条第（四）项",
+	[LD_CITE_TIAOLI_13_5] = TIAOLI "第十三条第（五）项",
+	[LD_CITE_TIAOLI_13_6] = TIAOLI "第十三条第（六）项",
+	[LD_CITE_TIAOLI_15] = TIAOLI "第十五条",
+	[LD_CITE_TIAOLI_21] = TIAOLI "第二十一条",
+	[LD_CITE_TONGZHI_1] = TONGZHI "一",
+	[LD_CITE_TONGZHI_1_1] = TONGZHI "一（一）",
+	[LD_CITE_TONGZHI_1_2] = TONGZHI "一（二）",
+	[LD_CITE_TONGZHI_2_1] = TONGZHI "二（一）",
+	[LD_CITE_TONGZHI_2_2] = TONGZHI "二（二）",
+	[LD_CITE_TONGZHI_2_3] = TONGZHI "二（三）",
+	[LD_CITE_TONGZHI_2_4] = TONGZHI "二（四）",
+	[LD_CITE_TONGZHI_2_5] = TONGZHI "二（五）",
+	[LD_CITE_CIVIL_201_1] = "《中华人民共和国民法典》第二百零一条第一款",
+	[LD_CITE_CIVIL_201_2] = "《中华人民共和国民法典》第二百零一条第二款",
+	[LD_CITE_CIVIL_202] = "《中华人民共和国民法典》第二百零二条",
+	[LD_CITE_CIVIL_203] = "《中华人民共和国民法典》第二百零三条",
+	[LD_CITE_LICENSING_82] = "《中华人民共和国行政许可法》第八十二条",
+	[LD_CITE_SOCIAL_INSURANCE_LAW] = "《中华人民共和国社会保险法》",
+	[LD_CITE_LEGAL_AID_LAW] = "《中华人民共和国法律援助法》",
+	[LD_CITE_MARKET_ENTITY_REGULATION] =
+		"《中华人民共和国市场主体登记管理条例》",
+};
+
+const char *ld_cite_text(ld_cite c)
+{
+	if ((unsigned)c >= LD_CITE__COUNT || !texts[c])
+		return "";
+	return texts[c];
+}
+
+void ld_basis_add(ld_basis *b, ld_cite c)
+{
+	for (int i = 0; i < b->n; i++)
+		if (b->items[i] == c)
+			return;
+	if (b->n < LD_BASIS_MAX)
+		b->items[b->n++] = c;
+}

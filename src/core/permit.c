@@ -1,0 +1,88 @@
+/*
+ * permit.c — eligibility for a residence permit.
+ *
+ * 条例 第二条 and 办法 第九条第一款: half a year of residence since the
+ * residence registration, and one of lawful stable employment, a lawful
+ * stable residence or continuous study. Half a year ends on the
+ * corresponding day six months on, else that month's last day
+ * (民法典 第二百零二条). Under-16s apply through a guardian or close relative
+ * (条例 第九条第三款).
+ */
+#include "permit.h"
+
+#include <string.h>
+
+static const char *const basis_codes[] = {
+	[LD_PBASIS_NONE] = "none",
+	[LD_PBASIS_EMPLOYMENT] = "employment",
+	[LD_PBASIS_HOUSING] = "housing",
+	[LD_PBASIS_STUDY] = "study",
+};
+
+const char *ld_permit_basis_code(ld_permit_basis b)
+{
+	return basis_codes[b];
+}
+
+bool ld_permit_basis_from_code(const char *s, ld_permit_basis *out)
+{
+	for (size_t i = 0; i < sizeof basis_codes / sizeof *basis_codes; i++)
+		if (strcmp(s, basis_codes[i]) == 0) {
+			*out = (ld_permit_basis)i;
+			return true;
+		}
+	return false;
+}
+
+const char *ld_permit_reason_code(ld_permit_reason r)
+{
+	switch (r) {
+	case LD_PERMIT_TOO_EARLY:
+		return "too_early";
+	case LD_PERMIT_NO_BASIS:
+		return "no_basis";
+	case LD_PERMIT_OK:
+		break;
+	}
+	return NULL;
+}
+
+bool ld_person_is_under_16(ld_day birth, ld_day on)
+{
+	return on < ld_day_add_years(birth, 16);
+}
+
+ld_status ld_permit_decide(const ld_permit_input *in, ld_permit_decision *out,
+			   ld_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (in->has_birth && in->birth > in->on)
+		return ld_fail(err, LD_EINVAL, "birth", "出生日期晚于申请日期");
+
+	out->eligible_from = ld_day_add_months(in->registered, 6);
+	ld_basis_add(&out->basis, LD_CITE_TIAOLI_2);
+	ld_basis_add(&out->basis, LD_CITE_BANFA_9_1);
+	ld_basis_add(&out->basis, LD_CITE_CIVIL_202);
+
+	/* No basis cannot be cured by waiting, so it is reported first. */
+	if (in->basis == LD_PBASIS_NONE)
+		out->reason = LD_PERMIT_NO_BASIS;
+	else if (in->on < out->eligible_from)
+		out->reason = LD_PERMIT_TOO_EARLY;
+	out->eligible = out->reason == LD_PERMIT_OK;
+
+	out->guardian = in->has_birth && ld_person_is_under_16(in->birth, in->on);
+	if (out->guardian)
+		ld_basis_add(&out->basis, LD_CITE_TIAOLI_9_3);
+	return LD_OK;
+}
+
+unsigned ld_permit_required_materials(ld_permit_basis b, bool guardian)
+{
+	unsigned m = LD_MAT_ID_CARD | LD_MAT_PHOTO | LD_MAT_RESIDENCE_PROOF;
+	if (b == LD_PBASIS_EMPLOYMENT || b == LD_PBASIS_STUDY)
+		m |= LD_MAT_BASIS_PROOF;
+	if (guardian)
+		m |= LD_MAT_GUARDIAN_ID;
+	return m;
+}

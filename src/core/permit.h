@@ -1,0 +1,68 @@
+/*
+ * permit.h — residence permit (居住证) eligibility and materials
+ * (条例 第二条、第九条; 办法 第九条).
+ */
+#ifndef LD_PERMIT_H
+#define LD_PERMIT_H
+
+#include <stdbool.h>
+
+#include "citation.h"
+#include "date.h"
+#include "status.h"
+
+typedef enum {
+	LD_PBASIS_NONE = 0,
+	LD_PBASIS_EMPLOYMENT, /* 合法稳定就业 */
+	LD_PBASIS_HOUSING,    /* 合法稳定住所 */
+	LD_PBASIS_STUDY,      /* 连续就读 */
+} ld_permit_basis;
+
+typedef enum {
+	LD_PERMIT_OK = 0,
+	LD_PERMIT_TOO_EARLY,
+	LD_PERMIT_NO_BASIS,
+} ld_permit_reason;
+
+typedef struct {
+	ld_day registered; /* residence registration date */
+	ld_day on;         /* the day of the application */
+	ld_permit_basis basis;
+	bool has_birth;
+	ld_day birth;
+} ld_permit_input;
+
+typedef struct {
+	bool eligible;
+	ld_day eligible_from; /* registered + 6 months (民法典 第二百零二条) */
+	ld_permit_reason reason;
+	bool guardian;        /* applicant under 16: a guardian applies */
+	ld_basis basis;
+} ld_permit_decision;
+
+/* Birth after `on` is LD_EINVAL with field "birth". */
+ld_status ld_permit_decide(const ld_permit_input *in, ld_permit_decision *out,
+			   ld_error *err);
+
+/* Under 16 on `on`: before the 16th birthday (corresponding day). */
+bool ld_person_is_under_16(ld_day birth, ld_day on);
+
+const char *ld_permit_reason_code(ld_permit_reason r); /* NULL for OK */
+const char *ld_permit_basis_code(ld_permit_basis b);
+bool ld_permit_basis_from_code(const char *s, ld_permit_basis *out);
+
+/* Materials of 条例 第九条, as bits. */
+enum {
+	LD_MAT_ID_CARD = 1 << 0,        /* 居民身份证 */
+	LD_MAT_PHOTO = 1 << 1,          /* 本人相片 */
+	LD_MAT_RESIDENCE_PROOF = 1 << 2,/* 居住地住址证明 */
+	LD_MAT_BASIS_PROOF = 1 << 3,    /* 就业或就读证明 */
+	LD_MAT_GUARDIAN_ID = 1 << 4,    /* 监护人或近亲属的身份证明 */
+};
+
+/* The materials required for an application with this basis (the basis
+ * proof is needed for employment and study; for housing the residence proof
+ * is the basis), plus the guardian's ID for an under-16 applicant. */
+unsigned ld_permit_required_materials(ld_permit_basis b, bool guardian);
+
+#endif
