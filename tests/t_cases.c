@@ -1,5 +1,5 @@
 /*
- * t_cases.c — the one driver for the rule cases in tests/cases/*.cases.
+ * t_cases.c — the one driver for the rule cases in the .cases files of tests/cases.
  *
  * Each case is a block: an optional "### title", one "$ ARGS" line with the
  * arguments after `liudong`, and expectations, one per line:
@@ -30,7 +30,7 @@
 #include "cli/cli.h"
 
 #define MAX_ARGS 64
-#define MAX_EXPECT 64
+#define MAX_EXPECT 256
 
 struct tcase {
 	char name[256];
@@ -113,7 +113,7 @@ static int load_file(const char *path)
 			continue;
 		}
 		if (!c || c->n_expect == MAX_EXPECT) {
-			fprintf(stderr, "%s:%d: expectation outside a case\n",
+			fprintf(stderr, "%s:%d: expectation outside a case or too many (max 256)\n",
 				path, lineno);
 			fclose(f);
 			return -1;
