@@ -35,7 +35,6 @@ static const struct {
 	{372621, 370116}, /* 莱芜县 (-1982) -> 莱芜区 */
 	{372627, 370124}, /* 泰安地区平阴县 (-1984) -> 平阴县 */
 	{379004, 370116}, /* 莱芜市 (1986-1991, 省辖) -> 莱芜区 */
-	{379018, 370114}, /* 章丘市 (1992-1994) -> 章丘区 */
 };
 
 ld_status ld_division_parse(const char *s, int len, int32_t *out,
@@ -68,7 +67,18 @@ const struct ld_division_rec *ld_division_latest(int32_t code)
 	}
 	if (lo == 0 || ld_division_table[lo - 1].code != code)
 		return NULL;
-	return &ld_division_table[lo - 1];
+	/* Among the records of a reused code, the current one wins; failing
+	 * that, the one listed last (largest last_seen). */
+	const struct ld_division_rec *best = &ld_division_table[lo - 1];
+	for (size_t i = lo - 1;
+	     i-- > 0 && ld_division_table[i].code == code;) {
+		const struct ld_division_rec *r = &ld_division_table[i];
+		if (best->last_seen == 0)
+			break;
+		if (r->last_seen == 0 || r->last_seen > best->last_seen)
+			best = r;
+	}
+	return best;
 }
 
 bool ld_division_is_current(int32_t code)

@@ -75,7 +75,8 @@ ld_status ld_endorsement_evaluate(const ld_endorse_input *in,
 		return ld_fail(err, LD_EINVAL, "endorsed", "签注记录过多");
 
 	ld_day sorted[LD_ENDORSE_MAX];
-	memcpy(sorted, in->endorsed, in->n_endorsed * sizeof *sorted);
+	if (in->n_endorsed)
+		memcpy(sorted, in->endorsed, in->n_endorsed * sizeof *sorted);
 	qsort(sorted, in->n_endorsed, sizeof *sorted, cmp_day);
 
 	ld_day since = in->has_registered ? in->registered : in->issued;

@@ -55,9 +55,12 @@ static void open(ld_jw *w, char c)
 
 static void close_(ld_jw *w, char c)
 {
+	if (w->depth == 0) {
+		w->status = LD_EINTERNAL;
+		return;
+	}
 	put(w, &c, 1);
-	if (w->depth > 0)
-		w->depth--;
+	w->depth--;
 }
 
 void ld_jw_obj_open(ld_jw *w) { open(w, '{'); }

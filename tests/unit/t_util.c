@@ -1,0 +1,437 @@
+/*
+ * t_util.c — the growable buffer (its size limit and invariants) and the
+ * JSON writer (nesting, commas, escaping, sticky errors).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "util/buf.h"
+#include "util/json_out.h"
+
+static void buf_append(void **state)
+{
+	ld_buf b;
+	ld_buf_init(&b, 0);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(b.max, LD_BUF_DEFAULT_MAX);
+
+	assert_int_equal(ld_buf_add(&b, "ab", 2), LD_OK);
+	assert_int_equal(ld_buf_adds(&b, "cd"), LD_OK);
+	assert_int_equal(ld_buf_addc(&b, 'e'), LD_OK);
+	assert_int_equal(ld_buf_addf(&b, "%d-%s", 42, "济南"), LD_OK);
+	assert_int_equal(ld_buf_add(&b, "", 0), LD_OK);
+	assert_int_equal(ld_buf_adds(&b, ""), LD_OK);
+	assert_string_equal(b.data, "abcde42-济南");
+	assert_int_equal(b.len, strlen("abcde42-济南"));
+	assert_true(b.cap > b.len);
+	/* Binary data, embedded NUL included. */
+	assert_int_equal(ld_buf_add(&b, "x\0y", 3), LD_OK);
+	assert_int_equal(b.len, strlen("abcde42-济南") + 3);
+	assert_memory_equal(b.data + b.len - 3, "x\0y", 3);
+	assert_int_equal(b.data[b.len], '\0');
+	ld_buf_release(&b);
+}
+
+/* An empty append still allocates so that data is a string. */
+static void buf_empty_append_terminates(void **state)
+{
+	ld_buf b;
+	ld_buf_init(&b, 0);
+	assert_int_equal(ld_buf_add(&b, "", 0), LD_OK);
+	assert_non_null(b.data);
+	assert_string_equal(b.data, "");
+	ld_buf_release(&b);
+	ld_buf_init(&b, 0);
+	assert_int_equal(ld_buf_addf(&b, "%s", ""), LD_OK);
+	assert_non_null(b.data);
+	assert_string_equal(b.data, "");
+	ld_buf_release(&b);
+}
+
+/* addf formats into a 256-byte scratch first; longer output takes the
+ * second path straight into the buffer. */
+static void buf_addf_long(void **state)
+{
+	char big[1001];
+	for (size_t i = 0; i < sizeof big - 1; i++)
+		big[i] = (char)('a' + i % 26);
+	big[sizeof big - 1] = '\0';
+
+	ld_buf b;
+	ld_buf_init(&b, 0);
+	assert_int_equal(ld_buf_adds(&b, "<"), LD_OK);
+	assert_int_equal(ld_buf_addf(&b, "%s|%d", big, 7), LD_OK);
+	assert_int_equal(b.len, 1 + 1000 + 2);
+	assert_int_equal(b.data[0], '<');
+	assert_memory_equal(b.data + 1, big, 1000);
+	assert_string_equal(b.data + 1001, "|7");
+
+	/* Exactly 255 and 256 characters: either side of the scratch. */
+	for (int n = 254; n <= 258; n++) {
+		ld_buf_reset(&b);
+		assert_int_equal(ld_buf_addf(&b, "%.*s", n, big), LD_OK);
+		assert_int_equal(b.len, (size_t)n);
+		assert_memory_equal(b.data, big, (size_t)n);
+		assert_int_equal(b.data[n], '\0');
+	}
+	/* Long appends after short ones keep what was there. */
+	ld_buf_reset(&b);
+	assert_int_equal(ld_buf_adds(&b, "head"), LD_OK);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(ld_buf_addf(&b, "%s", big), LD_OK);
+	assert_int_equal(b.len, 4 + 10 * 1000);
+	assert_memory_equal(b.data, "headabc", 7);
+	assert_memory_equal(b.data + 4 + 9 * 1000, big, 1000);
+	assert_int_equal(strlen(b.data), b.len);
+	ld_buf_release(&b);
+}
+
+/* An append that would pass max returns LD_ETOOBIG and changes nothing. */
+static void buf_max(void **state)
+{
+	ld_buf b;
+	ld_buf_init(&b, 8);
+	assert_int_equal(b.max, 8);
+	assert_int_equal(ld_buf_adds(&b, "12345"), LD_OK);
+	assert_int_equal(ld_buf_adds(&b, "6789"), LD_ETOOBIG);
+	assert_int_equal(b.len, 5);
+	assert_string_equal(b.data, "12345");
+	assert_int_equal(ld_buf_addf(&b, "%d", 6789), LD_ETOOBIG);
+	assert_string_equal(b.data, "12345");
+
+	char big[300];
+	memset(big, 'q', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(ld_buf_addf(&b, "%s", big), LD_ETOOBIG);
+	assert_int_equal(b.len, 5);
+	assert_string_equal(b.data, "12345");
+	assert_int_equal(ld_buf_adds(&b, big), LD_ETOOBIG);
+	assert_string_equal(b.data, "12345");
+
+	/* Up to max exactly. */
+	assert_int_equal(ld_buf_adds(&b, "678"), LD_OK);
+	assert_int_equal(b.len, 8);
+	assert_string_equal(b.data, "12345678");
+	assert_int_equal(ld_buf_addc(&b, '9'), LD_ETOOBIG);
+	assert_int_equal(ld_buf_add(&b, "", 0), LD_OK);
+	assert_int_equal(b.len, 8);
+	assert_string_equal(b.data, "12345678");
+
+	/* A huge length does not wrap around. */
+	assert_int_equal(ld_buf_add(&b, "x", SIZE_MAX), LD_ETOOBIG);
+	assert_int_equal(b.len, 8);
+
+	/* One long addf into an empty bounded buffer. */
+	ld_buf c;
+	ld_buf_init(&c, 299);
+	assert_int_equal(ld_buf_addf(&c, "%s", big), LD_OK);
+	assert_int_equal(c.len, 299);
+	assert_int_equal(ld_buf_addc(&c, 'x'), LD_ETOOBIG);
+	ld_buf_release(&c);
+	ld_buf_init(&c, 298);
+	assert_int_equal(ld_buf_addf(&c, "%s", big), LD_ETOOBIG);
+	assert_int_equal(c.len, 0);
+	ld_buf_release(&c);
+	ld_buf_release(&b);
+}
+
+static void buf_reset_release(void **state)
+{
+	ld_buf b;
+	ld_buf_init(&b, 0);
+	ld_buf_reset(&b); /* before any allocation */
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+
+	assert_int_equal(ld_buf_adds(&b, "hello"), LD_OK);
+	size_t cap = b.cap;
+	ld_buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+	assert_int_equal(b.cap, cap); /* storage is kept */
+	assert_int_equal(ld_buf_adds(&b, "again"), LD_OK);
+	assert_string_equal(b.data, "again");
+
+	ld_buf_release(&b);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(b.cap, 0);
+	ld_buf_release(&b); /* twice is harmless */
+
+	ld_buf_init(&b, 16);
+	assert_int_equal(ld_buf_adds(&b, "reused"), LD_OK);
+	assert_string_equal(b.data, "reused");
+	ld_buf_release(&b);
+}
+
+/* Writes with `fill` into a fresh buffer and compares the text. */
+static void expect_json(void (*fill)(ld_jw *), const char *want)
+{
+	ld_buf b;
+	ld_buf_init(&b, 0);
+	ld_jw w;
+	ld_jw_init(&w, &b);
+	fill(&w);
+	ld_status rc = ld_jw_finish(&w);
+	if (rc != LD_OK) {
+		ld_buf_release(&b);
+		fail_msg("status %d", (int)rc);
+	}
+	const char *got = b.data ? b.data : "";
+	if (strcmp(got, want) != 0) {
+		print_error("got  %s\nwant %s\n", got, want);
+		ld_buf_release(&b);
+		fail();
+	}
+	ld_buf_release(&b);
+}
+
+static void fill_nested(ld_jw *w)
+{
+	ld_jw_obj_open(w);
+	ld_jw_kint(w, "a", 1);
+	ld_jw_key(w, "b");
+	ld_jw_arr_open(w);
+	ld_jw_bool(w, true);
+	ld_jw_bool(w, false);
+	ld_jw_null(w);
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "c", "d");
+	ld_jw_obj_close(w);
+	ld_jw_arr_open(w);
+	ld_jw_arr_close(w);
+	ld_jw_int(w, -7);
+	ld_jw_arr_close(w);
+	ld_jw_key(w, "e");
+	ld_jw_obj_open(w);
+	ld_jw_obj_close(w);
+	ld_jw_kbool(w, "f", true);
+	ld_jw_knull(w, "g");
+	ld_jw_key(w, "h");
+	ld_jw_obj_open(w);
+	ld_jw_key(w, "i");
+	ld_jw_arr_open(w);
+	ld_jw_arr_open(w);
+	ld_jw_int(w, 1);
+	ld_jw_arr_close(w);
+	ld_jw_arr_open(w);
+	ld_jw_int(w, 2);
+	ld_jw_int(w, 3);
+	ld_jw_arr_close(w);
+	ld_jw_arr_close(w);
+	ld_jw_kstr(w, "j", "k");
+	ld_jw_obj_close(w);
+	ld_jw_obj_close(w);
+}
+
+static void fill_top_array(ld_jw *w)
+{
+	ld_jw_arr_open(w);
+	ld_jw_int(w, INT64_MIN);
+	ld_jw_int(w, INT64_MAX);
+	ld_jw_int(w, 0);
+	ld_jw_str(w, "");
+	ld_jw_str(w, NULL);
+	ld_jw_strn(w, "abcdef", 3);
+	ld_jw_arr_close(w);
+}
+
+static void fill_null_string(ld_jw *w)
+{
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "k", NULL);
+	ld_jw_kstr(w, "l", "v");
+	ld_jw_obj_close(w);
+}
+
+static void jw_nesting(void **state)
+{
+	expect_json(fill_nested,
+		    "{\"a\":1,\"b\":[true,false,null,{\"c\":\"d\"},[],-7],"
+		    "\"e\":{},\"f\":true,\"g\":null,"
+		    "\"h\":{\"i\":[[1],[2,3]],\"j\":\"k\"}}");
+	expect_json(fill_top_array,
+		    "[-9223372036854775808,9223372036854775807,0,\"\",null,"
+		    "\"abc\"]");
+	expect_json(fill_null_string, "{\"k\":null,\"l\":\"v\"}");
+}
+
+static void fill_escapes(ld_jw *w)
+{
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "q\"k", "a\"b\\c\nd\re\tf/g");
+	ld_jw_kstr(w, "ctl", "\x01\x08\x0c\x1f\x7f|");
+	ld_jw_kstr(w, "zh", "济南市历下区“签注”");
+	ld_jw_key(w, "nul");
+	ld_jw_strn(w, "a\0b", 3);
+	ld_jw_obj_close(w);
+}
+
+static void jw_escaping(void **state)
+{
+	expect_json(fill_escapes,
+		    "{\"q\\\"k\":\"a\\\"b\\\\c\\nd\\re\\tf/g\","
+		    "\"ctl\":\"\\u0001\\u0008\\u000c\\u001f\x7f|\","
+		    "\"zh\":\"济南市历下区“签注”\","
+		    "\"nul\":\"a\\u0000b\"}");
+}
+
+/* Every byte 1..127 and some UTF-8 survive a round trip through a real
+ * JSON parser. */
+static void jw_round_trip(void **state)
+{
+	char s[128 + 32];
+	size_t n = 0;
+	for (int c = 1; c < 128; c++)
+		s[n++] = (char)c;
+	const char *zh = "流动人口";
+	memcpy(s + n, zh, strlen(zh));
+	n += strlen(zh);
+
+	ld_buf b;
+	ld_buf_init(&b, 0);
+	ld_jw w;
+	ld_jw_init(&w, &b);
+	ld_jw_arr_open(&w);
+	ld_jw_strn(&w, s, n);
+	ld_jw_arr_close(&w);
+	assert_int_equal(ld_jw_finish(&w), LD_OK);
+
+	json_error_t jerr;
+	json_t *v = json_loadb(b.data, b.len, 0, &jerr);
+	ld_buf_release(&b);
+	assert_non_null(v);
+	assert_true(json_is_array(v));
+	json_t *str = json_array_get(v, 0);
+	assert_true(json_is_string(str));
+	assert_int_equal(json_string_length(str), n);
+	assert_memory_equal(json_string_value(str), s, n);
+	json_decref(v);
+}
+
+/* Unbalanced nesting is a programmer error, reported by finish. */
+static ld_status finish_after(void (*fill)(ld_jw *), ld_buf *b)
+{
+	ld_jw w;
+	ld_buf_init(b, 0);
+	ld_jw_init(&w, b);
+	fill(&w);
+	return ld_jw_finish(&w);
+}
+
+static void fill_unclosed_obj(ld_jw *w)
+{
+	ld_jw_obj_open(w);
+	ld_jw_kint(w, "a", 1);
+}
+
+static void fill_unclosed_arr(ld_jw *w)
+{
+	ld_jw_obj_open(w);
+	ld_jw_key(w, "a");
+	ld_jw_arr_open(w);
+	ld_jw_obj_close(w);
+}
+
+static void fill_extra_close(ld_jw *w)
+{
+	ld_jw_obj_open(w);
+	ld_jw_obj_close(w);
+	ld_jw_obj_close(w);
+}
+
+static void fill_too_deep(ld_jw *w)
+{
+	for (int i = 0; i < LD_JW_MAX_DEPTH + 2; i++)
+		ld_jw_arr_open(w);
+	for (int i = 0; i < LD_JW_MAX_DEPTH + 2; i++)
+		ld_jw_arr_close(w);
+}
+
+static void fill_deepest(ld_jw *w)
+{
+	for (int i = 0; i < LD_JW_MAX_DEPTH - 1; i++)
+		ld_jw_arr_open(w);
+	for (int i = 0; i < LD_JW_MAX_DEPTH - 1; i++)
+		ld_jw_arr_close(w);
+}
+
+static void jw_unbalanced(void **state)
+{
+	ld_buf b;
+	assert_int_equal(finish_after(fill_unclosed_obj, &b), LD_EINTERNAL);
+	ld_buf_release(&b);
+	assert_int_equal(finish_after(fill_unclosed_arr, &b), LD_EINTERNAL);
+	ld_buf_release(&b);
+	assert_int_equal(finish_after(fill_too_deep, &b), LD_EINTERNAL);
+	ld_buf_release(&b);
+	assert_int_equal(finish_after(fill_deepest, &b), LD_OK);
+	assert_int_equal(b.len, 2 * (LD_JW_MAX_DEPTH - 1));
+	ld_buf_release(&b);
+}
+
+/* "{}}" is not JSON: a close with nothing open must be reported too. */
+static void jw_extra_close(void **state)
+{
+	ld_buf b;
+	ld_status rc = finish_after(fill_extra_close, &b);
+	ld_buf_release(&b);
+	assert_int_equal(rc, LD_EINTERNAL);
+}
+
+static void fill_long(ld_jw *w)
+{
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "message", "a string longer than the buffer allows");
+	ld_jw_kint(w, "n", 12345);
+	ld_jw_obj_close(w);
+}
+
+/* A size limit in the buffer is sticky and reported by finish. */
+static void jw_too_big(void **state)
+{
+	ld_buf b;
+	ld_buf_init(&b, 16);
+	ld_jw w;
+	ld_jw_init(&w, &b);
+	fill_long(&w);
+	assert_int_equal(ld_jw_finish(&w), LD_ETOOBIG);
+	assert_int_equal(ld_jw_finish(&w), LD_ETOOBIG);
+	assert_true(b.len <= 16);
+	/* Nothing was written after the failure. */
+	assert_string_equal(b.data, "{\"message\":\"");
+	ld_buf_release(&b);
+
+	/* The first error wins over unbalanced nesting. */
+	ld_buf_init(&b, 4);
+	ld_jw_init(&w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_kstr(&w, "long key", "v");
+	assert_int_equal(ld_jw_finish(&w), LD_ETOOBIG);
+	ld_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_append),
+		cmocka_unit_test(buf_empty_append_terminates),
+		cmocka_unit_test(buf_addf_long),
+		cmocka_unit_test(buf_max),
+		cmocka_unit_test(buf_reset_release),
+		cmocka_unit_test(jw_nesting),
+		cmocka_unit_test(jw_escaping),
+		cmocka_unit_test(jw_round_trip),
+		cmocka_unit_test(jw_unbalanced),
+		cmocka_unit_test(jw_extra_close),
+		cmocka_unit_test(jw_too_big),
+	};
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
