@@ -24,19 +24,26 @@ OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 endif
 CFLAGS   ?=
 CPPFLAGS := -Isrc -I$(BUILD)/gen
-ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CPPFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS  ?=
 ALL_LDFLAGS = $(OPT) $(LDFLAGS)
 
-TEST_PKGS := cmocka jansson
+# Outside libraries, all Debian packages found with pkg-config. libh2o's
+# pkg-config file omits the event-loop choice, so it is given here.
+PKGS      := libh2o-evloop sqlite3 libcrypto libargon2 jansson
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS)) -DH2O_USE_LIBUV=0
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
+TEST_PKGS := cmocka
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS))
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 CORE_SRC := $(wildcard src/core/*.c)
 UTIL_SRC := $(wildcard src/util/*.c)
 CLI_SRC  := $(filter-out src/cli/liudong.c,$(wildcard src/cli/*.c))
-GEN_SRC  := $(BUILD)/gen/division_table.c $(BUILD)/gen/holidays.c
-LIB_SRC  := $(CORE_SRC) $(UTIL_SRC) $(CLI_SRC)
+MORE_SRC := $(wildcard src/crypto/*.c src/store/*.c src/http/*.c)
+GEN_SRC  := $(BUILD)/gen/division_table.c $(BUILD)/gen/holidays.c \
+            $(BUILD)/gen/migrations.c
+LIB_SRC  := $(CORE_SRC) $(UTIL_SRC) $(CLI_SRC) $(MORE_SRC)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB_OBJ  := $(call obj,$(LIB_SRC)) $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRC))
@@ -59,6 +66,10 @@ $(BUILD)/gen/holidays.c: $(wildcard data/holidays/*.tsv) tools/embed.sh
 	@mkdir -p $(@D)
 	tools/embed.sh text ld_embedded_holidays $(sort $(wildcard data/holidays/*.tsv)) > $@.tmp && mv $@.tmp $@
 
+$(BUILD)/gen/migrations.c: $(wildcard sql/sqlite/*.sql) tools/embed.sh
+	@mkdir -p $(@D)
+	tools/embed.sh text ld_embedded_sqlite_migrations $(sort $(wildcard sql/sqlite/*.sql)) > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
@@ -71,7 +82,7 @@ $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BIN): $(call obj,src/cli/liudong.c) $(LIB)
-	$(CC) $(ALL_LDFLAGS) $^ -o $@
+	$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -o $@
 
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
@@ -79,11 +90,11 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 
 $(BUILD)/tests/t_%: $(BUILD)/obj/tests/unit/t_%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $^ $(TEST_LIBS) -o $@
+	$(CC) $(ALL_LDFLAGS) $^ $(TEST_LIBS) $(PKG_LIBS) -o $@
 
 $(CASES_BIN): $(BUILD)/obj/tests/t_cases.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $^ $(TEST_LIBS) -o $@
+	$(CC) $(ALL_LDFLAGS) $^ $(TEST_LIBS) $(PKG_LIBS) -o $@
 
 tests: $(BIN) $(TEST_BINS)
 

@@ -5,15 +5,10 @@
  * arrangement files (YYYY.tsv) to those compiled in; so does the
  * LIUDONG_HOLIDAYS environment variable.
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "util/embed.h"
-
-extern const struct ld_embedded_file ld_embedded_holidays[];
 
 #ifndef LD_VERSION
 #define LD_VERSION "0.1.0"
@@ -29,6 +24,13 @@ static const struct {
 	 "run the rules engine: scope, deadlines, permits, endorsement, "
 	 "entitlements"},
 	{"id", cmd_id, "校验公民身份号码", "check a citizen ID number"},
+	{"serve", cmd_serve, "启动 HTTP 服务", "start the HTTP server"},
+	{"demo", cmd_demo, "生成演示数据库（济南真实区县、街道、社区、网格和合成人员）",
+	 "build the demo database (Jinan's real areas, synthetic residents)"},
+	{"user", cmd_user, "管理账号：user add NAME --role ROLE [--area CODE]",
+	 "manage accounts: user add NAME --role ROLE [--area CODE]"},
+	{"audit", cmd_audit, "审计日志：audit verify 校验哈希链",
+	 "audit trail: audit verify checks the hash chain"},
 };
 
 static void main_help(FILE *f)
@@ -55,57 +57,17 @@ static void main_help(FILE *f)
 	      f);
 }
 
-/* The directory of data files next to the executable: <bin>/../data or
- * <bin>/../share/liudong. Empty when none exists. */
-static void default_holidays_dir(char *out, size_t cap)
-{
-	char exe[PATH_MAX];
-	out[0] = '\0';
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (!slash)
-		return;
-	*slash = '\0';
-	static const char *const rel[] = {"/../data/holidays",
-					  "/../share/liudong/holidays"};
-	for (size_t i = 0; i < 2; i++) {
-		int w = snprintf(out, cap, "%s%s", exe, rel[i]);
-		if (w > 0 && (size_t)w < cap && access(out, R_OK) == 0)
-			return;
-	}
-	out[0] = '\0';
-}
-
 static int load_calendar(struct cli_ctx *ctx, ld_calendar *cal,
 			 const char *dir)
 {
 	ld_error err = {0};
-	ld_calendar_init(cal);
-	for (const struct ld_embedded_file *f = ld_embedded_holidays; f->name;
-	     f++) {
-		int year = atoi(f->name);
-		if (ld_calendar_add_tsv(cal, f->data, f->len, year, &err) !=
-		    LD_OK) {
-			fprintf(ctx->err, "liudong: %s: %s\n", f->name,
-				err.message);
-			return LD_CLI_FAIL;
-		}
-	}
-	char def[PATH_MAX];
-	bool optional = false;
-	if (!dir)
-		dir = getenv("LIUDONG_HOLIDAYS");
-	if (!dir || !*dir) {
-		default_holidays_dir(def, sizeof def);
-		dir = def;
-		optional = true;
-	}
-	if (*dir && ld_calendar_load_dir(cal, dir, optional, &err) != LD_OK)
+	ld_status rc = ld_calendar_load_default(cal, dir, &err);
+	if (rc == LD_OK)
+		return LD_CLI_OK;
+	if (dir || getenv("LIUDONG_HOLIDAYS"))
 		return cli_usage_error(ctx, "--holidays", "%s", err.message);
-	return LD_CLI_OK;
+	fprintf(ctx->err, "liudong: %s\n", err.message);
+	return LD_CLI_FAIL;
 }
 
 int ld_cli_main(int argc, char **argv, FILE *out, FILE *err)

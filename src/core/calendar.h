@@ -78,4 +78,12 @@ ld_day ld_calendar_add_days_rolled(const ld_calendar *cal, ld_day start, int n,
 ld_status ld_calendar_load_dir(ld_calendar *cal, const char *dir,
 			       bool optional, ld_error *err);
 
+/*
+ * The years compiled into the binary, then the files of `dir` (or of
+ * $LIUDONG_HOLIDAYS, or of data/holidays beside the executable, if present),
+ * which add years or replace compiled-in ones. Initialises cal.
+ */
+ld_status ld_calendar_load_default(ld_calendar *cal, const char *dir,
+				   ld_error *err);
+
 #endif

@@ -6,7 +6,13 @@
  */
 #include "calendar.h"
 
+#include "util/embed.h"
+
+extern const struct ld_embedded_file ld_embedded_holidays[];
+
 #include <dirent.h>
+#include <limits.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,4 +103,53 @@ ld_status ld_calendar_load_dir(ld_calendar *cal, const char *dir,
 	}
 	closedir(d);
 	return rc;
+}
+
+/* The holidays directory beside the executable: <bin>/../data/holidays or
+ * <bin>/../share/liudong/holidays. Empty when neither exists. */
+static void default_dir(char *out, size_t cap)
+{
+	char exe[PATH_MAX];
+	out[0] = '\0';
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	static const char *const rel[] = {"/../data/holidays",
+					  "/../share/liudong/holidays"};
+	for (size_t i = 0; i < 2; i++) {
+		int w = snprintf(out, cap, "%s%s", exe, rel[i]);
+		if (w > 0 && (size_t)w < cap && access(out, R_OK) == 0)
+			return;
+	}
+	out[0] = '\0';
+}
+
+ld_status ld_calendar_load_default(ld_calendar *cal, const char *dir,
+				   ld_error *err)
+{
+	ld_calendar_init(cal);
+	for (const struct ld_embedded_file *f = ld_embedded_holidays; f->name;
+	     f++) {
+		ld_status rc = ld_calendar_add_tsv(cal, f->data, f->len,
+						   atoi(f->name), err);
+		if (rc != LD_OK)
+			return rc;
+	}
+	char def[PATH_MAX];
+	bool optional = false;
+	if (!dir)
+		dir = getenv("LIUDONG_HOLIDAYS");
+	if (!dir || !*dir) {
+		default_dir(def, sizeof def);
+		dir = def;
+		optional = true;
+	}
+	if (!*dir)
+		return LD_OK;
+	return ld_calendar_load_dir(cal, dir, optional, err);
 }

@@ -1,0 +1,30 @@
+/*
+ * sm3.h — SM3 digests (GB/T 32905-2016), through OpenSSL 3.
+ * The one file that knows OpenSSL's digest API.
+ */
+#ifndef LD_SM3_H
+#define LD_SM3_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/status.h"
+
+#define LD_SM3_LEN 32
+#define LD_SM3_HEX_LEN 64
+
+typedef struct ld_sm3 ld_sm3;
+
+/* Incremental digest. ld_sm3_new returns NULL when OpenSSL lacks SM3. */
+ld_sm3 *ld_sm3_new(void);
+void ld_sm3_free(ld_sm3 *h);
+void ld_sm3_update(ld_sm3 *h, const void *data, size_t len);
+/* Finish into 64 lowercase hex characters and a NUL; the context is reset
+ * and can be reused. */
+ld_status ld_sm3_final_hex(ld_sm3 *h, char out[LD_SM3_HEX_LEN + 1]);
+
+/* One-shot digest of data as hex. */
+ld_status ld_sm3_hex(const void *data, size_t len,
+		     char out[LD_SM3_HEX_LEN + 1]);
+
+#endif

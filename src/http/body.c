@@ -1,0 +1,181 @@
+/*
+ * body.c — JSON body schema checks.
+ */
+#include "http/body.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/catalog.h"
+#include "core/date.h"
+#include "core/division.h"
+#include "core/idnum.h"
+
+static bool fail(ld_body_error *e, enum ld_http_error kind, const char *path,
+		 const char *msg)
+{
+	e->kind = kind;
+	snprintf(e->field, sizeof e->field, "%s", path);
+	snprintf(e->message, sizeof e->message, "%s", msg);
+	return false;
+}
+
+static void join(char *out, size_t cap, const char *prefix, const char *name)
+{
+	if (*prefix)
+		snprintf(out, cap, "%.40s.%.40s", prefix, name);
+	else
+		snprintf(out, cap, "%.80s", name);
+}
+
+/* Valid UTF-8 is guaranteed by jansson; count characters for limits. */
+static bool check_string(const struct ld_field *f, const char *s, size_t n,
+			 const char *path, ld_body_error *e)
+{
+	unsigned max = f->max_len ? f->max_len : 200;
+	char msg[160];
+	if (n > max) {
+		snprintf(msg, sizeof msg, "内容过长（最多%u字节）", max);
+		return fail(e, LD_HE_INVALID, path, msg);
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20)
+			return fail(e, LD_HE_INVALID, path, "不能含有控制字符");
+	if (f->required && n == 0)
+		return fail(e, LD_HE_INVALID, path, "不能为空");
+	switch (f->type) {
+	case LD_F_DATE: {
+		ld_day d;
+		ld_error err;
+		if (ld_day_parse(s, (int)n, &d, f->name, &err) != LD_OK)
+			return fail(e, LD_HE_INVALID, path, err.message);
+		return true;
+	}
+	case LD_F_ID_NUMBER: {
+		ld_idnum id;
+		/* Birth dates in the future are caught by the handler,
+		 * which knows today's date. */
+		ld_idnum_check(s, n, ld_day_from_ymd(9999, 12, 31), &id);
+		if (!id.valid)
+			return fail(e, LD_HE_INVALID, path,
+				    ld_id_reason_message(id.reason));
+		return true;
+	}
+	case LD_F_DIVISION: {
+		int32_t code;
+		ld_error err;
+		if (ld_division_parse(s, (int)n, &code, f->name, &err) != LD_OK)
+			return fail(e, LD_HE_INVALID, path, err.message);
+		if (!ld_division_is_county_level(code))
+			return fail(e, LD_HE_INVALID, path,
+				    "应为县级行政区划代码");
+		return true;
+	}
+	case LD_F_CODE:
+		if (!ld_code_find(f->codes, s)) {
+			snprintf(msg, sizeof msg, "取值无效“%.60s”", s);
+			return fail(e, LD_HE_INVALID, path, msg);
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+static bool check_object(const json_t *obj, const struct ld_field *schema,
+			 const char *prefix, ld_body_error *e)
+{
+	char path[96];
+	const char *key;
+	json_t *v;
+	if (!json_is_object(obj))
+		return fail(e, LD_HE_BAD_REQUEST, prefix, "应为 JSON 对象");
+	json_object_foreach((json_t *)obj, key, v)
+	{
+		const struct ld_field *f = schema;
+		while (f->name && strcmp(f->name, key) != 0)
+			f++;
+		join(path, sizeof path, prefix, key);
+		if (!f->name)
+			return fail(e, LD_HE_UNKNOWN_FIELD, path,
+				    "未定义的字段");
+		if (json_is_null(v) && !f->required)
+			continue;
+		bool ok;
+		switch (f->type) {
+		case LD_F_INT:
+			ok = json_is_integer(v);
+			break;
+		case LD_F_BOOL:
+			ok = json_is_boolean(v);
+			break;
+		case LD_F_OBJECT:
+			ok = json_is_object(v);
+			break;
+		default:
+			ok = json_is_string(v);
+		}
+		if (!ok)
+			return fail(e, LD_HE_BAD_REQUEST, path, "字段类型不正确");
+		if (f->type == LD_F_OBJECT) {
+			if (!check_object(v, f->fields, path, e))
+				return false;
+		} else if (json_is_string(v) &&
+			   !check_string(f, json_string_value(v),
+					 json_string_length(v), path, e)) {
+			return false;
+		}
+	}
+	for (const struct ld_field *f = schema; f->name; f++) {
+		json_t *val = json_object_get(obj, f->name);
+		if (f->required && (!val || json_is_null(val))) {
+			join(path, sizeof path, prefix, f->name);
+			return fail(e, LD_HE_INVALID, path, "必填项未填写");
+		}
+	}
+	return true;
+}
+
+bool ld_body_parse(const char *data, size_t len, const struct ld_field *schema,
+		   json_t **out, ld_body_error *e)
+{
+	json_error_t jerr;
+	*out = NULL;
+	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		char msg[192];
+		snprintf(msg, sizeof msg, "请求内容不是有效的 JSON：第%d行第%d列",
+			 jerr.line, jerr.column);
+		return fail(e, LD_HE_BAD_JSON, "", msg);
+	}
+	if (!check_object(root, schema, "", e)) {
+		json_decref(root);
+		return false;
+	}
+	*out = root;
+	return true;
+}
+
+const char *ld_json_str(const json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+json_t *ld_json_obj(const json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_object(v) ? v : NULL;
+}
+
+bool ld_json_bool(const json_t *obj, const char *key, bool dflt)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+long long ld_json_int(const json_t *obj, const char *key, long long dflt)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_integer(v) ? json_integer_value(v) : dflt;
+}

@@ -1,0 +1,29 @@
+/*
+ * body.h — checking a JSON request body against its route's schema, once,
+ * before the handler runs: only known fields, required ones present, each of
+ * the right type, strings within length, dates real, codes known. Errors
+ * name the field by its path ("person.id_number").
+ */
+#ifndef LD_BODY_H
+#define LD_BODY_H
+
+#include "http/http.h"
+#include "http/reply.h"
+
+typedef struct {
+	enum ld_http_error kind;
+	char field[96];
+	char message[192];
+} ld_body_error;
+
+/* Parse and check. On success *out holds a new reference. */
+bool ld_body_parse(const char *data, size_t len, const struct ld_field *schema,
+		   json_t **out, ld_body_error *err);
+
+/* Typed getters on a checked body; NULL / false / dflt when absent. */
+const char *ld_json_str(const json_t *obj, const char *key);
+json_t *ld_json_obj(const json_t *obj, const char *key);
+bool ld_json_bool(const json_t *obj, const char *key, bool dflt);
+long long ld_json_int(const json_t *obj, const char *key, long long dflt);
+
+#endif

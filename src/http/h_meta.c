@@ -1,0 +1,512 @@
+/*
+ * h_meta.c — what is not about people: health, Prometheus metrics, the
+ * OpenAPI document (generated from the route table, so the two cannot
+ * drift), code lists, areas and stations.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/catalog.h"
+#include "http/handlers.h"
+#include "http/reply.h"
+#include "http/views.h"
+
+void h_meta_healthz(struct ld_req *r)
+{
+	const struct ld_writer_stats *ws = ld_writer_stats(r->srv->writer);
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_kstr(&w, "status", "ok");
+	ld_jw_kint(&w, "schema_version",
+		   r->srv->ops->schema_version(r->th->reader));
+	ld_jw_kint(&w, "writer_queue", (int64_t)atomic_load(&ws->queued));
+	ld_jw_kint(&w, "uptime_seconds",
+		   (int64_t)(time(NULL) - r->srv->started_at));
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 200);
+}
+
+/* ---- /metrics (Prometheus text format) ------------------------------ */
+
+static uint64_t sum_route(struct ld_server *srv, size_t route,
+			  size_t offset_in_struct, size_t index)
+{
+	uint64_t total = 0;
+	for (int t = 0; t < srv->nthreads; t++) {
+		const char *m = (const char *)&srv->threads[t].metrics[route];
+		const atomic_uint_fast64_t *a =
+			(const atomic_uint_fast64_t *)(m + offset_in_struct) +
+			index;
+		total += atomic_load_explicit(a, memory_order_relaxed);
+	}
+	return total;
+}
+
+static void route_label(ld_buf *b, size_t i)
+{
+	if (i == ld_route_count)
+		ld_buf_adds(b, "method=\"\",route=\"unmatched\"");
+	else
+		ld_buf_addf(b, "method=\"%s\",route=\"%s\"", ld_routes[i].method,
+			    ld_routes[i].path);
+}
+
+void h_meta_metrics(struct ld_req *r)
+{
+	struct ld_server *srv = r->srv;
+	ld_buf b;
+	ld_buf_init(&b, (size_t)8 << 20);
+	ld_buf_adds(&b, "# HELP liudong_http_requests_total HTTP requests by "
+			"route and status class.\n"
+			"# TYPE liudong_http_requests_total counter\n");
+	for (size_t i = 0; i <= ld_route_count; i++)
+		for (size_t c = 1; c <= 5; c++) {
+			uint64_t v = sum_route(
+				srv, i, offsetof(struct ld_route_metrics, by_class),
+				c);
+			if (!v)
+				continue;
+			ld_buf_adds(&b, "liudong_http_requests_total{");
+			route_label(&b, i);
+			ld_buf_addf(&b, ",status=\"%zuxx\"} %llu\n", c,
+				    (unsigned long long)v);
+		}
+	ld_buf_adds(&b, "# HELP liudong_http_request_duration_seconds Time to "
+			"answer, by route.\n"
+			"# TYPE liudong_http_request_duration_seconds histogram\n");
+	for (size_t i = 0; i <= ld_route_count; i++) {
+		uint64_t cum = 0, count = 0;
+		for (size_t k = 0; k <= LD_LAT_BUCKETS; k++)
+			count += sum_route(
+				srv, i, offsetof(struct ld_route_metrics, lat), k);
+		if (!count)
+			continue;
+		for (size_t k = 0; k <= LD_LAT_BUCKETS; k++) {
+			cum += sum_route(srv, i,
+					 offsetof(struct ld_route_metrics, lat),
+					 k);
+			ld_buf_adds(&b,
+				    "liudong_http_request_duration_seconds_bucket{");
+			route_label(&b, i);
+			if (k < LD_LAT_BUCKETS)
+				ld_buf_addf(&b, ",le=\"%g\"} %llu\n",
+					    ld_latency_bounds_ms[k] / 1000.0,
+					    (unsigned long long)cum);
+			else
+				ld_buf_addf(&b, ",le=\"+Inf\"} %llu\n",
+					    (unsigned long long)cum);
+		}
+		ld_buf_adds(&b, "liudong_http_request_duration_seconds_sum{");
+		route_label(&b, i);
+		ld_buf_addf(&b, "} %.6f\n",
+			    (double)sum_route(srv, i,
+					      offsetof(struct ld_route_metrics,
+						       lat_sum_us),
+					      0) /
+				    1e6);
+		ld_buf_adds(&b, "liudong_http_request_duration_seconds_count{");
+		route_label(&b, i);
+		ld_buf_addf(&b, "} %llu\n", (unsigned long long)count);
+	}
+
+	const struct ld_writer_stats *ws = ld_writer_stats(srv->writer);
+	ld_buf_addf(&b,
+		    "# HELP liudong_writer_queue_jobs Write jobs waiting now.\n"
+		    "# TYPE liudong_writer_queue_jobs gauge\n"
+		    "liudong_writer_queue_jobs %lld\n"
+		    "# HELP liudong_writer_batches_total Transactions committed "
+		    "by the writer.\n"
+		    "# TYPE liudong_writer_batches_total counter\n"
+		    "liudong_writer_batches_total %llu\n"
+		    "# HELP liudong_writer_jobs_total Write jobs done.\n"
+		    "# TYPE liudong_writer_jobs_total counter\n"
+		    "liudong_writer_jobs_total %llu\n"
+		    "# TYPE liudong_writer_failed_commits_total counter\n"
+		    "liudong_writer_failed_commits_total %llu\n",
+		    (long long)atomic_load(&ws->queued),
+		    (unsigned long long)atomic_load(&ws->batches),
+		    (unsigned long long)atomic_load(&ws->jobs),
+		    (unsigned long long)atomic_load(&ws->failed_commits));
+	ld_buf_adds(&b, "# HELP liudong_writer_batch_size Jobs per commit.\n"
+			"# TYPE liudong_writer_batch_size histogram\n");
+	uint64_t cum = 0;
+	for (int k = 0; k < LD_WRITER_HIST; k++) {
+		cum += atomic_load(&ws->batch_size[k]);
+		if (k < LD_WRITER_HIST - 1)
+			ld_buf_addf(&b, "liudong_writer_batch_size_bucket{le=\"%d\"} %llu\n",
+				    1 << k, (unsigned long long)cum);
+	}
+	ld_buf_addf(&b,
+		    "liudong_writer_batch_size_bucket{le=\"+Inf\"} %llu\n"
+		    "liudong_writer_batch_size_count %llu\n",
+		    (unsigned long long)cum, (unsigned long long)cum);
+	ld_buf_adds(&b, "# HELP liudong_writer_commit_seconds Time per "
+			"transaction.\n"
+			"# TYPE liudong_writer_commit_seconds histogram\n");
+	cum = 0;
+	for (int k = 0; k < LD_WRITER_HIST; k++) {
+		cum += atomic_load(&ws->commit_us[k]);
+		if (k < LD_WRITER_HIST - 1)
+			ld_buf_addf(&b,
+				    "liudong_writer_commit_seconds_bucket{le=\"%g\"} %llu\n",
+				    (double)(100u << k) / 1e6,
+				    (unsigned long long)cum);
+	}
+	ld_buf_addf(&b,
+		    "liudong_writer_commit_seconds_bucket{le=\"+Inf\"} %llu\n"
+		    "liudong_writer_commit_seconds_sum %.6f\n"
+		    "liudong_writer_commit_seconds_count %llu\n",
+		    (unsigned long long)cum,
+		    (double)atomic_load(&ws->commit_us_sum) / 1e6,
+		    (unsigned long long)cum);
+	int64_t persons = 0, active = 0, audit = 0;
+	if (srv->ops->counts(r->th->reader, &persons, &active, &audit) == LD_OK)
+		ld_buf_addf(&b,
+			    "# TYPE liudong_store_persons gauge\n"
+			    "liudong_store_persons %lld\n"
+			    "# TYPE liudong_store_active_registrations gauge\n"
+			    "liudong_store_active_registrations %lld\n"
+			    "# TYPE liudong_store_audit_entries gauge\n"
+			    "liudong_store_audit_entries %lld\n",
+			    (long long)persons, (long long)active,
+			    (long long)audit);
+
+	if (r->replied || !r->h2o) {
+		ld_buf_release(&b);
+		return;
+	}
+	r->replied = true;
+	h2o_req_t *req = r->h2o;
+	req->res.status = 200;
+	req->res.reason = "OK";
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+		       NULL, H2O_STRLIT("text/plain; version=0.0.4"));
+	char *copy = h2o_mem_alloc_pool(&req->pool, b.len + 1);
+	memcpy(copy, b.data ? b.data : "", b.len);
+	void ld_req_replied(struct ld_req *, int, size_t);
+	ld_req_replied(r, 200, b.len);
+	h2o_send_inline(req, copy, b.len);
+	ld_buf_release(&b);
+}
+
+/* ---- OpenAPI -------------------------------------------------------- */
+
+static void schema_of(ld_jw *w, const struct ld_field *fields);
+
+static void field_schema(ld_jw *w, const struct ld_field *f)
+{
+	if (f->type == LD_F_OBJECT) {
+		schema_of(w, f->fields);
+		return;
+	}
+	ld_jw_obj_open(w);
+	switch (f->type) {
+	case LD_F_INT:
+		ld_jw_kstr(w, "type", "integer");
+		break;
+	case LD_F_BOOL:
+		ld_jw_kstr(w, "type", "boolean");
+		break;
+	case LD_F_DATE:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_kstr(w, "format", "date");
+		break;
+	case LD_F_ID_NUMBER:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_kstr(w, "pattern", "^[0-9]{17}[0-9Xx]$");
+		break;
+	case LD_F_DIVISION:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_kstr(w, "pattern", "^[0-9]{6}$");
+		break;
+	case LD_F_CODE:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_key(w, "enum");
+		ld_jw_arr_open(w);
+		for (size_t i = 0; i < f->codes->n; i++)
+			ld_jw_str(w, f->codes->items[i].code);
+		ld_jw_arr_close(w);
+		break;
+	default:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_kint(w, "maxLength", f->max_len ? f->max_len : 200);
+	}
+	if (f->desc)
+		ld_jw_kstr(w, "description", f->desc);
+	ld_jw_obj_close(w);
+}
+
+static void schema_of(ld_jw *w, const struct ld_field *fields)
+{
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "type", "object");
+	ld_jw_kbool(w, "additionalProperties", false);
+	ld_jw_key(w, "required");
+	ld_jw_arr_open(w);
+	for (const struct ld_field *f = fields; f->name; f++)
+		if (f->required)
+			ld_jw_str(w, f->name);
+	ld_jw_arr_close(w);
+	ld_jw_key(w, "properties");
+	ld_jw_obj_open(w);
+	for (const struct ld_field *f = fields; f->name; f++) {
+		ld_jw_key(w, f->name);
+		field_schema(w, f);
+	}
+	ld_jw_obj_close(w);
+	ld_jw_obj_close(w);
+}
+
+static void operation(ld_jw *w, const struct ld_route *rt)
+{
+	char lower[8];
+	size_t k = 0;
+	for (; rt->method[k] && k < sizeof lower - 1; k++)
+		lower[k] = (char)(rt->method[k] - 'A' + 'a');
+	lower[k] = '\0';
+	ld_jw_key(w, lower);
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "summary", rt->summary);
+	ld_jw_kstr(w, "operationId", rt->perm);
+	ld_jw_key(w, "tags");
+	ld_jw_arr_open(w);
+	ld_jw_str(w, rt->tag);
+	ld_jw_arr_close(w);
+	ld_jw_key(w, "x-permission");
+	ld_jw_str(w, rt->perm);
+	ld_jw_key(w, "x-roles");
+	ld_jw_arr_open(w);
+	for (int role = 0; role < LD_ROLE__COUNT; role++)
+		if (rt->roles & (1u << role))
+			ld_jw_str(w, ld_role_code((enum ld_role)role));
+	ld_jw_arr_close(w);
+	if (rt->flags & LD_R_AUTH) {
+		ld_jw_key(w, "security");
+		ld_jw_arr_open(w);
+		ld_jw_obj_open(w);
+		ld_jw_key(w, "bearer");
+		ld_jw_arr_open(w);
+		ld_jw_arr_close(w);
+		ld_jw_obj_close(w);
+		ld_jw_arr_close(w);
+	}
+	ld_jw_key(w, "parameters");
+	ld_jw_arr_open(w);
+	if (strstr(rt->path, "{id}")) {
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "name", "id");
+		ld_jw_kstr(w, "in", "path");
+		ld_jw_kbool(w, "required", true);
+		ld_jw_key(w, "schema");
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "type", "integer");
+		ld_jw_obj_close(w);
+		ld_jw_obj_close(w);
+	}
+	if (rt->flags & LD_R_READ_REASON) {
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "name", "reason");
+		ld_jw_kstr(w, "in", "query");
+		ld_jw_kbool(w, "required", true);
+		ld_jw_kstr(w, "description", "查阅事由，记入审计日志");
+		ld_jw_key(w, "schema");
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_obj_close(w);
+		ld_jw_obj_close(w);
+	}
+	for (const struct ld_param *q = rt->query; q && q->name; q++) {
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "name", q->name);
+		ld_jw_kstr(w, "in", "query");
+		ld_jw_kbool(w, "required", q->required);
+		ld_jw_kstr(w, "description", q->desc);
+		ld_jw_key(w, "schema");
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_obj_close(w);
+		ld_jw_obj_close(w);
+	}
+	ld_jw_arr_close(w);
+	if (rt->flags & LD_R_BODY) {
+		ld_jw_key(w, "requestBody");
+		ld_jw_obj_open(w);
+		ld_jw_kbool(w, "required", true);
+		ld_jw_key(w, "content");
+		ld_jw_obj_open(w);
+		ld_jw_key(w, "application/json");
+		ld_jw_obj_open(w);
+		ld_jw_key(w, "schema");
+		schema_of(w, rt->body);
+		ld_jw_obj_close(w);
+		ld_jw_obj_close(w);
+		ld_jw_obj_close(w);
+	}
+	ld_jw_key(w, "responses");
+	ld_jw_obj_open(w);
+	ld_jw_key(w, (rt->flags & LD_R_WRITE) && strcmp(rt->method, "POST") == 0 &&
+			     strstr(rt->path, "/registrations") &&
+			     !strstr(rt->path, "{id}") && !strstr(rt->path, "check")
+		     ? "201"
+		     : "200");
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "description", "成功");
+	ld_jw_obj_close(w);
+	ld_jw_key(w, "default");
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "$ref", "#/components/responses/Error");
+	ld_jw_obj_close(w);
+	ld_jw_obj_close(w);
+	ld_jw_obj_close(w);
+}
+
+void h_meta_openapi(struct ld_req *r)
+{
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_kstr(&w, "openapi", "3.0.3");
+	ld_jw_key(&w, "info");
+	ld_jw_obj_open(&w);
+	ld_jw_kstr(&w, "title", "liudong 济南市流动人口服务管理平台 API");
+	ld_jw_kstr(&w, "version", "1");
+	ld_jw_obj_close(&w);
+	ld_jw_key(&w, "paths");
+	ld_jw_obj_open(&w);
+	/* Routes sharing a path are grouped under it. */
+	for (size_t i = 0; i < ld_route_count; i++) {
+		bool first = true;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(ld_routes[k].path, ld_routes[i].path) == 0)
+				first = false;
+		if (!first)
+			continue;
+		ld_jw_key(&w, ld_routes[i].path);
+		ld_jw_obj_open(&w);
+		for (size_t k = i; k < ld_route_count; k++)
+			if (strcmp(ld_routes[k].path, ld_routes[i].path) == 0)
+				operation(&w, &ld_routes[k]);
+		ld_jw_obj_close(&w);
+	}
+	ld_jw_obj_close(&w);
+	ld_jw_key(&w, "components");
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "securitySchemes");
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "bearer");
+	ld_jw_obj_open(&w);
+	ld_jw_kstr(&w, "type", "http");
+	ld_jw_kstr(&w, "scheme", "bearer");
+	ld_jw_obj_close(&w);
+	ld_jw_obj_close(&w);
+	ld_jw_key(&w, "responses");
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "Error");
+	ld_jw_obj_open(&w);
+	ld_jw_kstr(&w, "description",
+		   "错误：{\"error\":{\"code\",\"message\",\"field\"}}");
+	ld_jw_key(&w, "x-codes");
+	ld_jw_obj_open(&w);
+	for (int k = 0; k < LD_HE__COUNT; k++)
+		ld_jw_kint(&w, ld_http_errors[k].code, ld_http_errors[k].status);
+	ld_jw_obj_close(&w);
+	ld_jw_obj_close(&w);
+	ld_jw_obj_close(&w);
+	ld_jw_obj_close(&w);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 200);
+}
+
+/* ---- code lists, areas, stations ------------------------------------ */
+
+static void code_list(ld_jw *w, const struct ld_code_list *l)
+{
+	ld_jw_key(w, l->name);
+	ld_jw_arr_open(w);
+	for (size_t i = 0; i < l->n; i++) {
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "code", l->items[i].code);
+		ld_jw_kstr(w, "label", l->items[i].label);
+		ld_jw_obj_close(w);
+	}
+	ld_jw_arr_close(w);
+}
+
+void h_meta_codes(struct ld_req *r)
+{
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	code_list(&w, &ld_ethnicities);
+	code_list(&w, &ld_stay_reasons);
+	code_list(&w, &ld_housing_kinds);
+	code_list(&w, &ld_reporters);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 200);
+}
+
+void h_areas_list(struct ld_req *r)
+{
+	const char *parent = ld_req_query(r, "parent");
+	ld_area *list;
+	size_t n;
+	ld_status rc = r->srv->ops->area_children(r->th->reader, parent,
+						  &r->arena, &list, &n);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "items");
+	ld_jw_arr_open(&w);
+	for (size_t i = 0; i < n; i++) {
+		ld_jw_obj_open(&w);
+		ld_jw_kstr(&w, "code", list[i].code);
+		ld_jw_kstr(&w, "parent", list[i].parent);
+		ld_jw_kint(&w, "level", list[i].level);
+		ld_jw_kstr(&w, "name", list[i].name);
+		ld_jw_kstr(&w, "station", list[i].station);
+		ld_jw_obj_close(&w);
+	}
+	ld_jw_arr_close(&w);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 200);
+}
+
+void h_stations_list(struct ld_req *r)
+{
+	ld_station *list;
+	size_t n;
+	ld_status rc = r->srv->ops->stations_list(r->th->reader, &r->arena,
+						  &list, &n);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "items");
+	ld_jw_arr_open(&w);
+	for (size_t i = 0; i < n; i++) {
+		ld_jw_obj_open(&w);
+		ld_jw_kstr(&w, "code", list[i].code);
+		ld_jw_kstr(&w, "name", list[i].name);
+		ld_jw_kstr(&w, "district", list[i].district);
+		ld_jw_kstr(&w, "address", list[i].address);
+		ld_jw_kstr(&w, "phone", list[i].phone);
+		ld_jw_obj_close(&w);
+	}
+	ld_jw_arr_close(&w);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 200);
+}

@@ -1,0 +1,748 @@
+/*
+ * h_registrations.c — residence registration (居住登记): check, declare,
+ * read, change of address within the county/district, and cancellation.
+ *
+ * The rules engine decides scope, deadline and lateness
+ * (办法 第三条、第八条; 通知 一). A person who need not register is told so
+ * with the citations and nothing is stored, unless the clerk records the
+ * registration anyway with a reason (override_reason).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/catalog.h"
+#include "core/certificate.h"
+#include "core/deadline.h"
+#include "core/division.h"
+#include "core/idnum.h"
+#include "core/scope.h"
+#include "http/body.h"
+#include "http/handlers.h"
+#include "http/reply.h"
+#include "http/views.h"
+#include "store/audit.h"
+
+/* ---- validation shared by check and declare ------------------------- */
+
+struct declaration {
+	/* person */
+	const char *id_number, *name, *sex, *ethnicity, *birth;
+	const char *hukou_code, *hukou_address, *phone;
+	/* place */
+	ld_area community;
+	ld_address addr;
+	/* registration */
+	ld_day arrival, declared;
+	const char *reason, *housing, *employer, *override_reason;
+	ld_scope_decision scope;
+	ld_deadline deadline;
+	bool late;
+};
+
+static bool phone_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0)
+		return true;
+	if (n == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9') {
+		for (size_t i = 0; i < n; i++)
+			if (s[i] < '0' || s[i] > '9')
+				return false;
+		return true;
+	}
+	/* Landline: digits with at most two hyphens, 7 to 20 characters. */
+	int hyphens = 0;
+	if (n < 7 || n > 20)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '-' && i > 0 && ++hyphens <= 2)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+static bool blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t')
+			return false;
+	return true;
+}
+
+/* Resolve a grid code into the full address, checking the user's area.
+ * Replies and returns false on any problem. */
+bool ld_resolve_grid(struct ld_req *r, const json_t *address, const char *path,
+		     ld_area *community, ld_address *out)
+{
+	const struct ld_store_ops *ops = r->srv->ops;
+	const char *grid = ld_json_str(address, "grid");
+	char field[48];
+	snprintf(field, sizeof field, "%s.grid", path);
+	ld_area g;
+	if (strlen(grid) != 15 ||
+	    ops->area_get(r->th->reader, grid, &r->arena, &g) != LD_OK ||
+	    g.level != LD_LEVEL_GRID) {
+		ld_reply_error(r, LD_HE_INVALID, "网格不存在", field);
+		return false;
+	}
+	if (ops->area_get(r->th->reader, g.parent, &r->arena, community) !=
+	    LD_OK) {
+		ld_reply_error(r, LD_HE_INVALID, "网格所属社区不存在", field);
+		return false;
+	}
+	memset(out, 0, sizeof *out);
+	out->grid = g.code;
+	out->community = community->code;
+	out->street = ld_arena_strndup(&r->arena, g.code, 9);
+	out->district = ld_arena_strndup(&r->arena, g.code, 6);
+	out->road = ld_json_str(address, "road");
+	out->house_number = ld_json_str(address, "house_number");
+	out->building = ld_json_str(address, "building");
+	out->unit = ld_json_str(address, "unit");
+	out->room = ld_json_str(address, "room");
+	if (!out->street || !out->district) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_date_field(struct ld_req *r, const char *value,
+			     const char *field, ld_day *out)
+{
+	if (ld_day_parse(value, (int)strlen(value), out, field, NULL) != LD_OK) {
+		ld_reply_error(r, LD_HE_INVALID, "日期无效", field);
+		return false;
+	}
+	return true;
+}
+
+/* Validate a declaration body and apply the rules. Replies and returns
+ * false on bad input; `for_check` skips the area check. */
+static bool declaration_parse(struct ld_req *r, struct declaration *d,
+			      bool check_area)
+{
+	const json_t *person = ld_json_obj(r->body, "person");
+	const json_t *address = ld_json_obj(r->body, "address");
+	ld_day today = ld_http_today();
+	memset(d, 0, sizeof *d);
+
+	d->id_number = ld_json_str(person, "id_number");
+	ld_idnum id;
+	ld_idnum_check(d->id_number, strlen(d->id_number), today, &id);
+	if (!id.valid) {
+		ld_reply_error(r, LD_HE_INVALID, ld_id_reason_message(id.reason),
+			       "person.id_number");
+		return false;
+	}
+	if (id.legacy15) {
+		ld_reply_error(r, LD_HE_INVALID,
+			       "15位旧身份号码请换领18位居民身份证后办理",
+			       "person.id_number");
+		return false;
+	}
+	d->id_number = ld_arena_strdup(&r->arena, id.normalized);
+	char birth[LD_DATE_STRLEN];
+	ld_day_format(id.birth, birth);
+	d->birth = ld_arena_strdup(&r->arena, birth);
+	d->sex = id.sex == LD_SEX_MALE ? "male" : "female";
+	const char *sex = ld_json_str(person, "sex");
+	if (sex && strcmp(sex, d->sex) != 0) {
+		ld_reply_error(r, LD_HE_INVALID, "性别与公民身份号码不一致",
+			       "person.sex");
+		return false;
+	}
+	d->name = ld_json_str(person, "name");
+	if (blank(d->name)) {
+		ld_reply_error(r, LD_HE_INVALID, "姓名不能为空", "person.name");
+		return false;
+	}
+	const struct ld_code *eth =
+		ld_code_find(&ld_ethnicities, ld_json_str(person, "ethnicity"));
+	d->ethnicity = eth->code; /* checked by the schema */
+	d->hukou_code = ld_json_str(person, "hukou_code");
+	d->hukou_address = ld_json_str(person, "hukou_address");
+	d->phone = ld_json_str(person, "phone");
+	if (d->phone && !phone_ok(d->phone)) {
+		ld_reply_error(r, LD_HE_INVALID, "联系电话格式不正确",
+			       "person.phone");
+		return false;
+	}
+
+	if (!ld_resolve_grid(r, address, "address", &d->community, &d->addr))
+		return false;
+	if (check_area && !ld_access_allows(&r->access, &d->community,
+					    d->addr.grid)) {
+		ld_reply_error(r, LD_HE_OUT_OF_AREA,
+			       "该地址不在您的辖区内，不能为其办理登记",
+			       "address.grid");
+		return false;
+	}
+
+	if (!parse_date_field(r, ld_json_str(r->body, "arrival_date"),
+			      "arrival_date", &d->arrival))
+		return false;
+	d->declared = today;
+	const char *declared = ld_json_str(r->body, "declared_date");
+	if (declared &&
+	    !parse_date_field(r, declared, "declared_date", &d->declared))
+		return false;
+	if (d->declared > today) {
+		ld_reply_error(r, LD_HE_INVALID, "申报日期不能晚于今天",
+			       "declared_date");
+		return false;
+	}
+	if (d->arrival > d->declared) {
+		ld_reply_error(r, LD_HE_INVALID, "到达日期不能晚于申报日期",
+			       "arrival_date");
+		return false;
+	}
+	if (d->arrival < id.birth) {
+		ld_reply_error(r, LD_HE_INVALID, "到达日期早于出生日期",
+			       "arrival_date");
+		return false;
+	}
+	d->reason = ld_code_find(&ld_stay_reasons,
+				 ld_json_str(r->body, "reason"))->code;
+	d->housing = ld_code_find(&ld_housing_kinds,
+				  ld_json_str(r->body, "housing"))->code;
+	d->employer = ld_json_str(r->body, "employer");
+	d->override_reason = ld_json_str(r->body, "override_reason");
+	if (d->override_reason && blank(d->override_reason))
+		d->override_reason = NULL;
+
+	ld_scope_input in = {
+		.hukou = atoi(d->hukou_code),
+		.residence = atoi(d->addr.district),
+		.stay_days = (int)ld_json_int(r->body, "stay_days", -1),
+		.lodging = LD_LODGING_NONE,
+		.nationality = LD_NAT_CN,
+	};
+	if (in.stay_days < -1 || ld_json_int(r->body, "stay_days", 0) > 36500) {
+		ld_reply_error(r, LD_HE_INVALID, "居住天数无效", "stay_days");
+		return false;
+	}
+	const char *lodging = ld_json_str(r->body, "lodging");
+	if (lodging && !ld_lodging_from_code(lodging, &in.lodging)) {
+		ld_reply_error(r, LD_HE_INVALID, "住宿类型无效", "lodging");
+		return false;
+	}
+	ld_error err = {0};
+	if (ld_scope_decide(&in, &d->scope, &err) != LD_OK) {
+		char field[32];
+		snprintf(field, sizeof field, "%s",
+			 strcmp(err.field, "hukou") == 0 ? "person.hukou_code"
+			 : strcmp(err.field, "residence") == 0 ? "address.grid"
+							       : err.field);
+		ld_reply_error(r, LD_HE_INVALID, err.message, field);
+		return false;
+	}
+	ld_deadline_compute(&r->srv->calendar, LD_EV_ARRIVAL, d->arrival,
+			    LD_MINUTE_UNKNOWN, &d->deadline);
+	d->late = d->declared > d->deadline.deadline;
+	return true;
+}
+
+static void write_deadline(ld_jw *w, const struct declaration *d)
+{
+	char s[LD_DATE_STRLEN];
+	ld_jw_key(w, "deadline");
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "event", ld_event_code(LD_EV_ARRIVAL));
+	ld_day_format(d->deadline.deadline, s);
+	ld_jw_kstr(w, "deadline", s);
+	ld_jw_kint(w, "working_days", d->deadline.working_days);
+	ld_jw_kbool(w, "calendar_complete", d->deadline.calendar_complete);
+	ld_jw_kbool(w, "late", d->late);
+	ld_view_basis(w, &d->deadline.basis);
+	ld_jw_obj_close(w);
+}
+
+static bool stored_anyway(const struct declaration *d)
+{
+	return d->scope.registration_required || d->override_reason;
+}
+
+void h_registration_check(struct ld_req *r)
+{
+	struct declaration d;
+	if (!declaration_parse(r, &d, false))
+		return;
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "scope");
+	ld_view_scope(&w, &d.scope);
+	write_deadline(&w, &d);
+	ld_jw_kbool(&w, "would_store", stored_anyway(&d));
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 200);
+}
+
+/* ---- declare -------------------------------------------------------- */
+
+struct declare_job {
+	ld_person person;
+	ld_registration reg;
+	ld_reg_event event;
+	int year;
+	char cert[LD_CERT_NO_LEN + 1];
+	char now[32];
+	struct declaration d; /* for the reply */
+	const char *conflict;
+};
+
+static ld_status declare_run(ld_write_job *job, const struct ld_store_ops *ops,
+			     ld_conn *c)
+{
+	struct ld_pending *p = job->ctx;
+	struct declare_job *j = p->data;
+	ld_person existing;
+	ld_registration active;
+	ld_status rc = ops->person_by_id_number(c, j->person.id_number,
+						&p->arena, &existing);
+	if (rc == LD_OK) {
+		if (ops->registration_active_of_person(c, existing.id, &p->arena,
+						       &active) == LD_OK) {
+			j->conflict = active.certificate_no;
+			return ld_fail(&job->err, LD_ECONFLICT, "person.id_number",
+				       "该人员已有有效居住登记（%s），请办理变更或注销后再登记",
+				       active.certificate_no);
+		}
+		j->person.id = existing.id;
+		j->person.created_at = existing.created_at;
+		rc = ops->person_update(c, &j->person);
+	} else if (rc == LD_ENOTFOUND) {
+		rc = ops->person_insert(c, &j->person);
+	}
+	if (rc != LD_OK)
+		return rc;
+
+	long serial;
+	rc = ops->certificate_next(c, j->reg.addr.district, j->year, &serial);
+	if (rc != LD_OK)
+		return rc;
+	if (!ld_certificate_format(atoi(j->reg.addr.district), j->year, serial,
+				   j->cert))
+		return ld_fail(&job->err, LD_EINTERNAL, NULL, "凭证编号已用尽");
+	j->reg.person_id = j->person.id;
+	j->reg.certificate_no = j->cert;
+	rc = ops->registration_insert(c, &j->reg);
+	if (rc != LD_OK)
+		return rc;
+	j->event.registration_id = j->reg.id;
+	rc = ops->event_insert(c, &j->event);
+	if (rc != LD_OK)
+		return rc;
+	job->audit[0].target =
+		ld_arena_printf(&p->arena, "person:%lld", (long long)j->person.id);
+	job->audit[0].detail = ld_arena_printf(
+		&p->arena, "{\"registration\":%lld,\"certificate_no\":\"%s\"}",
+		(long long)j->reg.id, j->cert);
+	return LD_OK;
+}
+
+static void declare_finish(struct ld_req *r, struct ld_pending *p)
+{
+	struct declare_job *j = p->data;
+	if (p->job.status != LD_OK) {
+		ld_reply_status(r, p->job.status, &p->job.err);
+		return;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "person");
+	ld_view_person(&w, &j->person);
+	ld_jw_key(&w, "registration");
+	ld_view_registration(&w, &j->reg);
+	ld_jw_key(&w, "scope");
+	ld_view_scope(&w, &j->d.scope);
+	write_deadline(&w, &j->d);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 201);
+}
+
+static const char *adup(ld_arena *a, const char *s)
+{
+	return s ? ld_arena_strdup(a, s) : NULL;
+}
+
+void h_registration_create(struct ld_req *r)
+{
+	struct declaration d;
+	if (!declaration_parse(r, &d, true))
+		return;
+	if (!stored_anyway(&d)) {
+		/* The rules say no: tell why, store nothing. */
+		ld_buf b;
+		ld_jw w;
+		ld_reply_begin(r, &w, &b);
+		ld_jw_obj_open(&w);
+		ld_jw_key(&w, "error");
+		ld_jw_obj_open(&w);
+		ld_jw_kstr(&w, "code", "not_required");
+		ld_jw_kstr(&w, "message",
+			   d.scope.in_scope
+				   ? "该人员住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如仍需登记，请填写登记事由"
+				   : "该人员不属于本市流动人口服务管理范围，无需申报居住登记；如仍需登记，请填写登记事由");
+		ld_jw_kstr(&w, "field", "override_reason");
+		ld_jw_obj_close(&w);
+		ld_jw_key(&w, "scope");
+		ld_view_scope(&w, &d.scope);
+		ld_jw_obj_close(&w);
+		ld_reply_end(r, &w, &b, 422);
+		return;
+	}
+
+	struct ld_pending *p = ld_pending_new(r, sizeof(struct declare_job));
+	if (!p) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	struct declare_job *j = p->data;
+	ld_arena *a = &p->arena;
+	ld_audit_now(j->now);
+	char date[LD_DATE_STRLEN];
+
+	j->d = d;
+	j->person = (ld_person){
+		.id_number = adup(a, d.id_number),
+		.name = adup(a, d.name),
+		.sex = d.sex,
+		.ethnicity = d.ethnicity,
+		.birth = adup(a, d.birth),
+		.hukou_code = adup(a, d.hukou_code),
+		.hukou_address = adup(a, d.hukou_address),
+		.phone = adup(a, d.phone),
+		.created_at = j->now,
+		.updated_at = j->now,
+	};
+	ld_registration *reg = &j->reg;
+	reg->status = "active";
+	reg->addr = (ld_address){
+		adup(a, d.addr.district), adup(a, d.addr.street),
+		adup(a, d.addr.community), adup(a, d.addr.grid),
+		adup(a, d.addr.road), adup(a, d.addr.house_number),
+		adup(a, d.addr.building), adup(a, d.addr.unit),
+		adup(a, d.addr.room)};
+	ld_day_format(d.arrival, date);
+	reg->arrival_date = adup(a, date);
+	ld_day_format(d.declared, date);
+	reg->declared_date = adup(a, date);
+	ld_day_format(d.deadline.deadline, date);
+	reg->deadline = adup(a, date);
+	reg->late = d.late;
+	reg->calendar_complete = d.deadline.calendar_complete;
+	reg->reason = d.reason;
+	reg->housing = d.housing;
+	reg->employer = adup(a, d.employer);
+	reg->in_scope = d.scope.in_scope;
+	reg->scope_reason = ld_scope_reason_code(d.scope.reason);
+	reg->exemption = d.scope.exemption == LD_LODGING_NONE
+				 ? NULL
+				 : ld_lodging_code(d.scope.exemption);
+	reg->override_reason =
+		d.scope.registration_required ? NULL : adup(a, d.override_reason);
+	reg->created_by = r->user.id;
+	reg->created_at = j->now;
+	j->year = ld_day_year(d.declared);
+	j->event = (ld_reg_event){
+		.kind = "declared",
+		.date = reg->declared_date,
+		.deadline = reg->deadline,
+		.late = d.late,
+		.detail = "{}",
+		.user_id = r->user.id,
+		.at = j->now,
+	};
+	if (!j->person.id_number || !reg->addr.grid || !reg->deadline) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		ld_arena_release(&p->arena);
+		free(p);
+		return;
+	}
+	p->job.run = declare_run;
+	p->finish = declare_finish;
+	ld_pending_audit(r, p, "registration:create", "person:new", NULL, NULL);
+	if (reg->override_reason)
+		p->job.audit[0].reason = reg->override_reason;
+	ld_pending_submit(r, p);
+}
+
+/* ---- read ----------------------------------------------------------- */
+
+struct audited_reply {
+	ld_buf body;
+	int status;
+};
+
+static void audited_finish(struct ld_req *r, struct ld_pending *p)
+{
+	struct audited_reply *a = p->data;
+	if (p->job.status != LD_OK)
+		ld_reply_status(r, p->job.status, &p->job.err);
+	else
+		ld_reply_raw(r, a->status, a->body.data, a->body.len);
+	ld_buf_release(&a->body);
+}
+
+void ld_reply_audited(struct ld_req *r, ld_buf *body, int status,
+		      const char *action, const char *target)
+{
+	struct ld_pending *p = ld_pending_new(r, sizeof(struct audited_reply));
+	if (!p) {
+		ld_buf_release(body);
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	struct audited_reply *a = p->data;
+	a->body = *body; /* ownership moves to the job */
+	a->status = status;
+	p->finish = audited_finish;
+	ld_pending_audit(r, p, action, target, NULL, NULL);
+	ld_pending_submit(r, p);
+}
+
+void h_registration_get(struct ld_req *r)
+{
+	ld_registration reg;
+	ld_status rc = r->srv->ops->registration_get(r->th->reader, r->path_id,
+						     &r->arena, &reg);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "registration");
+	ld_view_registration(&w, &reg);
+	ld_jw_obj_close(&w);
+	if (ld_jw_finish(&w) != LD_OK) {
+		ld_buf_release(&b);
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	char target[48];
+	snprintf(target, sizeof target, "person:%lld", (long long)reg.person_id);
+	ld_reply_audited(r, &b, 200, "registration:read", target);
+}
+
+/* ---- change of address and cancellation ----------------------------- */
+
+struct change_job {
+	ld_id id;
+	bool cancel;
+	ld_address addr;      /* address change */
+	const char *reason;   /* cancellation */
+	const char *reporter; /* cancellation */
+	ld_reg_event event;
+	char now[32];
+	ld_registration after;
+};
+
+static ld_status change_run(ld_write_job *job, const struct ld_store_ops *ops,
+			    ld_conn *c)
+{
+	struct ld_pending *p = job->ctx;
+	struct change_job *j = p->data;
+	ld_status rc = j->cancel ? ops->registration_cancel(c, j->id,
+							    j->event.date,
+							    j->reason,
+							    j->reporter)
+				 : ops->registration_set_address(c, j->id,
+								 &j->addr);
+	if (rc == LD_ENOTFOUND)
+		return ld_fail(&job->err, LD_ECONFLICT, NULL,
+			       "该居住登记已注销，不能再办理");
+	if (rc != LD_OK)
+		return rc;
+	j->event.registration_id = j->id;
+	rc = ops->event_insert(c, &j->event);
+	if (rc != LD_OK)
+		return rc;
+	return ops->registration_get(c, j->id, &p->arena, &j->after);
+}
+
+static void change_finish(struct ld_req *r, struct ld_pending *p)
+{
+	struct change_job *j = p->data;
+	if (p->job.status != LD_OK) {
+		ld_reply_status(r, p->job.status, &p->job.err);
+		return;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "registration");
+	ld_view_registration(&w, &j->after);
+	ld_jw_key(&w, "event");
+	ld_view_event(&w, &j->event);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 200);
+}
+
+/* The registration of the route's {id}; replies and returns false when it
+ * cannot be changed. */
+static bool current_registration(struct ld_req *r, ld_registration *reg)
+{
+	ld_status rc = r->srv->ops->registration_get(r->th->reader, r->path_id,
+						     &r->arena, reg);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return false;
+	}
+	if (strcmp(reg->status, "active") != 0) {
+		ld_reply_error(r, LD_HE_CONFLICT, "该居住登记已注销，不能再办理",
+			       NULL);
+		return false;
+	}
+	return true;
+}
+
+static struct ld_pending *change_job_new(struct ld_req *r,
+					 const ld_registration *reg,
+					 struct change_job **out)
+{
+	struct ld_pending *p = ld_pending_new(r, sizeof(struct change_job));
+	if (!p) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return NULL;
+	}
+	struct change_job *j = p->data;
+	j->id = reg->id;
+	ld_audit_now(j->now);
+	j->event.user_id = r->user.id;
+	j->event.at = j->now;
+	p->job.run = change_run;
+	p->finish = change_finish;
+	*out = j;
+	return p;
+}
+
+void h_registration_address_change(struct ld_req *r)
+{
+	ld_registration reg;
+	if (!current_registration(r, &reg))
+		return;
+	ld_area community;
+	ld_address addr;
+	if (!ld_resolve_grid(r, ld_json_obj(r->body, "address"), "address",
+			     &community, &addr))
+		return;
+	/* 办法: a move within the same county/district is a change; a move to
+	 * another one is a cancellation here and a new registration there. */
+	if (strcmp(addr.district, reg.addr.district) != 0) {
+		ld_reply_error(r, LD_HE_INVALID,
+			       "跨区县迁居应注销原登记，并在新居住地重新申报居住登记",
+			       "address.grid");
+		return;
+	}
+	if (!ld_access_allows(&r->access, &community, addr.grid)) {
+		ld_reply_error(r, LD_HE_OUT_OF_AREA,
+			       "新地址不在您的辖区内，不能办理变更",
+			       "address.grid");
+		return;
+	}
+	ld_day moved, declared = ld_http_today(), arrival;
+	if (!parse_date_field(r, ld_json_str(r->body, "moved_date"),
+			      "moved_date", &moved))
+		return;
+	const char *dd = ld_json_str(r->body, "declared_date");
+	if (dd && !parse_date_field(r, dd, "declared_date", &declared))
+		return;
+	ld_day_parse(reg.arrival_date, 10, &arrival, "arrival_date", NULL);
+	if (declared > ld_http_today() || moved > declared || moved < arrival) {
+		ld_reply_error(r, LD_HE_INVALID,
+			       "迁居日期应在原登记到达日期与申报日期之间，申报日期不能晚于今天",
+			       moved > declared || moved < arrival
+				       ? "moved_date"
+				       : "declared_date");
+		return;
+	}
+	ld_deadline dl;
+	ld_deadline_compute(&r->srv->calendar, LD_EV_ADDRESS_CHANGE, moved,
+			    LD_MINUTE_UNKNOWN, &dl);
+	struct change_job *j;
+	struct ld_pending *p = change_job_new(r, &reg, &j);
+	if (!p)
+		return;
+	ld_arena *a = &p->arena;
+	j->addr = (ld_address){
+		adup(a, addr.district),	   adup(a, addr.street),
+		adup(a, addr.community),	   adup(a, addr.grid),
+		adup(a, addr.road),	   adup(a, addr.house_number),
+		adup(a, addr.building),	   adup(a, addr.unit),
+		adup(a, addr.room)};
+	char date[LD_DATE_STRLEN], ddl[LD_DATE_STRLEN];
+	ld_day_format(declared, date);
+	ld_day_format(dl.deadline, ddl);
+	char moved_s[LD_DATE_STRLEN];
+	ld_day_format(moved, moved_s);
+	j->event.kind = "address_changed";
+	j->event.date = adup(a, date);
+	j->event.deadline = adup(a, ddl);
+	j->event.late = declared > dl.deadline;
+	j->event.detail = ld_arena_printf(
+		a, "{\"moved_date\":\"%s\",\"from_grid\":\"%s\",\"to_grid\":\"%s\"}",
+		moved_s, reg.addr.grid, addr.grid);
+	char target[48];
+	snprintf(target, sizeof target, "person:%lld", (long long)reg.person_id);
+	ld_pending_audit(r, p, "registration:address_change", target, NULL,
+			 j->event.detail);
+	ld_pending_submit(r, p);
+}
+
+void h_registration_cancel(struct ld_req *r)
+{
+	ld_registration reg;
+	if (!current_registration(r, &reg))
+		return;
+	ld_day left, arrival;
+	if (!parse_date_field(r, ld_json_str(r->body, "left_date"), "left_date",
+			      &left))
+		return;
+	ld_day_parse(reg.arrival_date, 10, &arrival, "arrival_date", NULL);
+	if (left < arrival || left > ld_http_today()) {
+		ld_reply_error(r, LD_HE_INVALID,
+			       "离开日期应在到达日期之后且不晚于今天",
+			       "left_date");
+		return;
+	}
+	struct change_job *j;
+	struct ld_pending *p = change_job_new(r, &reg, &j);
+	if (!p)
+		return;
+	ld_arena *a = &p->arena;
+	const struct ld_code *rep =
+		ld_code_find(&ld_reporters, ld_json_str(r->body, "reporter"));
+	char date[LD_DATE_STRLEN];
+	ld_day_format(left, date);
+	j->cancel = true;
+	j->reason = adup(a, ld_json_str(r->body, "reason"));
+	j->reporter = rep->code;
+	j->event.kind = "cancelled";
+	j->event.date = adup(a, date);
+	j->event.late = -1;
+	const char *dest = ld_json_str(r->body, "destination");
+	json_t *detail = json_pack("{s:s, s:s, s:s}", "reporter", rep->code,
+				   "reason", j->reason ? j->reason : "",
+				   "destination", dest ? dest : "");
+	char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+	j->event.detail = text ? adup(a, text) : "{}";
+	free(text);
+	json_decref(detail);
+	char target[48];
+	snprintf(target, sizeof target, "person:%lld", (long long)reg.person_id);
+	ld_pending_audit(r, p, "registration:cancel", target, NULL,
+			 j->event.detail);
+	ld_pending_submit(r, p);
+}

@@ -1,0 +1,41 @@
+/*
+ * handlers.h — every request handler, named h_<resource>_<action>, and the
+ * helpers they share. The route table (routes.c) binds them to paths.
+ */
+#ifndef LD_HANDLERS_H
+#define LD_HANDLERS_H
+
+#include "http/http.h"
+
+void h_meta_healthz(struct ld_req *r);
+void h_meta_metrics(struct ld_req *r);
+void h_meta_openapi(struct ld_req *r);
+void h_meta_codes(struct ld_req *r);
+void h_areas_list(struct ld_req *r);
+void h_stations_list(struct ld_req *r);
+
+void h_registration_check(struct ld_req *r);
+void h_registration_create(struct ld_req *r);
+void h_registration_get(struct ld_req *r);
+void h_registration_address_change(struct ld_req *r);
+void h_registration_cancel(struct ld_req *r);
+
+void h_persons_search(struct ld_req *r);
+void h_person_get(struct ld_req *r);
+void h_person_history(struct ld_req *r);
+
+void h_worklist_late(struct ld_req *r);
+
+void h_audit_list(struct ld_req *r);
+void h_audit_verify(struct ld_req *r);
+
+/* Reply with `body` (taken over) only once an audit entry for this read is
+ * durable (group commit): no person data leaves unaudited. */
+void ld_reply_audited(struct ld_req *r, ld_buf *body, int status,
+		      const char *action, const char *target);
+
+/* Resolve address.grid of a body into a full address in the user's area. */
+bool ld_resolve_grid(struct ld_req *r, const json_t *address, const char *path,
+		     ld_area *community, ld_address *out);
+
+#endif

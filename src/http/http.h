@@ -1,0 +1,250 @@
+/*
+ * http.h — types shared by the HTTP layer: the server, its threads, a request
+ * in flight, routes and their checks. Handlers see struct ld_req and reply
+ * through reply.h; they never touch the database library (only the store
+ * table) and never call free (memory comes from the request's arena).
+ */
+#ifndef LD_HTTP_H
+#define LD_HTTP_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <h2o.h>
+#include <jansson.h>
+
+#include "core/calendar.h"
+#include "core/endorsement.h"
+#include "core/status.h"
+#include "store/store.h"
+#include "store/writer.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+struct ld_req;
+struct ld_thread;
+struct ld_server;
+
+typedef void (*ld_handler)(struct ld_req *r);
+
+/* ---- request body schemas (validated once, before the handler) ------ */
+
+enum ld_ftype {
+	LD_F_STRING,
+	LD_F_INT,
+	LD_F_BOOL,
+	LD_F_DATE,      /* "YYYY-MM-DD" */
+	LD_F_ID_NUMBER, /* GB 11643, checked by the rules engine */
+	LD_F_DIVISION,  /* six-digit county-level GB/T 2260 code */
+	LD_F_CODE,      /* one code of `codes` */
+	LD_F_OBJECT,    /* nested, described by `fields` */
+};
+
+struct ld_field {
+	const char *name;
+	enum ld_ftype type;
+	bool required;
+	unsigned max_len; /* strings: bytes, 0 = 200 */
+	const struct ld_field *fields;	     /* LD_F_OBJECT, NULL-terminated */
+	const struct ld_code_list *codes;    /* LD_F_CODE */
+	const char *desc;		     /* Chinese, for the OpenAPI document */
+};
+
+struct ld_param {
+	const char *name;
+	bool required;
+	const char *desc;
+};
+
+/* ---- routes --------------------------------------------------------- */
+
+enum {
+	LD_R_AUTH = 1 << 0,       /* needs a session */
+	LD_R_READ_REASON = 1 << 1,/* reads a person: `reason` required, audited */
+	LD_R_WRITE = 1 << 2,      /* changes data (through the writer) */
+	LD_R_BODY = 1 << 3,       /* takes a JSON object body */
+};
+
+enum ld_target {
+	LD_T_NONE = 0,
+	LD_T_PERSON,       /* {id} is a person in the user's area */
+	LD_T_REGISTRATION, /* {id} is a registration in the user's area */
+};
+
+#define LD_ROLES(...) (ld_role_bits((enum ld_role[]){__VA_ARGS__}, \
+	sizeof((enum ld_role[]){__VA_ARGS__}) / sizeof(enum ld_role)))
+#define LD_ALL_STAFF ((1u << LD_ROLE_ADMIN) | (1u << LD_ROLE_CLERK) | \
+		      (1u << LD_ROLE_GRID))
+
+struct ld_route {
+	const char *method;
+	const char *path; /* segments; "{id}" captures a positive integer */
+	ld_handler handler;
+	const char *perm; /* permission string, e.g. "person:read" */
+	unsigned roles;	  /* bit per ld_role; 0 with no LD_R_AUTH = public */
+	unsigned flags;
+	enum ld_target target;
+	size_t max_body;
+	const struct ld_field *body;  /* NULL-terminated, for LD_R_BODY */
+	const struct ld_param *query; /* NULL-terminated */
+	const char *tag;
+	const char *summary; /* Chinese */
+};
+
+extern const struct ld_route ld_routes[];
+extern const size_t ld_route_count;
+
+/* ---- metrics -------------------------------------------------------- */
+
+#define LD_LAT_BUCKETS 12
+extern const double ld_latency_bounds_ms[LD_LAT_BUCKETS];
+
+struct ld_route_metrics {
+	atomic_uint_fast64_t by_class[6]; /* 1xx..5xx by status / 100 */
+	atomic_uint_fast64_t lat[LD_LAT_BUCKETS + 1];
+	atomic_uint_fast64_t lat_sum_us;
+};
+
+/* ---- server and threads --------------------------------------------- */
+
+struct ld_server_config {
+	const char *listen; /* "ADDR:PORT" */
+	const char *data_dir;
+	const char *access_log; /* path, "-" for stderr, "off" */
+	int threads;
+	bool group_commit;
+	bool durable;
+	int session_minutes;
+	const char *holidays_dir;
+};
+
+/* A message posted back to a loop thread from another thread. */
+struct ld_msg {
+	h2o_multithread_message_t super;
+	void (*fn)(struct ld_msg *m);
+};
+
+struct ld_thread {
+	struct ld_server *srv;
+	int index;
+	pthread_t tid;
+	h2o_context_t ctx;
+	h2o_accept_ctx_t accept;
+	h2o_socket_t *listener;
+	h2o_multithread_queue_t *queue;
+	h2o_multithread_receiver_t receiver;
+	ld_conn *reader;
+	ld_buf log;
+	h2o_timeout_t log_timeout;
+	h2o_timeout_entry_t log_flush;
+	struct ld_route_metrics *metrics; /* ld_route_count + 1 (unmatched) */
+	/* Session cache, this thread's own (see auth.c). */
+	struct ld_session_cache *sessions;
+};
+
+struct ld_throttle;
+
+struct ld_server {
+	struct ld_server_config cfg;
+	const struct ld_store_ops *ops;
+	ld_store *store;
+	ld_writer *writer;
+	h2o_globalconf_t h2o;
+	int nthreads;
+	struct ld_thread *threads;
+	int listen_fd;
+	int log_fd;
+	ld_calendar calendar;
+	ld_rules_settings settings;
+	struct ld_throttle *throttle;
+	atomic_uint_fast64_t session_generation; /* bumped on logout */
+	pthread_t slow_thread;
+	pthread_mutex_t slow_lock;
+	pthread_cond_t slow_cond;
+	struct ld_slow_task *slow_head, *slow_tail;
+	bool stopping;
+	time_t started_at;
+};
+
+/* ---- a request in flight -------------------------------------------- */
+
+#define LD_MAX_QUERY 16
+
+struct ld_req {
+	h2o_req_t *h2o; /* NULL once the client has gone */
+	struct ld_thread *th;
+	struct ld_server *srv;
+	const struct ld_route *route;
+	int route_index;
+	ld_arena arena;
+	uint64_t t0_us;
+	bool authed;
+	ld_user user;
+	ld_access access;
+	json_t *body;
+	int64_t path_id;
+	const char *reason; /* the reader's stated reason */
+	int nquery;
+	struct {
+		const char *name, *value;
+	} query[LD_MAX_QUERY];
+	/* While a job or task for this request runs on another thread, it
+	 * holds a pointer back here; *watch is cleared if the client goes. */
+	struct ld_req **watch;
+	bool replied;
+};
+
+/* A write job bound to a request: the handler fills it (allocating from
+ * job->arena, which lives until `finish`), submits it, and `finish` runs on
+ * the loop thread after the commit, with r == NULL if the client left. */
+struct ld_pending {
+	ld_write_job job;
+	struct ld_msg msg;
+	struct ld_thread *th;
+	struct ld_req *r;
+	ld_arena arena;
+	void (*finish)(struct ld_req *r, struct ld_pending *p);
+	void *data;
+};
+
+/* Allocate a pending job for r with `data_size` bytes of zeroed data. */
+struct ld_pending *ld_pending_new(struct ld_req *r, size_t data_size);
+/* Submit it to the writer; finish is called later on this thread. */
+void ld_pending_submit(struct ld_req *r, struct ld_pending *p);
+/* Add an audit entry about this request to p (user, action, target). */
+void ld_pending_audit(struct ld_req *r, struct ld_pending *p,
+		      const char *action, const char *target,
+		      const char *result, const char *detail);
+
+/* Run fn(arg) on the slow-work thread (password hashing), then done(arg) on
+ * r's loop thread. */
+struct ld_slow_task {
+	struct ld_slow_task *next;
+	struct ld_msg msg;
+	struct ld_thread *th;
+	struct ld_req *r; /* NULL once the client has gone */
+	void (*fn)(void *arg);
+	void (*done)(void *arg);
+	void *arg;
+};
+void ld_slow_submit(struct ld_req *r, struct ld_slow_task *t);
+
+/* Query parameter value or NULL. */
+const char *ld_req_query(const struct ld_req *r, const char *name);
+/* The client's address as text, from the arena. */
+const char *ld_req_peer(struct ld_req *r);
+
+unsigned ld_role_bits(const enum ld_role *roles, size_t n);
+
+/* Entry points used by server.c. */
+int ld_dispatch(h2o_handler_t *self, h2o_req_t *req);
+void ld_access_log_flush(struct ld_thread *th);
+void ld_receiver_cb(h2o_multithread_receiver_t *receiver,
+		    h2o_linklist_t *messages);
+
+/* Run the server until SIGINT or SIGTERM. Returns a process exit code. */
+int ld_server_run(const struct ld_server_config *cfg);
+
+#endif

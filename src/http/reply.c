@@ -1,0 +1,133 @@
+/*
+ * reply.c — responses and the one table of API errors.
+ */
+#include "http/reply.h"
+
+#include <string.h>
+
+void ld_req_replied(struct ld_req *r, int status, size_t bytes);
+
+const struct ld_http_error_info ld_http_errors[LD_HE__COUNT] = {
+	[LD_HE_BAD_REQUEST] = {400, "bad_request", "请求格式不正确"},
+	[LD_HE_BAD_JSON] = {400, "bad_json", "请求内容不是有效的 JSON（UTF-8）"},
+	[LD_HE_UNKNOWN_FIELD] = {400, "unknown_field", "请求中含有未定义的字段"},
+	[LD_HE_UNAUTHENTICATED] = {401, "unauthenticated", "请先登录"},
+	[LD_HE_FORBIDDEN] = {403, "forbidden", "当前角色无权执行此操作"},
+	[LD_HE_OUT_OF_AREA] = {403, "out_of_area", "该人员不在您的辖区内，无权访问"},
+	[LD_HE_NOT_FOUND] = {404, "not_found", "未找到"},
+	[LD_HE_METHOD] = {405, "method_not_allowed", "不支持该请求方法"},
+	[LD_HE_CONFLICT] = {409, "conflict", "与现有记录冲突"},
+	[LD_HE_TOO_LARGE] = {413, "too_large", "请求内容过大"},
+	[LD_HE_INVALID] = {422, "invalid", "填写的内容有误"},
+	[LD_HE_NOT_REQUIRED] = {422, "not_required",
+				"按规定该人员无需申报居住登记"},
+	[LD_HE_REASON_REQUIRED] = {400, "reason_required",
+				   "查阅人员信息须说明事由"},
+	[LD_HE_THROTTLED] = {429, "throttled", "登录失败次数过多，请稍后再试"},
+	[LD_HE_INTERNAL] = {500, "internal", "服务器内部错误"},
+	[LD_HE_UNAVAILABLE] = {503, "unavailable", "服务暂时不可用，请稍后重试"},
+};
+
+enum ld_http_error ld_http_error_of(ld_status s)
+{
+	switch (s) {
+	case LD_EINVAL:
+		return LD_HE_INVALID;
+	case LD_ENOTFOUND:
+		return LD_HE_NOT_FOUND;
+	case LD_ETOOBIG:
+		return LD_HE_TOO_LARGE;
+	case LD_ECONFLICT:
+		return LD_HE_CONFLICT;
+	case LD_EDENIED:
+		return LD_HE_FORBIDDEN;
+	case LD_EIO:
+		return LD_HE_UNAVAILABLE;
+	default:
+		return LD_HE_INTERNAL;
+	}
+}
+
+static const char *reason_phrase(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+void ld_reply_raw(struct ld_req *r, int status, const char *body, size_t len)
+{
+	if (r->replied)
+		return;
+	r->replied = true;
+	h2o_req_t *req = r->h2o;
+	if (!req)
+		return;
+	req->res.status = status;
+	req->res.reason = reason_phrase(status);
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+		       NULL, H2O_STRLIT("application/json; charset=utf-8"));
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL,
+		       NULL, H2O_STRLIT("no-store"));
+	h2o_add_header_by_str(&req->pool, &req->res.headers,
+			      H2O_STRLIT("x-content-type-options"), 0, NULL,
+			      H2O_STRLIT("nosniff"));
+	char *copy = h2o_mem_alloc_pool(&req->pool, len + 1);
+	memcpy(copy, body, len);
+	ld_req_replied(r, status, len);
+	h2o_send_inline(req, copy, len);
+}
+
+void ld_reply_begin(struct ld_req *r, ld_jw *w, ld_buf *b)
+{
+	ld_buf_init(b, (size_t)32 << 20);
+	ld_jw_init(w, b);
+}
+
+void ld_reply_end(struct ld_req *r, ld_jw *w, ld_buf *b, int status)
+{
+	if (ld_jw_finish(w) != LD_OK) {
+		ld_buf_release(b);
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	ld_reply_raw(r, status, b->data, b->len);
+	ld_buf_release(b);
+}
+
+void ld_reply_error(struct ld_req *r, enum ld_http_error kind,
+		    const char *message, const char *field)
+{
+	const struct ld_http_error_info *e = &ld_http_errors[kind];
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "error");
+	ld_jw_obj_open(&w);
+	ld_jw_kstr(&w, "code", e->code);
+	ld_jw_kstr(&w, "message", message && *message ? message : e->message);
+	ld_jw_kstr(&w, "field", field);
+	ld_jw_obj_close(&w);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, e->status);
+}
+
+void ld_reply_status(struct ld_req *r, ld_status s, const ld_error *err)
+{
+	ld_reply_error(r, ld_http_error_of(s), err ? err->message : NULL,
+		       err ? err->field : NULL);
+}

@@ -1,0 +1,58 @@
+/*
+ * reply.h — sending responses. Every error is JSON:
+ *   {"error": {"code": "...", "message": "<中文>", "field": "..."}}
+ * and its HTTP status comes from one table (reply.c), which the web UI's
+ * messages also follow.
+ */
+#ifndef LD_REPLY_H
+#define LD_REPLY_H
+
+#include "http/http.h"
+#include "util/json_out.h"
+
+/* Error kinds of the API; each has one HTTP status and one code string. */
+enum ld_http_error {
+	LD_HE_BAD_REQUEST = 0, /* 400 malformed request */
+	LD_HE_BAD_JSON,	       /* 400 body is not valid JSON / UTF-8 */
+	LD_HE_UNKNOWN_FIELD,   /* 400 */
+	LD_HE_UNAUTHENTICATED, /* 401 */
+	LD_HE_FORBIDDEN,       /* 403 role */
+	LD_HE_OUT_OF_AREA,     /* 403 area */
+	LD_HE_NOT_FOUND,       /* 404 */
+	LD_HE_METHOD,	       /* 405 */
+	LD_HE_CONFLICT,	       /* 409 */
+	LD_HE_TOO_LARGE,       /* 413 */
+	LD_HE_INVALID,	       /* 422 a value is wrong */
+	LD_HE_NOT_REQUIRED,    /* 422 the rules say the person need not register */
+	LD_HE_REASON_REQUIRED, /* 400 reading a person needs a reason */
+	LD_HE_THROTTLED,       /* 429 */
+	LD_HE_INTERNAL,	       /* 500 */
+	LD_HE_UNAVAILABLE,     /* 503 */
+	LD_HE__COUNT
+};
+
+struct ld_http_error_info {
+	int status;
+	const char *code;
+	const char *message; /* default Chinese message */
+};
+
+extern const struct ld_http_error_info ld_http_errors[LD_HE__COUNT];
+
+/* Map a program status to an API error kind. */
+enum ld_http_error ld_http_error_of(ld_status s);
+
+/* Send `body` (JSON text) with `status`. Copies into the request pool. */
+void ld_reply_raw(struct ld_req *r, int status, const char *body, size_t len);
+/* Start a JSON object writer on a buffer owned by the request. */
+void ld_reply_begin(struct ld_req *r, ld_jw *w, ld_buf *b);
+/* Finish the writer and send it with `status`. */
+void ld_reply_end(struct ld_req *r, ld_jw *w, ld_buf *b, int status);
+/* Send an error. `message` NULL uses the kind's default; `field` may be
+ * NULL. */
+void ld_reply_error(struct ld_req *r, enum ld_http_error kind,
+		    const char *message, const char *field);
+/* Send the error that fits a failed status and its detail. */
+void ld_reply_status(struct ld_req *r, ld_status s, const ld_error *err);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * routes.c — the one route table: method, path, handler, permission, roles,
+ * checks and body schema. The dispatcher enforces everything declared here
+ * before a handler runs, and the OpenAPI document is generated from it.
+ */
+#include "core/catalog.h"
+#include "http/auth.h"
+#include "http/handlers.h"
+#include "http/http.h"
+
+#define END {NULL, 0, false, 0, NULL, NULL, NULL}
+
+static const struct ld_field login_body[] = {
+	{"username", LD_F_STRING, true, 64, NULL, NULL, "用户名"},
+	{"password", LD_F_STRING, true, 200, NULL, NULL, "密码"},
+	END,
+};
+
+static const struct ld_field person_fields[] = {
+	{"id_number", LD_F_ID_NUMBER, true, 18, NULL, NULL, "公民身份号码"},
+	{"name", LD_F_STRING, true, 60, NULL, NULL, "姓名"},
+	{"sex", LD_F_STRING, false, 6, NULL, NULL,
+	 "性别 male/female（可省略，由身份号码得出）"},
+	{"ethnicity", LD_F_CODE, true, 20, NULL, &ld_ethnicities,
+	 "民族（GB/T 3304 代码或名称）"},
+	{"hukou_code", LD_F_DIVISION, true, 6, NULL, NULL,
+	 "常住户口所在地县级行政区划代码"},
+	{"hukou_address", LD_F_STRING, false, 200, NULL, NULL, "户籍地址"},
+	{"phone", LD_F_STRING, false, 20, NULL, NULL, "联系电话"},
+	END,
+};
+
+static const struct ld_field address_fields[] = {
+	{"grid", LD_F_STRING, true, 15, NULL, NULL, "网格代码（15位）"},
+	{"road", LD_F_STRING, true, 100, NULL, NULL, "街路巷"},
+	{"house_number", LD_F_STRING, false, 40, NULL, NULL, "门牌号"},
+	{"building", LD_F_STRING, false, 20, NULL, NULL, "楼栋"},
+	{"unit", LD_F_STRING, false, 20, NULL, NULL, "单元"},
+	{"room", LD_F_STRING, false, 20, NULL, NULL, "房间"},
+	END,
+};
+
+static const struct ld_code lodging_items[] = {
+	{"none", "无"},	      {"hotel", "旅馆住宿"}, {"hospital", "住院"},
+	{"school", "寄宿就读"}, {"relief", "救助机构"},
+};
+static const struct ld_code_list lodging_codes = {"lodging", lodging_items, 5};
+
+static const struct ld_field registration_body[] = {
+	{"person", LD_F_OBJECT, true, 0, person_fields, NULL, "人员信息"},
+	{"address", LD_F_OBJECT, true, 0, address_fields, NULL, "居住地址"},
+	{"arrival_date", LD_F_DATE, true, 10, NULL, NULL, "到达居住地日期"},
+	{"declared_date", LD_F_DATE, false, 10, NULL, NULL,
+	 "申报日期（缺省为今天）"},
+	{"reason", LD_F_CODE, true, 20, NULL, &ld_stay_reasons, "居住事由"},
+	{"housing", LD_F_CODE, true, 20, NULL, &ld_housing_kinds, "住所类型"},
+	{"employer", LD_F_STRING, false, 100, NULL, NULL, "就业单位或就读学校"},
+	{"stay_days", LD_F_INT, false, 0, NULL, NULL, "拟居住天数"},
+	{"lodging", LD_F_CODE, false, 10, NULL, &lodging_codes,
+	 "免于居住登记的住宿类型"},
+	{"override_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "无需登记但仍予登记的事由"},
+	END,
+};
+
+static const struct ld_field address_change_body[] = {
+	{"address", LD_F_OBJECT, true, 0, address_fields, NULL, "新居住地址"},
+	{"moved_date", LD_F_DATE, true, 10, NULL, NULL, "迁入新地址日期"},
+	{"declared_date", LD_F_DATE, false, 10, NULL, NULL,
+	 "申报日期（缺省为今天）"},
+	END,
+};
+
+static const struct ld_field cancel_body[] = {
+	{"left_date", LD_F_DATE, true, 10, NULL, NULL, "离开日期"},
+	{"reporter", LD_F_CODE, true, 10, NULL, &ld_reporters,
+	 "申报人：本人、近亲属、房屋出租人、用人单位"},
+	{"reason", LD_F_STRING, true, 200, NULL, NULL, "注销原因"},
+	{"destination", LD_F_STRING, false, 200, NULL, NULL, "去向"},
+	END,
+};
+
+static const struct ld_param search_query[] = {
+	{"id_number", false, "公民身份号码（精确）"},
+	{"name", false, "姓名（前缀）"},
+	{"phone", false, "联系电话（精确）"},
+	{"address", false, "地址（包含）"},
+	{"page", false, "页码，从1开始"},
+	{"per_page", false, "每页条数，最多100"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param worklist_query[] = {
+	{"from", false, "起始日期"},
+	{"to", false, "截止日期"},
+	{"page", false, "页码"},
+	{"per_page", false, "每页条数"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param audit_query[] = {
+	{"target", false, "对象，如 person:12"},
+	{"before", false, "只列出序号小于此值的记录"},
+	{"page", false, "页码"},
+	{"per_page", false, "每页条数"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param areas_query[] = {
+	{"parent", false, "上级区划代码；省略时列出区县"},
+	{NULL, false, NULL},
+};
+
+#define ADMIN (1u << LD_ROLE_ADMIN)
+#define AUDITORS ((1u << LD_ROLE_AUDITOR) | ADMIN)
+#define STAFF LD_ALL_STAFF
+#define DESK ((1u << LD_ROLE_ADMIN) | (1u << LD_ROLE_CLERK))
+#define EVERYONE (STAFF | (1u << LD_ROLE_AUDITOR))
+
+const struct ld_route ld_routes[] = {
+	{"GET", "/healthz", h_meta_healthz, "meta:health", 0, 0, LD_T_NONE, 0,
+	 NULL, NULL, "meta", "健康检查"},
+	{"GET", "/metrics", h_meta_metrics, "meta:metrics", 0, 0, LD_T_NONE, 0,
+	 NULL, NULL, "meta", "Prometheus 指标"},
+	{"GET", "/api/v1/openapi.json", h_meta_openapi, "meta:openapi", 0, 0,
+	 LD_T_NONE, 0, NULL, NULL, "meta", "本接口文档（OpenAPI 3）"},
+	{"GET", "/api/v1/codes", h_meta_codes, "meta:codes", 0, 0, LD_T_NONE,
+	 0, NULL, NULL, "meta", "代码表：民族、居住事由、住所类型、申报人"},
+
+	{"POST", "/api/v1/auth/login", h_auth_login, "auth:login", 0, LD_R_BODY,
+	 LD_T_NONE, 4096, login_body, NULL, "auth", "登录，返回会话令牌"},
+	{"POST", "/api/v1/auth/logout", h_auth_logout, "auth:logout", EVERYONE,
+	 LD_R_AUTH | LD_R_WRITE, LD_T_NONE, 0, NULL, NULL, "auth", "退出登录"},
+	{"GET", "/api/v1/auth/me", h_auth_me, "auth:me", EVERYONE, LD_R_AUTH,
+	 LD_T_NONE, 0, NULL, NULL, "auth", "当前用户及其权限"},
+
+	{"GET", "/api/v1/areas", h_areas_list, "area:read", STAFF, LD_R_AUTH,
+	 LD_T_NONE, 0, NULL, areas_query, "areas",
+	 "区划层级：区县、街道（镇）、社区（村）、网格"},
+	{"GET", "/api/v1/stations", h_stations_list, "area:read", STAFF,
+	 LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "areas", "公安派出所"},
+
+	{"POST", "/api/v1/registrations/check", h_registration_check,
+	 "registration:check", STAFF, LD_R_AUTH | LD_R_BODY, LD_T_NONE, 0,
+	 registration_body, NULL, "registrations",
+	 "预检：是否纳入服务管理、申报期限、是否逾期（不保存）"},
+	{"POST", "/api/v1/registrations", h_registration_create,
+	 "registration:create", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_NONE, 0, registration_body, NULL, "registrations",
+	 "申报居住登记，发放居住登记凭证"},
+	{"GET", "/api/v1/registrations/{id}", h_registration_get,
+	 "registration:read", STAFF, LD_R_AUTH | LD_R_READ_REASON,
+	 LD_T_REGISTRATION, 0, NULL, NULL, "registrations", "查阅一条居住登记"},
+	{"POST", "/api/v1/registrations/{id}/address-change",
+	 h_registration_address_change, "registration:update", DESK,
+	 LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_REGISTRATION, 0,
+	 address_change_body, NULL, "registrations",
+	 "同一区县内变更居住地址"},
+	{"POST", "/api/v1/registrations/{id}/cancel", h_registration_cancel,
+	 "registration:cancel", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_REGISTRATION, 0, cancel_body, NULL, "registrations",
+	 "注销居住登记（离开本市或迁往其他区县）"},
+
+	{"GET", "/api/v1/persons", h_persons_search, "person:read", STAFF,
+	 LD_R_AUTH | LD_R_READ_REASON, LD_T_NONE, 0, NULL, search_query,
+	 "persons", "按身份号码、姓名、电话或地址查找人员（分页）"},
+	{"GET", "/api/v1/persons/{id}", h_person_get, "person:read", STAFF,
+	 LD_R_AUTH | LD_R_READ_REASON, LD_T_PERSON, 0, NULL, NULL, "persons",
+	 "人员详情及居住登记"},
+	{"GET", "/api/v1/persons/{id}/history", h_person_history,
+	 "person:read", STAFF, LD_R_AUTH | LD_R_READ_REASON, LD_T_PERSON, 0,
+	 NULL, NULL, "persons", "人员居住登记历史"},
+
+	{"GET", "/api/v1/worklists/late", h_worklist_late, "worklist:read",
+	 STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, worklist_query, "worklists",
+	 "本辖区逾期申报的居住登记和变更"},
+
+	{"GET", "/api/v1/audit", h_audit_list, "audit:read", AUDITORS,
+	 LD_R_AUTH, LD_T_NONE, 0, NULL, audit_query, "audit", "审计日志"},
+	{"GET", "/api/v1/audit/verify", h_audit_verify, "audit:read", AUDITORS,
+	 LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "audit", "校验审计日志哈希链"},
+};
+
+const size_t ld_route_count = sizeof ld_routes / sizeof ld_routes[0];

@@ -1,0 +1,274 @@
+/*
+ * server.c — h2o glue: one event loop per core, each with its own listening
+ * socket (SO_REUSEPORT), its own read connection to the store and its own
+ * session cache; one writer thread (group commit); one thread for slow work
+ * (password hashing) so no loop ever blocks on it. SIGINT and SIGTERM stop
+ * the loops, drain the writer and exit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http/auth.h"
+#include "http/http.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static bool parse_listen(const char *s, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	if (!colon || (size_t)(colon - s) >= sizeof host)
+		return false;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 1 || port > 65535)
+		return false;
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
+}
+
+static int open_listener(const struct sockaddr_in *sa)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int on = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) != 0 ||
+	    listen(fd, 1024) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+	struct ld_thread *th = listener->data;
+	if (err)
+		return;
+	for (int i = 0; i < 64; i++) {
+		h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+		if (!sock)
+			break;
+		h2o_accept(&th->accept, sock);
+	}
+}
+
+static void on_log_timer(h2o_timeout_entry_t *entry)
+{
+	struct ld_thread *th =
+		H2O_STRUCT_FROM_MEMBER(struct ld_thread, log_flush, entry);
+	ld_access_log_flush(th);
+	h2o_timeout_link(th->ctx.loop, &th->log_timeout, &th->log_flush);
+}
+
+static void *loop_main(void *arg)
+{
+	struct ld_thread *th = arg;
+	while (!stop_requested)
+		h2o_evloop_run(th->ctx.loop, 200);
+	ld_access_log_flush(th);
+	return NULL;
+}
+
+static void *slow_main(void *arg)
+{
+	struct ld_server *srv = arg;
+	for (;;) {
+		pthread_mutex_lock(&srv->slow_lock);
+		while (!srv->slow_head && !srv->stopping)
+			pthread_cond_wait(&srv->slow_cond, &srv->slow_lock);
+		struct ld_slow_task *t = srv->slow_head;
+		if (!t) {
+			pthread_mutex_unlock(&srv->slow_lock);
+			break;
+		}
+		srv->slow_head = t->next;
+		if (!srv->slow_head)
+			srv->slow_tail = NULL;
+		pthread_mutex_unlock(&srv->slow_lock);
+		t->fn(t->arg);
+		h2o_multithread_send_message(&t->th->receiver, &t->msg.super);
+	}
+	return NULL;
+}
+
+static int thread_init(struct ld_server *srv, struct ld_thread *th, int index,
+		       int listen_fd)
+{
+	ld_error err = {0};
+	th->srv = srv;
+	th->index = index;
+	h2o_context_init(&th->ctx, h2o_evloop_create(), &srv->h2o);
+	th->accept.ctx = &th->ctx;
+	th->accept.hosts = srv->h2o.hosts;
+	th->queue = h2o_multithread_create_queue(th->ctx.loop);
+	h2o_multithread_register_receiver(th->queue, &th->receiver,
+					  ld_receiver_cb);
+	if (srv->ops->connect(srv->store, false, &th->reader, &err) != LD_OK) {
+		fprintf(stderr, "liudong: %s\n", err.message);
+		return -1;
+	}
+	th->metrics = calloc(ld_route_count + 1, sizeof *th->metrics);
+	th->sessions = ld_session_cache_new();
+	if (!th->metrics || !th->sessions)
+		return -1;
+	ld_buf_init(&th->log, (size_t)4 << 20);
+	h2o_timeout_init(th->ctx.loop, &th->log_timeout, 200);
+	th->log_flush.cb = on_log_timer;
+	h2o_timeout_link(th->ctx.loop, &th->log_timeout, &th->log_flush);
+	/* Each loop accepts on its own socket bound to the same port. */
+	int fd = index == 0 ? listen_fd : -1;
+	if (index > 0) {
+		struct sockaddr_in sa;
+		socklen_t len = sizeof sa;
+		getsockname(listen_fd, (struct sockaddr *)&sa, &len);
+		fd = open_listener(&sa);
+		if (fd < 0)
+			return -1;
+	}
+	th->listener = h2o_evloop_socket_create(th->ctx.loop, fd,
+						H2O_SOCKET_FLAG_DONT_READ);
+	th->listener->data = th;
+	h2o_socket_read_start(th->listener, on_accept);
+	return 0;
+}
+
+static int open_log(const char *path, const char *data_dir)
+{
+	if (path && strcmp(path, "off") == 0)
+		return -1;
+	if (path && strcmp(path, "-") == 0)
+		return STDERR_FILENO;
+	char def[4096];
+	if (!path) {
+		snprintf(def, sizeof def, "%s/access.log", data_dir);
+		path = def;
+	}
+	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
+int ld_server_run(const struct ld_server_config *cfg)
+{
+	struct ld_server *srv = calloc(1, sizeof *srv);
+	ld_error err = {0};
+	int rc = 1;
+	if (!srv)
+		return 1;
+	srv->cfg = *cfg;
+	srv->started_at = time(NULL);
+	srv->ops = ld_store_find("sqlite");
+	srv->throttle = ld_throttle_new();
+	pthread_mutex_init(&srv->slow_lock, NULL);
+	pthread_cond_init(&srv->slow_cond, NULL);
+
+	struct sockaddr_in sa;
+	if (!parse_listen(cfg->listen, &sa)) {
+		fprintf(stderr, "liudong: --listen: 地址应为 IPv4地址:端口，如 "
+				"127.0.0.1:8080\n");
+		goto out;
+	}
+	if (ld_calendar_load_default(&srv->calendar, cfg->holidays_dir, &err) !=
+	    LD_OK) {
+		fprintf(stderr, "liudong: %s\n", err.message);
+		goto out;
+	}
+	if (srv->ops->open(cfg->data_dir, &srv->store, &err) != LD_OK) {
+		fprintf(stderr, "liudong: %s\n", err.message);
+		goto out;
+	}
+	srv->writer = ld_writer_start(srv->ops, srv->store, cfg->group_commit,
+				      cfg->durable, &err);
+	if (!srv->writer) {
+		fprintf(stderr, "liudong: %s\n", err.message);
+		goto out_store;
+	}
+	srv->listen_fd = open_listener(&sa);
+	if (srv->listen_fd < 0) {
+		fprintf(stderr, "liudong: --listen: 无法监听 %s：%s\n", cfg->listen,
+			strerror(errno));
+		goto out_writer;
+	}
+	srv->log_fd = open_log(cfg->access_log, cfg->data_dir);
+
+	h2o_config_init(&srv->h2o);
+	srv->h2o.server_name = h2o_iovec_init(H2O_STRLIT("liudong"));
+	/* Bodies beyond each route's own limit get a JSON 413 from the
+	 * dispatcher; this is only the outer bound. */
+	srv->h2o.max_request_entity_size = (size_t)64 << 20;
+	h2o_hostconf_t *host = h2o_config_register_host(
+		&srv->h2o, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+	h2o_handler_t *handler = h2o_create_handler(path, sizeof *handler);
+	handler->on_req = ld_dispatch;
+
+	srv->nthreads = cfg->threads > 0 ? cfg->threads
+					 : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (srv->nthreads < 1)
+		srv->nthreads = 1;
+	if (srv->nthreads > 64)
+		srv->nthreads = 64;
+	srv->threads = calloc((size_t)srv->nthreads, sizeof *srv->threads);
+	if (!srv->threads)
+		goto out_writer;
+	for (int i = 0; i < srv->nthreads; i++)
+		if (thread_init(srv, &srv->threads[i], i, srv->listen_fd) != 0) {
+			fprintf(stderr, "liudong: 无法初始化服务线程\n");
+			goto out_writer;
+		}
+
+	struct sigaction act = {.sa_handler = on_signal};
+	sigemptyset(&act.sa_mask);
+	sigaction(SIGINT, &act, NULL);
+	sigaction(SIGTERM, &act, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	pthread_create(&srv->slow_thread, NULL, slow_main, srv);
+	for (int i = 1; i < srv->nthreads; i++)
+		pthread_create(&srv->threads[i].tid, NULL, loop_main,
+			       &srv->threads[i]);
+	fprintf(stderr,
+		"liudong: 服务已启动 listening on http://%s/ (%d threads, data "
+		"%s)\n",
+		cfg->listen, srv->nthreads, cfg->data_dir);
+	loop_main(&srv->threads[0]);
+	for (int i = 1; i < srv->nthreads; i++)
+		pthread_join(srv->threads[i].tid, NULL);
+	pthread_mutex_lock(&srv->slow_lock);
+	srv->stopping = true;
+	pthread_cond_signal(&srv->slow_cond);
+	pthread_mutex_unlock(&srv->slow_lock);
+	pthread_join(srv->slow_thread, NULL);
+	fprintf(stderr, "liudong: 服务已停止 stopped\n");
+	rc = 0;
+	/* Process exit reclaims the loops and their sockets; the writer is
+	 * drained so every queued change is committed. */
+out_writer:
+	ld_writer_stop(srv->writer);
+out_store:
+	srv->ops->close(srv->store);
+out:
+	return rc;
+}

@@ -1,0 +1,207 @@
+/*
+ * views.c — JSON views of records.
+ */
+#include "http/views.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/catalog.h"
+#include "core/division.h"
+
+ld_day ld_http_today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	return ld_day_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+static const char *label(const struct ld_code_list *l, const char *code)
+{
+	const struct ld_code *c = code ? ld_code_find(l, code) : NULL;
+	return c ? c->label : NULL;
+}
+
+void ld_view_person(ld_jw *w, const ld_person *p)
+{
+	char name[160] = "";
+	ld_jw_obj_open(w);
+	ld_jw_kint(w, "id", p->id);
+	ld_jw_kstr(w, "id_number", p->id_number);
+	ld_jw_kstr(w, "name", p->name);
+	ld_jw_kstr(w, "sex", p->sex);
+	ld_jw_kstr(w, "ethnicity", p->ethnicity);
+	ld_jw_kstr(w, "ethnicity_name", label(&ld_ethnicities, p->ethnicity));
+	ld_jw_kstr(w, "birth", p->birth);
+	ld_jw_kstr(w, "hukou_code", p->hukou_code);
+	if (p->hukou_code)
+		ld_division_full_name(atoi(p->hukou_code), name, sizeof name);
+	ld_jw_kstr(w, "hukou_place", name);
+	ld_jw_kstr(w, "hukou_address", p->hukou_address);
+	ld_jw_kstr(w, "phone", p->phone);
+	ld_jw_kstr(w, "created_at", p->created_at);
+	ld_jw_kstr(w, "updated_at", p->updated_at);
+	ld_jw_obj_close(w);
+}
+
+void ld_view_registration(ld_jw *w, const ld_registration *r)
+{
+	char district[64] = "";
+	ld_jw_obj_open(w);
+	ld_jw_kint(w, "id", r->id);
+	ld_jw_kint(w, "person_id", r->person_id);
+	ld_jw_kstr(w, "status", r->status);
+	ld_jw_kstr(w, "certificate_no", r->certificate_no);
+	ld_jw_key(w, "address");
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "district", r->addr.district);
+	if (r->addr.district) {
+		const struct ld_division_rec *d =
+			ld_division_latest(atoi(r->addr.district));
+		if (d)
+			snprintf(district, sizeof district, "%s", d->name);
+	}
+	ld_jw_kstr(w, "district_name", district);
+	ld_jw_kstr(w, "street", r->addr.street);
+	ld_jw_kstr(w, "community", r->addr.community);
+	ld_jw_kstr(w, "grid", r->addr.grid);
+	ld_jw_kstr(w, "road", r->addr.road);
+	ld_jw_kstr(w, "house_number", r->addr.house_number);
+	ld_jw_kstr(w, "building", r->addr.building);
+	ld_jw_kstr(w, "unit", r->addr.unit);
+	ld_jw_kstr(w, "room", r->addr.room);
+	ld_jw_obj_close(w);
+	ld_jw_kstr(w, "arrival_date", r->arrival_date);
+	ld_jw_kstr(w, "declared_date", r->declared_date);
+	ld_jw_kstr(w, "deadline", r->deadline);
+	ld_jw_kbool(w, "late", r->late);
+	ld_jw_kbool(w, "calendar_complete", r->calendar_complete);
+	ld_jw_kstr(w, "reason", r->reason);
+	ld_jw_kstr(w, "reason_name", label(&ld_stay_reasons, r->reason));
+	ld_jw_kstr(w, "housing", r->housing);
+	ld_jw_kstr(w, "housing_name", label(&ld_housing_kinds, r->housing));
+	ld_jw_kstr(w, "employer", r->employer);
+	ld_jw_kbool(w, "in_scope", r->in_scope);
+	ld_jw_kstr(w, "scope_reason", r->scope_reason);
+	ld_jw_kstr(w, "exemption", r->exemption);
+	ld_jw_kstr(w, "override_reason", r->override_reason);
+	ld_jw_kstr(w, "cancelled_date", r->cancelled_date);
+	ld_jw_kstr(w, "cancel_reason", r->cancel_reason);
+	ld_jw_kstr(w, "cancel_reporter", r->cancel_reporter);
+	ld_jw_kstr(w, "created_at", r->created_at);
+	ld_jw_obj_close(w);
+}
+
+void ld_view_event(ld_jw *w, const ld_reg_event *e)
+{
+	ld_jw_obj_open(w);
+	ld_jw_kint(w, "id", e->id);
+	ld_jw_kint(w, "registration_id", e->registration_id);
+	ld_jw_kstr(w, "kind", e->kind);
+	ld_jw_kstr(w, "date", e->date);
+	ld_jw_kstr(w, "deadline", e->deadline);
+	if (e->late < 0)
+		ld_jw_knull(w, "late");
+	else
+		ld_jw_kbool(w, "late", e->late);
+	ld_jw_key(w, "detail");
+	/* detail is a JSON object written by this program. */
+	ld_buf *b = w->out;
+	if (w->status == LD_OK) {
+		const char *d = e->detail && *e->detail ? e->detail : "{}";
+		w->status = ld_buf_adds(b, d);
+		w->after_key = false;
+		w->need_comma[w->depth] = true;
+	}
+	ld_jw_kstr(w, "at", e->at);
+	ld_jw_obj_close(w);
+}
+
+void ld_view_basis(ld_jw *w, const ld_basis *b)
+{
+	ld_jw_key(w, "basis");
+	ld_jw_arr_open(w);
+	for (int i = 0; i < b->n; i++)
+		ld_jw_str(w, ld_cite_text(b->items[i]));
+	ld_jw_arr_close(w);
+}
+
+void ld_view_scope(ld_jw *w, const ld_scope_decision *d)
+{
+	char code[8];
+	ld_jw_obj_open(w);
+	ld_jw_kbool(w, "in_scope", d->in_scope);
+	ld_jw_kbool(w, "registration_required", d->registration_required);
+	ld_jw_kstr(w, "reason", ld_scope_reason_code(d->reason));
+	ld_jw_kstr(w, "reason_text", ld_scope_reason_message(d->reason));
+	snprintf(code, sizeof code, "%06d", (int)d->hukou);
+	ld_jw_kstr(w, "hukou", code);
+	ld_jw_kstr(w, "exemption", d->exemption == LD_LODGING_NONE
+					   ? NULL
+					   : ld_lodging_code(d->exemption));
+	ld_view_basis(w, &d->basis);
+	ld_jw_obj_close(w);
+}
+
+bool ld_access_allows(const ld_access *acc, const ld_area *community,
+		      const char *grid)
+{
+	switch (acc->kind) {
+	case LD_ACCESS_ALL:
+		return true;
+	case LD_ACCESS_STATION:
+		return community->station &&
+		       strcmp(community->station, acc->code) == 0;
+	case LD_ACCESS_GRID:
+		return strcmp(grid, acc->code) == 0;
+	case LD_ACCESS_NONE:
+		break;
+	}
+	return false;
+}
+
+static bool uint_param(const char *s, int max, int *out)
+{
+	int v = 0;
+	if (!*s)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || v > max)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < 1 || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool ld_req_page(struct ld_req *r, ld_page *page, int *page_no)
+{
+	const char *p = ld_req_query(r, "page");
+	const char *pp = ld_req_query(r, "per_page");
+	int n = 1, per = 20;
+	if (p && !uint_param(p, 1000000, &n))
+		return false;
+	if (pp && !uint_param(pp, 100, &per))
+		return false;
+	page->limit = per;
+	page->offset = (n - 1) * per;
+	*page_no = n;
+	return true;
+}
+
+bool ld_query_date(struct ld_req *r, const char *name, const char **out)
+{
+	const char *v = ld_req_query(r, name);
+	*out = NULL;
+	if (!v)
+		return true;
+	ld_day d;
+	if (ld_day_parse(v, (int)strlen(v), &d, name, NULL) != LD_OK)
+		return false;
+	*out = v;
+	return true;
+}

@@ -1,0 +1,32 @@
+/*
+ * views.h — how records are shown in JSON, shared by the handlers, and a
+ * few checks that several handlers need.
+ */
+#ifndef LD_VIEWS_H
+#define LD_VIEWS_H
+
+#include "core/scope.h"
+#include "http/http.h"
+#include "util/json_out.h"
+
+/* Today's date in the server's local time zone (set TZ=Asia/Shanghai). */
+ld_day ld_http_today(void);
+
+void ld_view_person(ld_jw *w, const ld_person *p);
+void ld_view_registration(ld_jw *w, const ld_registration *reg);
+void ld_view_event(ld_jw *w, const ld_reg_event *e);
+void ld_view_scope(ld_jw *w, const ld_scope_decision *d);
+void ld_view_basis(ld_jw *w, const ld_basis *b);
+
+/* Whether the user's access covers grid `grid` (whose community is
+ * `community` with serving station `station`). */
+bool ld_access_allows(const ld_access *acc, const ld_area *community,
+		      const char *grid);
+
+/* Page parameters from ?page=&per_page= (1-based page, per_page <= 100). */
+bool ld_req_page(struct ld_req *r, ld_page *page, int *page_no);
+
+/* Parse a positive integer query parameter into *out; false if malformed. */
+bool ld_query_date(struct ld_req *r, const char *name, const char **out);
+
+#endif

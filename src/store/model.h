@@ -1,0 +1,163 @@
+/*
+ * model.h — the records the registry keeps, as plain structs.
+ *
+ * Strings in records read from a store point into the arena the caller
+ * passed; they live as long as that arena. Dates are "YYYY-MM-DD" strings and
+ * times are ISO 8601 UTC ("2026-11-24T12:34:56Z"), as stored.
+ */
+#ifndef LD_MODEL_H
+#define LD_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef int64_t ld_id;
+
+enum ld_role {
+	LD_ROLE_ADMIN = 0,
+	LD_ROLE_CLERK,   /* police-station clerk: their station's communities */
+	LD_ROLE_GRID,    /* grid worker: one grid */
+	LD_ROLE_AUDITOR, /* reads the audit trail only */
+	LD_ROLE__COUNT
+};
+
+const char *ld_role_code(enum ld_role r);
+bool ld_role_from_code(const char *s, enum ld_role *out);
+
+typedef struct {
+	ld_id id;
+	const char *username;
+	const char *display_name;
+	enum ld_role role;
+	const char *area; /* station code, grid code, or NULL */
+	const char *password_hash;
+	bool disabled;
+	const char *created_at;
+} ld_user;
+
+/* What a user may see. Computed once per request from the user; every store
+ * query that lists or reads persons takes it. */
+typedef struct {
+	enum {
+		LD_ACCESS_NONE = 0, /* nothing (auditors, for person data) */
+		LD_ACCESS_ALL,	    /* admins */
+		LD_ACCESS_STATION,  /* communities served by station `code` */
+		LD_ACCESS_GRID,	    /* grid `code` */
+	} kind;
+	const char *code;
+} ld_access;
+
+enum ld_area_level {
+	LD_LEVEL_DISTRICT = 1,
+	LD_LEVEL_STREET = 2,
+	LD_LEVEL_COMMUNITY = 3,
+	LD_LEVEL_GRID = 4,
+};
+
+typedef struct {
+	const char *code;
+	const char *parent;
+	int level;
+	const char *name;
+	const char *station; /* communities only */
+} ld_area;
+
+typedef struct {
+	const char *code;
+	const char *name;
+	const char *district;
+	const char *address;
+	const char *phone;
+} ld_station;
+
+typedef struct {
+	ld_id id;
+	const char *id_number;
+	const char *name;
+	const char *sex; /* "male" | "female" */
+	const char *ethnicity; /* GB/T 3304 code */
+	const char *birth;
+	const char *hukou_code;
+	const char *hukou_address;
+	const char *phone;
+	const char *created_at;
+	const char *updated_at;
+} ld_person;
+
+typedef struct {
+	const char *district, *street, *community, *grid;
+	const char *road, *house_number, *building, *unit, *room;
+} ld_address;
+
+typedef struct {
+	ld_id id;
+	ld_id person_id;
+	const char *status; /* "active" | "cancelled" */
+	ld_address addr;
+	const char *arrival_date;
+	const char *declared_date;
+	const char *deadline;
+	bool late;
+	bool calendar_complete;
+	const char *reason;
+	const char *housing;
+	const char *employer;
+	bool in_scope;
+	const char *scope_reason;
+	const char *exemption;       /* NULL unless exempt */
+	const char *override_reason; /* NULL unless recorded anyway */
+	const char *certificate_no;
+	const char *cancelled_date;
+	const char *cancel_reason;
+	const char *cancel_reporter;
+	ld_id created_by;
+	const char *created_at;
+} ld_registration;
+
+typedef struct {
+	ld_id id;
+	ld_id registration_id;
+	const char *kind; /* "declared" | "address_changed" | "cancelled" */
+	const char *date;
+	const char *deadline; /* NULL when no deadline applies */
+	int late;	      /* 0, 1, or -1 when no deadline applies */
+	const char *detail;   /* JSON object */
+	ld_id user_id;
+	const char *at;
+} ld_reg_event;
+
+typedef struct {
+	int64_t seq;
+	const char *at;
+	ld_id user_id; /* 0 for the system */
+	const char *username;
+	const char *action;
+	const char *target;
+	const char *reason;
+	const char *result; /* "ok" | "denied" | "failed" */
+	const char *detail;
+	const char *prev_hash;
+	const char *hash;
+} ld_audit_entry;
+
+typedef struct {
+	const char *id_number; /* exact */
+	const char *name;      /* prefix */
+	const char *phone;     /* exact */
+	const char *address;   /* substring of road/number/building */
+} ld_person_query;
+
+/* A late declaration or late address change, for the work list. */
+typedef struct {
+	ld_id registration_id;
+	ld_id person_id;
+	const char *person_name;
+	const char *kind; /* event kind */
+	const char *date;
+	const char *deadline;
+	const char *grid;
+	const char *community;
+	const char *certificate_no;
+} ld_late_item;
+
+#endif

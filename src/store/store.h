@@ -1,0 +1,159 @@
+/*
+ * store.h — the storage interface: a versioned table of function pointers,
+ * chosen by name at start (SQLite's sqlite3_vfs, curl's TLS backends).
+ * Handlers and commands talk to this table, never to a database library.
+ *
+ * Connections: a store hands out connections; each belongs to one thread.
+ * Readers run queries; the one writer connection runs write operations
+ * inside begin/commit, with savepoints so one failed job does not undo the
+ * others of its batch (see writer.h).
+ *
+ * Ownership: records returned through `out` pointers are allocated from the
+ * caller's arena. Functions return LD_OK, LD_ENOTFOUND when a single record
+ * does not exist, LD_ECONFLICT on a uniqueness violation, LD_EIO otherwise.
+ */
+#ifndef LD_STORE_H
+#define LD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+#include "store/model.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+#define LD_STORE_VERSION 1
+
+typedef struct ld_store ld_store;
+typedef struct ld_conn ld_conn;
+
+typedef struct {
+	int offset;
+	int limit;
+} ld_page;
+
+/* Called for each audit entry in order by audit_scan; non-zero stops. */
+typedef int (*ld_audit_cb)(void *ctx, const ld_audit_entry *e);
+
+struct ld_store_ops {
+	unsigned version;
+	const char *name;
+
+	/* Open (creating if needed) the store in directory `dir` and apply
+	 * pending migrations. */
+	ld_status (*open)(const char *dir, ld_store **out, ld_error *err);
+	void (*close)(ld_store *s);
+	ld_status (*connect)(ld_store *s, bool writer, ld_conn **out,
+			     ld_error *err);
+	void (*disconnect)(ld_conn *c);
+	/* Applied migration version. */
+	int (*schema_version)(ld_conn *c);
+
+	ld_status (*begin)(ld_conn *c);
+	ld_status (*commit)(ld_conn *c);
+	ld_status (*rollback)(ld_conn *c);
+	ld_status (*savepoint)(ld_conn *c);
+	ld_status (*release)(ld_conn *c);
+	ld_status (*rollback_to)(ld_conn *c);
+	/* Full integrity check; problems are appended to `report`. */
+	ld_status (*check)(ld_conn *c, bool *ok, ld_buf *report);
+	/* Durability knob for benchmarks only: false turns off fsync. */
+	ld_status (*set_durable)(ld_conn *c, bool durable);
+
+	/* Areas and stations. */
+	ld_status (*station_put)(ld_conn *c, const ld_station *st);
+	ld_status (*area_put)(ld_conn *c, const ld_area *a);
+	ld_status (*area_get)(ld_conn *c, const char *code, ld_arena *ar,
+			      ld_area *out);
+	ld_status (*area_children)(ld_conn *c, const char *parent,
+				   ld_arena *ar, ld_area **out, size_t *n);
+	ld_status (*station_get)(ld_conn *c, const char *code, ld_arena *ar,
+				 ld_station *out);
+	ld_status (*stations_list)(ld_conn *c, ld_arena *ar, ld_station **out,
+				   size_t *n);
+
+	/* Users and sessions. */
+	ld_status (*user_insert)(ld_conn *c, ld_user *u); /* sets u->id */
+	ld_status (*user_by_name)(ld_conn *c, const char *username,
+				  ld_arena *ar, ld_user *out);
+	ld_status (*user_by_id)(ld_conn *c, ld_id id, ld_arena *ar,
+				ld_user *out);
+	ld_status (*session_insert)(ld_conn *c, const char *token_hash,
+				    ld_id user_id, int64_t expires_at,
+				    const char *address);
+	/* LD_ENOTFOUND when absent or expired at `now`. */
+	ld_status (*session_get)(ld_conn *c, const char *token_hash,
+				 int64_t now, ld_id *user_id,
+				 int64_t *expires_at);
+	ld_status (*session_delete)(ld_conn *c, const char *token_hash);
+
+	/* Persons. */
+	ld_status (*person_insert)(ld_conn *c, ld_person *p); /* sets p->id */
+	ld_status (*person_update)(ld_conn *c, const ld_person *p);
+	ld_status (*person_get)(ld_conn *c, ld_id id, ld_arena *ar,
+				ld_person *out);
+	ld_status (*person_by_id_number)(ld_conn *c, const char *id_number,
+					 ld_arena *ar, ld_person *out);
+	/* Persons whose registrations (any status) lie in the access area and
+	 * match q; *total counts all matches. */
+	ld_status (*person_search)(ld_conn *c, const ld_access *acc,
+				   const ld_person_query *q, ld_page page,
+				   ld_arena *ar, ld_person **out, size_t *n,
+				   int64_t *total);
+	/* Whether any registration of the person lies in the access area. */
+	ld_status (*person_visible)(ld_conn *c, const ld_access *acc,
+				    ld_id person_id, bool *visible);
+
+	/* Registrations and their events. */
+	ld_status (*registration_insert)(ld_conn *c, ld_registration *r);
+	ld_status (*registration_get)(ld_conn *c, ld_id id, ld_arena *ar,
+				      ld_registration *out);
+	ld_status (*registrations_of_person)(ld_conn *c, ld_id person_id,
+					     ld_arena *ar,
+					     ld_registration **out, size_t *n);
+	ld_status (*registration_active_of_person)(ld_conn *c, ld_id person_id,
+						   ld_arena *ar,
+						   ld_registration *out);
+	ld_status (*registration_set_address)(ld_conn *c, ld_id id,
+					      const ld_address *a);
+	ld_status (*registration_cancel)(ld_conn *c, ld_id id, const char *date,
+					 const char *reason,
+					 const char *reporter);
+	ld_status (*registration_visible)(ld_conn *c, const ld_access *acc,
+					  ld_id id, bool *visible);
+	ld_status (*event_insert)(ld_conn *c, ld_reg_event *e);
+	ld_status (*events_of_person)(ld_conn *c, ld_id person_id,
+				      ld_arena *ar, ld_reg_event **out,
+				      size_t *n);
+	/* Next serial for certificates of `district` in `year`. */
+	ld_status (*certificate_next)(ld_conn *c, const char *district,
+				      int year, long *serial);
+	/* Late declarations and address changes in the access area whose date
+	 * lies in [from, to] (either may be NULL), newest first. */
+	ld_status (*worklist_late)(ld_conn *c, const ld_access *acc,
+				   const char *from, const char *to,
+				   ld_page page, ld_arena *ar,
+				   ld_late_item **out, size_t *n,
+				   int64_t *total);
+
+	/* Audit trail. */
+	ld_status (*audit_head)(ld_conn *c, int64_t *seq, char hash[65]);
+	ld_status (*audit_insert)(ld_conn *c, const ld_audit_entry *e);
+	ld_status (*audit_list)(ld_conn *c, const char *target,
+				int64_t before_seq, ld_page page, ld_arena *ar,
+				ld_audit_entry **out, size_t *n);
+	ld_status (*audit_scan)(ld_conn *c, ld_audit_cb cb, void *ctx);
+
+	/* Counts for /metrics and the demo summary. */
+	ld_status (*counts)(ld_conn *c, int64_t *persons,
+			    int64_t *active_registrations, int64_t *audit);
+};
+
+/* The backend registered under `name` ("sqlite"), or NULL. */
+const struct ld_store_ops *ld_store_find(const char *name);
+
+extern const struct ld_store_ops ld_store_sqlite;
+
+#endif

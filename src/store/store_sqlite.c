@@ -1,0 +1,1383 @@
+/*
+ * store_sqlite.c — the SQLite backend of the storage interface.
+ *
+ * One database file (DIR/liudong.db) in WAL mode with synchronous=FULL, so a
+ * committed transaction survives kill -9 and power loss. Migrations from
+ * sql/sqlite/ are compiled in and applied at open; PRAGMA user_version records
+ * the applied version. Every query is a prepared statement with bound
+ * parameters, cached per connection. Query text lives only in this file.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "util/embed.h"
+
+extern const struct ld_embedded_file ld_embedded_sqlite_migrations[];
+
+struct ld_store {
+	char path[4096];
+};
+
+enum q {
+	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
+	Q_STATION_PUT, Q_AREA_PUT, Q_AREA_GET, Q_AREA_CHILDREN, Q_AREA_ROOTS,
+	Q_STATION_GET, Q_STATIONS,
+	Q_USER_INSERT, Q_USER_BY_NAME, Q_USER_BY_ID,
+	Q_SESSION_INSERT, Q_SESSION_GET, Q_SESSION_DELETE,
+	Q_PERSON_INSERT, Q_PERSON_UPDATE, Q_PERSON_GET, Q_PERSON_BY_IDN,
+	Q_PERSON_VISIBLE_ALL, Q_PERSON_VISIBLE_STATION, Q_PERSON_VISIBLE_GRID,
+	Q_REG_INSERT, Q_REG_GET, Q_REG_OF_PERSON, Q_REG_ACTIVE, Q_REG_SET_ADDR,
+	Q_REG_CANCEL, Q_REG_VISIBLE_STATION, Q_REG_VISIBLE_GRID, Q_REG_EXISTS,
+	Q_EVENT_INSERT, Q_EVENTS_OF_PERSON,
+	Q_CERT_GET, Q_CERT_PUT,
+	Q_AUDIT_HEAD, Q_AUDIT_INSERT, Q_AUDIT_LIST, Q_AUDIT_LIST_TARGET,
+	Q_AUDIT_SCAN,
+	Q_COUNTS,
+	Q__COUNT
+};
+
+#define PERSON_COLS                                                         \
+	"p.id, p.id_number, p.name, p.sex, p.ethnicity, p.birth, p.hukou_code, " \
+	"p.hukou_address, p.phone, p.created_at, p.updated_at"
+#define REG_COLS                                                            \
+	"id, person_id, status, district, street, community, grid, road, "  \
+	"house_number, building, unit, room, arrival_date, declared_date, "  \
+	"deadline, late, calendar_complete, reason, housing, employer, "     \
+	"in_scope, scope_reason, exemption, override_reason, certificate_no, " \
+	"cancelled_date, cancel_reason, cancel_reporter, created_by, created_at"
+#define AUDIT_COLS                                                          \
+	"seq, at, user_id, username, action, target, reason, result, detail, " \
+	"prev_hash, hash"
+/* Registrations visible to a station: their community is served by it. */
+#define IN_STATION "community IN (SELECT code FROM areas WHERE station = ?)"
+
+static const char *const sql[Q__COUNT] = {
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_SAVEPOINT] = "SAVEPOINT job",
+	[Q_RELEASE] = "RELEASE job",
+	[Q_ROLLBACK_TO] = "ROLLBACK TO job",
+	[Q_STATION_PUT] = "INSERT OR REPLACE INTO stations (code, name, "
+			  "district, address, phone) VALUES (?,?,?,?,?)",
+	[Q_AREA_PUT] = "INSERT OR REPLACE INTO areas (code, parent, level, "
+		       "name, station) VALUES (?,?,?,?,?)",
+	[Q_AREA_GET] = "SELECT code, parent, level, name, station FROM areas "
+		       "WHERE code = ?",
+	[Q_AREA_CHILDREN] = "SELECT code, parent, level, name, station FROM "
+			    "areas WHERE parent = ? ORDER BY code",
+	[Q_AREA_ROOTS] = "SELECT code, parent, level, name, station FROM "
+			 "areas WHERE parent IS NULL ORDER BY code",
+	[Q_STATION_GET] = "SELECT code, name, district, address, phone FROM "
+			  "stations WHERE code = ?",
+	[Q_STATIONS] = "SELECT code, name, district, address, phone FROM "
+		       "stations ORDER BY code",
+	[Q_USER_INSERT] = "INSERT INTO users (username, display_name, role, "
+			  "area, password_hash, disabled, created_at) VALUES "
+			  "(?,?,?,?,?,?,?)",
+	[Q_USER_BY_NAME] = "SELECT id, username, display_name, role, area, "
+			   "password_hash, disabled, created_at FROM users "
+			   "WHERE username = ?",
+	[Q_USER_BY_ID] = "SELECT id, username, display_name, role, area, "
+			 "password_hash, disabled, created_at FROM users "
+			 "WHERE id = ?",
+	[Q_SESSION_INSERT] = "INSERT INTO sessions (token_hash, user_id, "
+			     "created_at, expires_at, address) VALUES "
+			     "(?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?)",
+	[Q_SESSION_GET] = "SELECT user_id, expires_at FROM sessions WHERE "
+			  "token_hash = ? AND expires_at > ?",
+	[Q_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
+	[Q_PERSON_INSERT] = "INSERT INTO persons (id_number, name, sex, "
+			    "ethnicity, birth, hukou_code, hukou_address, "
+			    "phone, created_at, updated_at) VALUES "
+			    "(?,?,?,?,?,?,?,?,?,?)",
+	[Q_PERSON_UPDATE] = "UPDATE persons SET name = ?, ethnicity = ?, "
+			    "hukou_code = ?, hukou_address = ?, phone = ?, "
+			    "updated_at = ? WHERE id = ?",
+	[Q_PERSON_GET] = "SELECT " PERSON_COLS " FROM persons p WHERE p.id = ?",
+	[Q_PERSON_BY_IDN] = "SELECT " PERSON_COLS
+			    " FROM persons p WHERE p.id_number = ?",
+	[Q_PERSON_VISIBLE_ALL] = "SELECT 1 FROM persons WHERE id = ?",
+	[Q_PERSON_VISIBLE_STATION] = "SELECT 1 FROM registrations WHERE "
+				     "person_id = ? AND " IN_STATION " LIMIT 1",
+	[Q_PERSON_VISIBLE_GRID] = "SELECT 1 FROM registrations WHERE "
+				  "person_id = ? AND grid = ? LIMIT 1",
+	[Q_REG_INSERT] = "INSERT INTO registrations (person_id, status, "
+			 "district, street, community, grid, road, "
+			 "house_number, building, unit, room, arrival_date, "
+			 "declared_date, deadline, late, calendar_complete, "
+			 "reason, housing, employer, in_scope, scope_reason, "
+			 "exemption, override_reason, certificate_no, "
+			 "created_by, created_at) VALUES "
+			 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[Q_REG_GET] = "SELECT " REG_COLS " FROM registrations WHERE id = ?",
+	[Q_REG_OF_PERSON] = "SELECT " REG_COLS " FROM registrations WHERE "
+			    "person_id = ? ORDER BY id DESC",
+	[Q_REG_ACTIVE] = "SELECT " REG_COLS " FROM registrations WHERE "
+			 "person_id = ? AND status = 'active'",
+	[Q_REG_SET_ADDR] = "UPDATE registrations SET district = ?, street = "
+			   "?, community = ?, grid = ?, road = ?, house_number "
+			   "= ?, building = ?, unit = ?, room = ? WHERE id = ? "
+			   "AND status = 'active'",
+	[Q_REG_CANCEL] = "UPDATE registrations SET status = 'cancelled', "
+			 "cancelled_date = ?, cancel_reason = ?, "
+			 "cancel_reporter = ? WHERE id = ? AND status = "
+			 "'active'",
+	[Q_REG_VISIBLE_STATION] = "SELECT 1 FROM registrations WHERE id = ? "
+				  "AND " IN_STATION,
+	[Q_REG_VISIBLE_GRID] = "SELECT 1 FROM registrations WHERE id = ? AND "
+			       "grid = ?",
+	[Q_REG_EXISTS] = "SELECT 1 FROM registrations WHERE id = ?",
+	[Q_EVENT_INSERT] = "INSERT INTO registration_events (registration_id, "
+			   "kind, date, deadline, late, detail, user_id, at) "
+			   "VALUES (?,?,?,?,?,?,?,?)",
+	[Q_EVENTS_OF_PERSON] = "SELECT e.id, e.registration_id, e.kind, "
+			       "e.date, e.deadline, e.late, e.detail, "
+			       "e.user_id, e.at FROM registration_events e "
+			       "JOIN registrations r ON r.id = "
+			       "e.registration_id WHERE r.person_id = ? "
+			       "ORDER BY e.id",
+	[Q_CERT_GET] = "SELECT next FROM certificate_serials WHERE district = "
+		       "? AND year = ?",
+	[Q_CERT_PUT] = "INSERT OR REPLACE INTO certificate_serials (district, "
+		       "year, next) VALUES (?,?,?)",
+	[Q_AUDIT_HEAD] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+	[Q_AUDIT_INSERT] = "INSERT INTO audit (" AUDIT_COLS
+			   ") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	[Q_AUDIT_LIST] = "SELECT " AUDIT_COLS " FROM audit WHERE seq < ? "
+			 "ORDER BY seq DESC LIMIT ? OFFSET ?",
+	[Q_AUDIT_LIST_TARGET] = "SELECT " AUDIT_COLS " FROM audit WHERE seq < "
+				"? AND target = ? ORDER BY seq DESC LIMIT ? "
+				"OFFSET ?",
+	[Q_AUDIT_SCAN] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq",
+	[Q_COUNTS] = "SELECT (SELECT count(*) FROM persons), (SELECT count(*) "
+		     "FROM registrations WHERE status = 'active'), (SELECT "
+		     "count(*) FROM audit)",
+};
+
+struct ld_conn {
+	sqlite3 *db;
+	bool writer;
+	sqlite3_stmt *stmt[Q__COUNT];
+};
+
+/* ---- helpers -------------------------------------------------------- */
+
+static ld_status map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return LD_OK;
+	case SQLITE_CONSTRAINT:
+		return LD_ECONFLICT;
+	case SQLITE_NOMEM:
+		return LD_ENOMEM;
+	case SQLITE_TOOBIG:
+		return LD_ETOOBIG;
+	default:
+		return LD_EIO;
+	}
+}
+
+static sqlite3_stmt *prep(ld_conn *c, enum q q)
+{
+	if (!c->stmt[q]) {
+		if (sqlite3_prepare_v3(c->db, sql[q], -1,
+				       SQLITE_PREPARE_PERSISTENT, &c->stmt[q],
+				       NULL) != SQLITE_OK) {
+			fprintf(stderr, "liudong: sqlite prepare failed: %s: %s\n",
+				sqlite3_errmsg(c->db), sql[q]);
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(c->stmt[q]);
+		sqlite3_clear_bindings(c->stmt[q]);
+	}
+	return c->stmt[q];
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static const char *col_text(sqlite3_stmt *s, int i, ld_arena *ar)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	if (!t)
+		return NULL;
+	return ld_arena_strndup(ar, (const char *)t,
+				(size_t)sqlite3_column_bytes(s, i));
+}
+
+/* Step a statement that returns no rows. */
+static ld_status exec_done(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	ld_status st = rc == SQLITE_DONE ? LD_OK : map_rc(rc);
+	sqlite3_reset(s);
+	return st;
+}
+
+static ld_status run(ld_conn *c, enum q q)
+{
+	sqlite3_stmt *s = prep(c, q);
+	return s ? exec_done(s) : LD_EIO;
+}
+
+/* ---- migrations, open, connect --------------------------------------- */
+
+static ld_status exec_sql(sqlite3 *db, const char *text, ld_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK) {
+		ld_fail(err, LD_EIO, "database", "数据库操作失败：%s",
+			msg ? msg : "?");
+		sqlite3_free(msg);
+		return LD_EIO;
+	}
+	return LD_OK;
+}
+
+static int user_version(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	return v;
+}
+
+static ld_status migrate(sqlite3 *db, ld_error *err)
+{
+	int have = user_version(db);
+	int latest = 0;
+	for (const struct ld_embedded_file *f = ld_embedded_sqlite_migrations;
+	     f->name; f++)
+		latest = atoi(f->name);
+	if (have > latest)
+		return ld_fail(err, LD_EIO, "database",
+			       "数据库版本 %d 高于程序支持的版本 %d，请升级程序",
+			       have, latest);
+	for (const struct ld_embedded_file *f = ld_embedded_sqlite_migrations;
+	     f->name; f++) {
+		int v = atoi(f->name);
+		if (v <= have)
+			continue;
+		char *text = malloc(f->len + 64);
+		if (!text)
+			return ld_fail(err, LD_ENOMEM, "database", "内存不足");
+		snprintf(text, f->len + 64, "BEGIN;\n%.*s\nPRAGMA user_version=%d;"
+			 "\nCOMMIT;", (int)f->len, f->data, v);
+		ld_status rc = exec_sql(db, text, err);
+		free(text);
+		if (rc != LD_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
+	return LD_OK;
+}
+
+static ld_status open_db(const char *path, bool create, sqlite3 **out,
+			 ld_error *err)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+		    (create ? SQLITE_OPEN_CREATE : 0);
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		ld_fail(err, LD_EIO, "data", "无法打开数据库 %s：%s", path,
+			db ? sqlite3_errmsg(db) : "?");
+		sqlite3_close(db);
+		return LD_EIO;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	ld_status rc = exec_sql(db,
+				"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				" PRAGMA foreign_keys=ON;",
+				err);
+	if (rc != LD_OK) {
+		sqlite3_close(db);
+		return rc;
+	}
+	*out = db;
+	return LD_OK;
+}
+
+static ld_status s_open(const char *dir, ld_store **out, ld_error *err)
+{
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return ld_fail(err, LD_EIO, "data", "无法创建数据目录 %s", dir);
+	ld_store *s = calloc(1, sizeof *s);
+	if (!s)
+		return ld_fail(err, LD_ENOMEM, "data", "内存不足");
+	if ((size_t)snprintf(s->path, sizeof s->path, "%s/liudong.db", dir) >=
+	    sizeof s->path) {
+		free(s);
+		return ld_fail(err, LD_EINVAL, "data", "数据目录路径过长");
+	}
+	sqlite3 *db;
+	ld_status rc = open_db(s->path, true, &db, err);
+	if (rc == LD_OK) {
+		rc = migrate(db, err);
+		sqlite3_close(db);
+	}
+	if (rc != LD_OK) {
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return LD_OK;
+}
+
+static void s_close(ld_store *s)
+{
+	free(s);
+}
+
+static ld_status s_connect(ld_store *s, bool writer, ld_conn **out,
+			   ld_error *err)
+{
+	ld_conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return ld_fail(err, LD_ENOMEM, "data", "内存不足");
+	ld_status rc = open_db(s->path, false, &c->db, err);
+	if (rc != LD_OK) {
+		free(c);
+		return rc;
+	}
+	c->writer = writer;
+	if (!writer)
+		exec_sql(c->db, "PRAGMA query_only=1", NULL);
+	*out = c;
+	return LD_OK;
+}
+
+static void s_disconnect(ld_conn *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(c->stmt[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static int s_schema_version(ld_conn *c)
+{
+	return user_version(c->db);
+}
+
+static ld_status s_begin(ld_conn *c) { return run(c, Q_BEGIN); }
+static ld_status s_commit(ld_conn *c) { return run(c, Q_COMMIT); }
+static ld_status s_rollback(ld_conn *c) { return run(c, Q_ROLLBACK); }
+static ld_status s_savepoint(ld_conn *c) { return run(c, Q_SAVEPOINT); }
+static ld_status s_release(ld_conn *c) { return run(c, Q_RELEASE); }
+static ld_status s_rollback_to(ld_conn *c) { return run(c, Q_ROLLBACK_TO); }
+
+static ld_status s_check(ld_conn *c, bool *ok, ld_buf *report)
+{
+	sqlite3_stmt *s;
+	*ok = false;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA integrity_check", -1, &s,
+			       NULL) != SQLITE_OK)
+		return LD_EIO;
+	int rows = 0;
+	bool good = false;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(s, 0);
+		rows++;
+		if (rows == 1 && t && strcmp(t, "ok") == 0)
+			good = true;
+		else if (t)
+			ld_buf_addf(report, "%s\n", t);
+	}
+	sqlite3_finalize(s);
+	*ok = good && rows == 1;
+	return LD_OK;
+}
+
+static ld_status s_set_durable(ld_conn *c, bool durable)
+{
+	return exec_sql(c->db,
+			durable ? "PRAGMA synchronous=FULL"
+				: "PRAGMA synchronous=OFF",
+			NULL);
+}
+
+/* ---- areas ---------------------------------------------------------- */
+
+static ld_status s_station_put(ld_conn *c, const ld_station *st)
+{
+	sqlite3_stmt *s = prep(c, Q_STATION_PUT);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, st->code);
+	bind_text(s, 2, st->name);
+	bind_text(s, 3, st->district);
+	bind_text(s, 4, st->address ? st->address : "");
+	bind_text(s, 5, st->phone ? st->phone : "");
+	return exec_done(s);
+}
+
+static ld_status s_area_put(ld_conn *c, const ld_area *a)
+{
+	sqlite3_stmt *s = prep(c, Q_AREA_PUT);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, a->code);
+	bind_text(s, 2, a->parent);
+	sqlite3_bind_int(s, 3, a->level);
+	bind_text(s, 4, a->name);
+	bind_text(s, 5, a->station);
+	return exec_done(s);
+}
+
+static void row_area(sqlite3_stmt *s, ld_arena *ar, ld_area *a)
+{
+	a->code = col_text(s, 0, ar);
+	a->parent = col_text(s, 1, ar);
+	a->level = sqlite3_column_int(s, 2);
+	a->name = col_text(s, 3, ar);
+	a->station = col_text(s, 4, ar);
+}
+
+static void row_station(sqlite3_stmt *s, ld_arena *ar, ld_station *st)
+{
+	st->code = col_text(s, 0, ar);
+	st->name = col_text(s, 1, ar);
+	st->district = col_text(s, 2, ar);
+	st->address = col_text(s, 3, ar);
+	st->phone = col_text(s, 4, ar);
+}
+
+/* Run a one-row query: LD_OK with the row current, LD_ENOTFOUND, or LD_EIO.
+ * The caller reads the row and resets the statement. */
+static ld_status step_one(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return LD_OK;
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? LD_ENOTFOUND : map_rc(rc);
+}
+
+static ld_status s_area_get(ld_conn *c, const char *code, ld_arena *ar,
+			    ld_area *out)
+{
+	sqlite3_stmt *s = prep(c, Q_AREA_GET);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, code);
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		row_area(s, ar, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+/* Collect rows into an arena array with a row reader. */
+#define COLLECT(s, ar, type, out, n, reader)                               \
+	do {                                                               \
+		size_t cap_ = 16, cnt_ = 0;                                \
+		type *arr_ = ld_arena_alloc(ar, cap_ * sizeof(type));      \
+		int rc_;                                                   \
+		while (arr_ && (rc_ = sqlite3_step(s)) == SQLITE_ROW) {    \
+			if (cnt_ == cap_) {                                \
+				type *bigger_ = ld_arena_alloc(            \
+					ar, 2 * cap_ * sizeof(type));      \
+				if (!bigger_) {                            \
+					arr_ = NULL;                       \
+					break;                             \
+				}                                          \
+				memcpy(bigger_, arr_, cap_ * sizeof(type)); \
+				arr_ = bigger_;                            \
+				cap_ *= 2;                                 \
+			}                                                  \
+			memset(&arr_[cnt_], 0, sizeof(type));              \
+			reader(s, ar, &arr_[cnt_]);                        \
+			cnt_++;                                            \
+		}                                                          \
+		sqlite3_reset(s);                                          \
+		if (!arr_)                                                 \
+			return LD_ENOMEM;                                  \
+		*(out) = arr_;                                             \
+		*(n) = cnt_;                                               \
+	} while (0)
+
+static ld_status s_area_children(ld_conn *c, const char *parent, ld_arena *ar,
+				 ld_area **out, size_t *n)
+{
+	sqlite3_stmt *s = prep(c, parent ? Q_AREA_CHILDREN : Q_AREA_ROOTS);
+	if (!s)
+		return LD_EIO;
+	if (parent)
+		bind_text(s, 1, parent);
+	COLLECT(s, ar, ld_area, out, n, row_area);
+	return LD_OK;
+}
+
+static ld_status s_station_get(ld_conn *c, const char *code, ld_arena *ar,
+			       ld_station *out)
+{
+	sqlite3_stmt *s = prep(c, Q_STATION_GET);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, code);
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		row_station(s, ar, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+static ld_status s_stations_list(ld_conn *c, ld_arena *ar, ld_station **out,
+				 size_t *n)
+{
+	sqlite3_stmt *s = prep(c, Q_STATIONS);
+	if (!s)
+		return LD_EIO;
+	COLLECT(s, ar, ld_station, out, n, row_station);
+	return LD_OK;
+}
+
+/* ---- users and sessions --------------------------------------------- */
+
+static ld_status s_user_insert(ld_conn *c, ld_user *u)
+{
+	sqlite3_stmt *s = prep(c, Q_USER_INSERT);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, u->username);
+	bind_text(s, 2, u->display_name ? u->display_name : "");
+	bind_text(s, 3, ld_role_code(u->role));
+	bind_text(s, 4, u->area);
+	bind_text(s, 5, u->password_hash);
+	sqlite3_bind_int(s, 6, u->disabled);
+	bind_text(s, 7, u->created_at);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK)
+		u->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static void row_user(sqlite3_stmt *s, ld_arena *ar, ld_user *u)
+{
+	u->id = sqlite3_column_int64(s, 0);
+	u->username = col_text(s, 1, ar);
+	u->display_name = col_text(s, 2, ar);
+	const char *role = (const char *)sqlite3_column_text(s, 3);
+	if (!role || !ld_role_from_code(role, &u->role))
+		u->role = LD_ROLE_AUDITOR;
+	u->area = col_text(s, 4, ar);
+	u->password_hash = col_text(s, 5, ar);
+	u->disabled = sqlite3_column_int(s, 6) != 0;
+	u->created_at = col_text(s, 7, ar);
+}
+
+static ld_status s_user_by_name(ld_conn *c, const char *username,
+				ld_arena *ar, ld_user *out)
+{
+	sqlite3_stmt *s = prep(c, Q_USER_BY_NAME);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, username);
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		row_user(s, ar, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+static ld_status s_user_by_id(ld_conn *c, ld_id id, ld_arena *ar, ld_user *out)
+{
+	sqlite3_stmt *s = prep(c, Q_USER_BY_ID);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		row_user(s, ar, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+static ld_status s_session_insert(ld_conn *c, const char *token_hash,
+				  ld_id user_id, int64_t expires_at,
+				  const char *address)
+{
+	sqlite3_stmt *s = prep(c, Q_SESSION_INSERT);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, token_hash);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, expires_at);
+	bind_text(s, 4, address ? address : "");
+	return exec_done(s);
+}
+
+static ld_status s_session_get(ld_conn *c, const char *token_hash, int64_t now,
+			       ld_id *user_id, int64_t *expires_at)
+{
+	sqlite3_stmt *s = prep(c, Q_SESSION_GET);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, token_hash);
+	sqlite3_bind_int64(s, 2, now);
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		*user_id = sqlite3_column_int64(s, 0);
+		*expires_at = sqlite3_column_int64(s, 1);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+static ld_status s_session_delete(ld_conn *c, const char *token_hash)
+{
+	sqlite3_stmt *s = prep(c, Q_SESSION_DELETE);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, token_hash);
+	return exec_done(s);
+}
+
+/* ---- persons -------------------------------------------------------- */
+
+static ld_status s_person_insert(ld_conn *c, ld_person *p)
+{
+	sqlite3_stmt *s = prep(c, Q_PERSON_INSERT);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, p->id_number);
+	bind_text(s, 2, p->name);
+	bind_text(s, 3, p->sex);
+	bind_text(s, 4, p->ethnicity);
+	bind_text(s, 5, p->birth);
+	bind_text(s, 6, p->hukou_code);
+	bind_text(s, 7, p->hukou_address ? p->hukou_address : "");
+	bind_text(s, 8, p->phone ? p->phone : "");
+	bind_text(s, 9, p->created_at);
+	bind_text(s, 10, p->updated_at ? p->updated_at : p->created_at);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK)
+		p->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static ld_status s_person_update(ld_conn *c, const ld_person *p)
+{
+	sqlite3_stmt *s = prep(c, Q_PERSON_UPDATE);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, p->name);
+	bind_text(s, 2, p->ethnicity);
+	bind_text(s, 3, p->hukou_code);
+	bind_text(s, 4, p->hukou_address ? p->hukou_address : "");
+	bind_text(s, 5, p->phone ? p->phone : "");
+	bind_text(s, 6, p->updated_at);
+	sqlite3_bind_int64(s, 7, p->id);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
+		return LD_ENOTFOUND;
+	return rc;
+}
+
+static void row_person(sqlite3_stmt *s, ld_arena *ar, ld_person *p)
+{
+	p->id = sqlite3_column_int64(s, 0);
+	p->id_number = col_text(s, 1, ar);
+	p->name = col_text(s, 2, ar);
+	p->sex = col_text(s, 3, ar);
+	p->ethnicity = col_text(s, 4, ar);
+	p->birth = col_text(s, 5, ar);
+	p->hukou_code = col_text(s, 6, ar);
+	p->hukou_address = col_text(s, 7, ar);
+	p->phone = col_text(s, 8, ar);
+	p->created_at = col_text(s, 9, ar);
+	p->updated_at = col_text(s, 10, ar);
+}
+
+static ld_status s_person_get(ld_conn *c, ld_id id, ld_arena *ar,
+			      ld_person *out)
+{
+	sqlite3_stmt *s = prep(c, Q_PERSON_GET);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		row_person(s, ar, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+static ld_status s_person_by_id_number(ld_conn *c, const char *idn,
+				       ld_arena *ar, ld_person *out)
+{
+	sqlite3_stmt *s = prep(c, Q_PERSON_BY_IDN);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, idn);
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		row_person(s, ar, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+/* Escape LIKE wildcards so user input matches literally (ESCAPE '\'). */
+static char *like_escape(ld_arena *ar, const char *v, bool prefix_only)
+{
+	size_t n = strlen(v);
+	char *out = ld_arena_alloc(ar, 2 * n + 3);
+	if (!out)
+		return NULL;
+	size_t k = 0;
+	if (!prefix_only)
+		out[k++] = '%';
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '%' || v[i] == '_' || v[i] == '\\')
+			out[k++] = '\\';
+		out[k++] = v[i];
+	}
+	out[k++] = '%';
+	out[k] = '\0';
+	return out;
+}
+
+/*
+ * The search query is assembled from fixed fragments only; every value is a
+ * bound parameter. It is prepared per call, since the shape varies.
+ */
+static ld_status s_person_search(ld_conn *c, const ld_access *acc,
+				 const ld_person_query *q, ld_page page,
+				 ld_arena *ar, ld_person **out, size_t *n,
+				 int64_t *total)
+{
+	if (acc->kind == LD_ACCESS_NONE) {
+		*out = NULL;
+		*n = 0;
+		*total = 0;
+		return LD_OK;
+	}
+	char where[1024] = "1";
+	const char *args[8];
+	int nargs = 0;
+	size_t w = 1;
+#define ADD(frag, val)                                                     \
+	do {                                                               \
+		w += (size_t)snprintf(where + w, sizeof where - w, " AND %s", \
+				      frag);                               \
+		args[nargs++] = (val);                                     \
+	} while (0)
+	if (q->id_number)
+		ADD("p.id_number = ?", q->id_number);
+	if (q->name)
+		ADD("p.name LIKE ? ESCAPE '\\'", like_escape(ar, q->name, true));
+	if (q->phone)
+		ADD("p.phone = ?", q->phone);
+	if (q->address)
+		ADD("p.id IN (SELECT person_id FROM registrations WHERE "
+		    "(road || house_number || building || '号楼' || unit || "
+		    "'单元' || room) LIKE ? ESCAPE '\\')",
+		    like_escape(ar, q->address, false));
+	if (acc->kind == LD_ACCESS_STATION)
+		ADD("p.id IN (SELECT person_id FROM registrations WHERE "
+		    "community IN (SELECT code FROM areas WHERE station = ?))",
+		    acc->code);
+	else if (acc->kind == LD_ACCESS_GRID)
+		ADD("p.id IN (SELECT person_id FROM registrations WHERE grid = "
+		    "?)",
+		    acc->code);
+#undef ADD
+	for (int i = 0; i < nargs; i++)
+		if (!args[i])
+			return LD_ENOMEM;
+
+	char text[1400];
+	sqlite3_stmt *s;
+	snprintf(text, sizeof text,
+		 "SELECT count(*) FROM persons p WHERE %s", where);
+	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
+		return LD_EIO;
+	for (int i = 0; i < nargs; i++)
+		bind_text(s, i + 1, args[i]);
+	*total = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+
+	snprintf(text, sizeof text,
+		 "SELECT " PERSON_COLS " FROM persons p WHERE %s ORDER BY p.id "
+		 "LIMIT ? OFFSET ?",
+		 where);
+	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
+		return LD_EIO;
+	for (int i = 0; i < nargs; i++)
+		bind_text(s, i + 1, args[i]);
+	sqlite3_bind_int(s, nargs + 1, page.limit);
+	sqlite3_bind_int(s, nargs + 2, page.offset);
+	ld_status rc = LD_OK;
+	size_t cap = (size_t)(page.limit > 0 ? page.limit : 1), cnt = 0;
+	ld_person *arr = ld_arena_alloc(ar, cap * sizeof *arr);
+	if (!arr)
+		rc = LD_ENOMEM;
+	while (rc == LD_OK && cnt < cap && sqlite3_step(s) == SQLITE_ROW)
+		row_person(s, ar, &arr[cnt++]);
+	sqlite3_finalize(s);
+	*out = arr;
+	*n = cnt;
+	return rc;
+}
+
+static ld_status visible_query(ld_conn *c, enum q q, ld_id id,
+			       const char *code, bool *visible)
+{
+	sqlite3_stmt *s = prep(c, q);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	if (code)
+		bind_text(s, 2, code);
+	ld_status rc = step_one(s);
+	*visible = rc == LD_OK;
+	if (rc == LD_OK)
+		sqlite3_reset(s);
+	return rc == LD_ENOTFOUND ? LD_OK : rc;
+}
+
+static ld_status s_person_visible(ld_conn *c, const ld_access *acc,
+				  ld_id person_id, bool *visible)
+{
+	switch (acc->kind) {
+	case LD_ACCESS_ALL:
+		return visible_query(c, Q_PERSON_VISIBLE_ALL, person_id, NULL,
+				     visible);
+	case LD_ACCESS_STATION:
+		return visible_query(c, Q_PERSON_VISIBLE_STATION, person_id,
+				     acc->code, visible);
+	case LD_ACCESS_GRID:
+		return visible_query(c, Q_PERSON_VISIBLE_GRID, person_id,
+				     acc->code, visible);
+	case LD_ACCESS_NONE:
+		break;
+	}
+	*visible = false;
+	return LD_OK;
+}
+
+/* ---- registrations -------------------------------------------------- */
+
+static ld_status s_registration_insert(ld_conn *c, ld_registration *r)
+{
+	sqlite3_stmt *s = prep(c, Q_REG_INSERT);
+	if (!s)
+		return LD_EIO;
+	int i = 1;
+	sqlite3_bind_int64(s, i++, r->person_id);
+	bind_text(s, i++, r->status);
+	bind_text(s, i++, r->addr.district);
+	bind_text(s, i++, r->addr.street);
+	bind_text(s, i++, r->addr.community);
+	bind_text(s, i++, r->addr.grid);
+	bind_text(s, i++, r->addr.road ? r->addr.road : "");
+	bind_text(s, i++, r->addr.house_number ? r->addr.house_number : "");
+	bind_text(s, i++, r->addr.building ? r->addr.building : "");
+	bind_text(s, i++, r->addr.unit ? r->addr.unit : "");
+	bind_text(s, i++, r->addr.room ? r->addr.room : "");
+	bind_text(s, i++, r->arrival_date);
+	bind_text(s, i++, r->declared_date);
+	bind_text(s, i++, r->deadline);
+	sqlite3_bind_int(s, i++, r->late);
+	sqlite3_bind_int(s, i++, r->calendar_complete);
+	bind_text(s, i++, r->reason);
+	bind_text(s, i++, r->housing);
+	bind_text(s, i++, r->employer ? r->employer : "");
+	sqlite3_bind_int(s, i++, r->in_scope);
+	bind_text(s, i++, r->scope_reason);
+	bind_text(s, i++, r->exemption);
+	bind_text(s, i++, r->override_reason);
+	bind_text(s, i++, r->certificate_no);
+	if (r->created_by)
+		sqlite3_bind_int64(s, i++, r->created_by);
+	else
+		sqlite3_bind_null(s, i++);
+	bind_text(s, i++, r->created_at);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK)
+		r->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static void row_registration(sqlite3_stmt *s, ld_arena *ar, ld_registration *r)
+{
+	int i = 0;
+	r->id = sqlite3_column_int64(s, i++);
+	r->person_id = sqlite3_column_int64(s, i++);
+	r->status = col_text(s, i++, ar);
+	r->addr.district = col_text(s, i++, ar);
+	r->addr.street = col_text(s, i++, ar);
+	r->addr.community = col_text(s, i++, ar);
+	r->addr.grid = col_text(s, i++, ar);
+	r->addr.road = col_text(s, i++, ar);
+	r->addr.house_number = col_text(s, i++, ar);
+	r->addr.building = col_text(s, i++, ar);
+	r->addr.unit = col_text(s, i++, ar);
+	r->addr.room = col_text(s, i++, ar);
+	r->arrival_date = col_text(s, i++, ar);
+	r->declared_date = col_text(s, i++, ar);
+	r->deadline = col_text(s, i++, ar);
+	r->late = sqlite3_column_int(s, i++) != 0;
+	r->calendar_complete = sqlite3_column_int(s, i++) != 0;
+	r->reason = col_text(s, i++, ar);
+	r->housing = col_text(s, i++, ar);
+	r->employer = col_text(s, i++, ar);
+	r->in_scope = sqlite3_column_int(s, i++) != 0;
+	r->scope_reason = col_text(s, i++, ar);
+	r->exemption = col_text(s, i++, ar);
+	r->override_reason = col_text(s, i++, ar);
+	r->certificate_no = col_text(s, i++, ar);
+	r->cancelled_date = col_text(s, i++, ar);
+	r->cancel_reason = col_text(s, i++, ar);
+	r->cancel_reporter = col_text(s, i++, ar);
+	r->created_by = sqlite3_column_int64(s, i++);
+	r->created_at = col_text(s, i++, ar);
+}
+
+static ld_status one_registration(ld_conn *c, enum q q, ld_id id, ld_arena *ar,
+				  ld_registration *out)
+{
+	sqlite3_stmt *s = prep(c, q);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		row_registration(s, ar, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+static ld_status s_registration_get(ld_conn *c, ld_id id, ld_arena *ar,
+				    ld_registration *out)
+{
+	return one_registration(c, Q_REG_GET, id, ar, out);
+}
+
+static ld_status s_registration_active_of_person(ld_conn *c, ld_id pid,
+						 ld_arena *ar,
+						 ld_registration *out)
+{
+	return one_registration(c, Q_REG_ACTIVE, pid, ar, out);
+}
+
+static ld_status s_registrations_of_person(ld_conn *c, ld_id pid, ld_arena *ar,
+					   ld_registration **out, size_t *n)
+{
+	sqlite3_stmt *s = prep(c, Q_REG_OF_PERSON);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, pid);
+	COLLECT(s, ar, ld_registration, out, n, row_registration);
+	return LD_OK;
+}
+
+static ld_status s_registration_set_address(ld_conn *c, ld_id id,
+					    const ld_address *a)
+{
+	sqlite3_stmt *s = prep(c, Q_REG_SET_ADDR);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, a->district);
+	bind_text(s, 2, a->street);
+	bind_text(s, 3, a->community);
+	bind_text(s, 4, a->grid);
+	bind_text(s, 5, a->road ? a->road : "");
+	bind_text(s, 6, a->house_number ? a->house_number : "");
+	bind_text(s, 7, a->building ? a->building : "");
+	bind_text(s, 8, a->unit ? a->unit : "");
+	bind_text(s, 9, a->room ? a->room : "");
+	sqlite3_bind_int64(s, 10, id);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
+		return LD_ENOTFOUND;
+	return rc;
+}
+
+static ld_status s_registration_cancel(ld_conn *c, ld_id id, const char *date,
+				       const char *reason, const char *reporter)
+{
+	sqlite3_stmt *s = prep(c, Q_REG_CANCEL);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, date);
+	bind_text(s, 2, reason);
+	bind_text(s, 3, reporter);
+	sqlite3_bind_int64(s, 4, id);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
+		return LD_ENOTFOUND;
+	return rc;
+}
+
+static ld_status s_registration_visible(ld_conn *c, const ld_access *acc,
+					ld_id id, bool *visible)
+{
+	switch (acc->kind) {
+	case LD_ACCESS_ALL:
+		return visible_query(c, Q_REG_EXISTS, id, NULL, visible);
+	case LD_ACCESS_STATION:
+		return visible_query(c, Q_REG_VISIBLE_STATION, id, acc->code,
+				     visible);
+	case LD_ACCESS_GRID:
+		return visible_query(c, Q_REG_VISIBLE_GRID, id, acc->code,
+				     visible);
+	case LD_ACCESS_NONE:
+		break;
+	}
+	*visible = false;
+	return LD_OK;
+}
+
+static ld_status s_event_insert(ld_conn *c, ld_reg_event *e)
+{
+	sqlite3_stmt *s = prep(c, Q_EVENT_INSERT);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, e->registration_id);
+	bind_text(s, 2, e->kind);
+	bind_text(s, 3, e->date);
+	bind_text(s, 4, e->deadline);
+	if (e->late >= 0)
+		sqlite3_bind_int(s, 5, e->late);
+	else
+		sqlite3_bind_null(s, 5);
+	bind_text(s, 6, e->detail ? e->detail : "{}");
+	if (e->user_id)
+		sqlite3_bind_int64(s, 7, e->user_id);
+	else
+		sqlite3_bind_null(s, 7);
+	bind_text(s, 8, e->at);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK)
+		e->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static void row_event(sqlite3_stmt *s, ld_arena *ar, ld_reg_event *e)
+{
+	e->id = sqlite3_column_int64(s, 0);
+	e->registration_id = sqlite3_column_int64(s, 1);
+	e->kind = col_text(s, 2, ar);
+	e->date = col_text(s, 3, ar);
+	e->deadline = col_text(s, 4, ar);
+	e->late = sqlite3_column_type(s, 5) == SQLITE_NULL
+			  ? -1
+			  : sqlite3_column_int(s, 5);
+	e->detail = col_text(s, 6, ar);
+	e->user_id = sqlite3_column_int64(s, 7);
+	e->at = col_text(s, 8, ar);
+}
+
+static ld_status s_events_of_person(ld_conn *c, ld_id pid, ld_arena *ar,
+				    ld_reg_event **out, size_t *n)
+{
+	sqlite3_stmt *s = prep(c, Q_EVENTS_OF_PERSON);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, pid);
+	COLLECT(s, ar, ld_reg_event, out, n, row_event);
+	return LD_OK;
+}
+
+static ld_status s_certificate_next(ld_conn *c, const char *district, int year,
+				    long *serial)
+{
+	sqlite3_stmt *s = prep(c, Q_CERT_GET);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, district);
+	sqlite3_bind_int(s, 2, year);
+	long next = 1;
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		next = (long)sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	} else if (rc != LD_ENOTFOUND) {
+		return rc;
+	}
+	s = prep(c, Q_CERT_PUT);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, district);
+	sqlite3_bind_int(s, 2, year);
+	sqlite3_bind_int64(s, 3, next + 1);
+	rc = exec_done(s);
+	if (rc == LD_OK)
+		*serial = next;
+	return rc;
+}
+
+static void row_late(sqlite3_stmt *s, ld_arena *ar, ld_late_item *it)
+{
+	it->registration_id = sqlite3_column_int64(s, 0);
+	it->person_id = sqlite3_column_int64(s, 1);
+	it->person_name = col_text(s, 2, ar);
+	it->kind = col_text(s, 3, ar);
+	it->date = col_text(s, 4, ar);
+	it->deadline = col_text(s, 5, ar);
+	it->grid = col_text(s, 6, ar);
+	it->community = col_text(s, 7, ar);
+	it->certificate_no = col_text(s, 8, ar);
+}
+
+static ld_status s_worklist_late(ld_conn *c, const ld_access *acc,
+				 const char *from, const char *to, ld_page page,
+				 ld_arena *ar, ld_late_item **out, size_t *n,
+				 int64_t *total)
+{
+	*n = 0;
+	*out = NULL;
+	*total = 0;
+	if (acc->kind == LD_ACCESS_NONE)
+		return LD_OK;
+	const char *area = acc->kind == LD_ACCESS_STATION
+				   ? " AND r.community IN (SELECT code FROM "
+				     "areas WHERE station = ?3)"
+			   : acc->kind == LD_ACCESS_GRID ? " AND r.grid = ?3"
+							 : "";
+	char text[1200];
+	const char *base =
+		" FROM registration_events e JOIN registrations r ON r.id = "
+		"e.registration_id JOIN persons p ON p.id = r.person_id WHERE "
+		"e.late = 1 AND (?1 IS NULL OR e.date >= ?1) AND (?2 IS NULL OR "
+		"e.date <= ?2)";
+	sqlite3_stmt *s;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 0)
+			snprintf(text, sizeof text, "SELECT count(*)%s%s", base,
+				 area);
+		else
+			snprintf(text, sizeof text,
+				 "SELECT r.id, p.id, p.name, e.kind, e.date, "
+				 "e.deadline, r.grid, r.community, "
+				 "r.certificate_no%s%s ORDER BY e.date DESC, e.id "
+				 "DESC LIMIT ?4 OFFSET ?5",
+				 base, area);
+		if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
+			return LD_EIO;
+		bind_text(s, 1, from);
+		bind_text(s, 2, to);
+		if (acc->kind != LD_ACCESS_ALL)
+			bind_text(s, 3, acc->code);
+		if (pass == 0) {
+			if (sqlite3_step(s) == SQLITE_ROW)
+				*total = sqlite3_column_int64(s, 0);
+			sqlite3_finalize(s);
+			continue;
+		}
+		sqlite3_bind_int(s, 4, page.limit);
+		sqlite3_bind_int(s, 5, page.offset);
+		size_t cap = (size_t)(page.limit > 0 ? page.limit : 1);
+		ld_late_item *arr = ld_arena_calloc(ar, cap * sizeof *arr);
+		if (!arr) {
+			sqlite3_finalize(s);
+			return LD_ENOMEM;
+		}
+		while (*n < cap && sqlite3_step(s) == SQLITE_ROW)
+			row_late(s, ar, &arr[(*n)++]);
+		sqlite3_finalize(s);
+		*out = arr;
+	}
+	return LD_OK;
+}
+
+/* ---- audit ---------------------------------------------------------- */
+
+static ld_status s_audit_head(ld_conn *c, int64_t *seq, char hash[65])
+{
+	sqlite3_stmt *s = prep(c, Q_AUDIT_HEAD);
+	if (!s)
+		return LD_EIO;
+	ld_status rc = step_one(s);
+	if (rc == LD_ENOTFOUND) {
+		*seq = 0;
+		memset(hash, '0', 64);
+		hash[64] = '\0';
+		return LD_OK;
+	}
+	if (rc != LD_OK)
+		return rc;
+	*seq = sqlite3_column_int64(s, 0);
+	const char *h = (const char *)sqlite3_column_text(s, 1);
+	snprintf(hash, 65, "%s", h ? h : "");
+	sqlite3_reset(s);
+	return LD_OK;
+}
+
+static ld_status s_audit_insert(ld_conn *c, const ld_audit_entry *e)
+{
+	sqlite3_stmt *s = prep(c, Q_AUDIT_INSERT);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, e->seq);
+	bind_text(s, 2, e->at);
+	if (e->user_id)
+		sqlite3_bind_int64(s, 3, e->user_id);
+	else
+		sqlite3_bind_null(s, 3);
+	bind_text(s, 4, e->username);
+	bind_text(s, 5, e->action);
+	bind_text(s, 6, e->target);
+	bind_text(s, 7, e->reason ? e->reason : "");
+	bind_text(s, 8, e->result);
+	bind_text(s, 9, e->detail ? e->detail : "");
+	bind_text(s, 10, e->prev_hash);
+	bind_text(s, 11, e->hash);
+	return exec_done(s);
+}
+
+static void row_audit(sqlite3_stmt *s, ld_arena *ar, ld_audit_entry *e)
+{
+	e->seq = sqlite3_column_int64(s, 0);
+	e->at = col_text(s, 1, ar);
+	e->user_id = sqlite3_column_int64(s, 2);
+	e->username = col_text(s, 3, ar);
+	e->action = col_text(s, 4, ar);
+	e->target = col_text(s, 5, ar);
+	e->reason = col_text(s, 6, ar);
+	e->result = col_text(s, 7, ar);
+	e->detail = col_text(s, 8, ar);
+	e->prev_hash = col_text(s, 9, ar);
+	e->hash = col_text(s, 10, ar);
+}
+
+static ld_status s_audit_list(ld_conn *c, const char *target,
+			      int64_t before_seq, ld_page page, ld_arena *ar,
+			      ld_audit_entry **out, size_t *n)
+{
+	sqlite3_stmt *s = prep(c, target ? Q_AUDIT_LIST_TARGET : Q_AUDIT_LIST);
+	if (!s)
+		return LD_EIO;
+	int i = 1;
+	sqlite3_bind_int64(s, i++, before_seq > 0 ? before_seq : INT64_MAX);
+	if (target)
+		bind_text(s, i++, target);
+	sqlite3_bind_int(s, i++, page.limit);
+	sqlite3_bind_int(s, i++, page.offset);
+	COLLECT(s, ar, ld_audit_entry, out, n, row_audit);
+	return LD_OK;
+}
+
+static ld_status s_audit_scan(ld_conn *c, ld_audit_cb cb, void *ctx)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(c->db, sql[Q_AUDIT_SCAN], -1, &s, NULL) !=
+	    SQLITE_OK)
+		return LD_EIO;
+	ld_status rc = LD_OK;
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		ld_arena ar;
+		ld_audit_entry e;
+		ld_arena_init(&ar, 0);
+		row_audit(s, &ar, &e);
+		int stop = cb(ctx, &e);
+		ld_arena_release(&ar);
+		if (stop)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = map_rc(step);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static ld_status s_counts(ld_conn *c, int64_t *persons, int64_t *active,
+			  int64_t *audit)
+{
+	sqlite3_stmt *s = prep(c, Q_COUNTS);
+	if (!s)
+		return LD_EIO;
+	ld_status rc = step_one(s);
+	if (rc != LD_OK)
+		return rc;
+	*persons = sqlite3_column_int64(s, 0);
+	*active = sqlite3_column_int64(s, 1);
+	*audit = sqlite3_column_int64(s, 2);
+	sqlite3_reset(s);
+	return LD_OK;
+}
+
+const struct ld_store_ops ld_store_sqlite = {
+	.version = LD_STORE_VERSION,
+	.name = "sqlite",
+	.open = s_open,
+	.close = s_close,
+	.connect = s_connect,
+	.disconnect = s_disconnect,
+	.schema_version = s_schema_version,
+	.begin = s_begin,
+	.commit = s_commit,
+	.rollback = s_rollback,
+	.savepoint = s_savepoint,
+	.release = s_release,
+	.rollback_to = s_rollback_to,
+	.check = s_check,
+	.set_durable = s_set_durable,
+	.station_put = s_station_put,
+	.area_put = s_area_put,
+	.area_get = s_area_get,
+	.area_children = s_area_children,
+	.station_get = s_station_get,
+	.stations_list = s_stations_list,
+	.user_insert = s_user_insert,
+	.user_by_name = s_user_by_name,
+	.user_by_id = s_user_by_id,
+	.session_insert = s_session_insert,
+	.session_get = s_session_get,
+	.session_delete = s_session_delete,
+	.person_insert = s_person_insert,
+	.person_update = s_person_update,
+	.person_get = s_person_get,
+	.person_by_id_number = s_person_by_id_number,
+	.person_search = s_person_search,
+	.person_visible = s_person_visible,
+	.registration_insert = s_registration_insert,
+	.registration_get = s_registration_get,
+	.registrations_of_person = s_registrations_of_person,
+	.registration_active_of_person = s_registration_active_of_person,
+	.registration_set_address = s_registration_set_address,
+	.registration_cancel = s_registration_cancel,
+	.registration_visible = s_registration_visible,
+	.event_insert = s_event_insert,
+	.events_of_person = s_events_of_person,
+	.certificate_next = s_certificate_next,
+	.worklist_late = s_worklist_late,
+	.audit_head = s_audit_head,
+	.audit_insert = s_audit_insert,
+	.audit_list = s_audit_list,
+	.audit_scan = s_audit_scan,
+	.counts = s_counts,
+};

@@ -1,0 +1,77 @@
+/*
+ * writer.h — the one writer: every change goes through it, and concurrent
+ * changes are gathered into one transaction (group commit).
+ *
+ * Producers (HTTP threads) submit jobs. The writer thread takes everything
+ * queued, opens one transaction, runs each job under its own savepoint (a
+ * failed job is rolled back alone), appends each job's audit entries to the
+ * hash chain, commits — one fsync for the whole batch — and only then calls
+ * each job's `done`. So a job is acknowledged only once it is durable, and
+ * audit entries cost no flush of their own.
+ *
+ * If the commit fails, every job of the batch fails with LD_EIO.
+ */
+#ifndef LD_WRITER_H
+#define LD_WRITER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define LD_JOB_MAX_AUDIT 4
+
+typedef struct ld_write_job ld_write_job;
+
+struct ld_write_job {
+	ld_write_job *next; /* queue link, owned by the writer */
+	/* Runs inside the transaction; NULL for audit-only jobs. */
+	ld_status (*run)(ld_write_job *job, const struct ld_store_ops *ops,
+			 ld_conn *c);
+	/* Called once the outcome is final (in the writer thread). */
+	void (*done)(ld_write_job *job);
+	/* Appended after run whatever its result; a NULL result becomes "ok",
+	 * or "failed" when run failed. */
+	ld_audit_entry audit[LD_JOB_MAX_AUDIT];
+	int n_audit;
+	ld_status status;
+	ld_error err;
+	void *ctx; /* for run and done */
+};
+
+#define LD_WRITER_HIST 12
+
+struct ld_writer_stats {
+	atomic_uint_fast64_t batches;
+	atomic_uint_fast64_t jobs;
+	atomic_uint_fast64_t failed_commits;
+	atomic_int_fast64_t queued; /* jobs waiting now */
+	/* Batch sizes: bucket i counts batches of size <= 2^i. */
+	atomic_uint_fast64_t batch_size[LD_WRITER_HIST];
+	/* Commit latency: bucket i counts commits of <= 2^i * 100 us. */
+	atomic_uint_fast64_t commit_us[LD_WRITER_HIST];
+	atomic_uint_fast64_t commit_us_sum;
+};
+
+typedef struct ld_writer ld_writer;
+
+/*
+ * Start the writer thread on its own connection. With group_commit false,
+ * each job gets its own transaction (for benchmarks); with durable false,
+ * commits do not fsync (benchmarks only). Returns NULL on failure.
+ */
+ld_writer *ld_writer_start(const struct ld_store_ops *ops, ld_store *store,
+			   bool group_commit, bool durable, ld_error *err);
+/* Queue a job; it must stay valid until its done callback. */
+void ld_writer_submit(ld_writer *w, ld_write_job *job);
+/* Finish queued jobs and stop the thread. */
+void ld_writer_stop(ld_writer *w);
+const struct ld_writer_stats *ld_writer_stats(const ld_writer *w);
+
+/* Run jobs as one transaction on connection c in the calling thread (the
+ * command line's path; also the writer's own). Calls each done. */
+void ld_write_batch(const struct ld_store_ops *ops, ld_conn *c,
+		    ld_write_job *jobs);
+
+#endif
