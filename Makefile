@@ -70,9 +70,10 @@ $(BUILD)/gen/migrations.c: $(wildcard sql/sqlite/*.sql) tools/embed.sh
 	@mkdir -p $(@D)
 	tools/embed.sh text ld_embedded_sqlite_migrations $(sort $(wildcard sql/sqlite/*.sql)) > $@.tmp && mv $@.tmp $@
 
+# Generated data files hold long string literals by design.
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -491,7 +491,8 @@ static void make_idn(struct demo_person *p)
 static void make_name(struct rng *r, struct demo_person *p)
 {
 	const char *const *own = p->male ? demo_given_male : demo_given_female;
-	size_t n_own = p->male ? demo_given_male_count : demo_given_female_count;
+	size_t n_own =
+		p->male ? demo_given_male_count : demo_given_female_count;
 	const char *sur = demo_surnames[rng_weighted(r, demo_surnames,
 						      demo_surname_count)].s;
 	if (rng_pct(r, 30)) {
@@ -532,7 +533,8 @@ static ld_status make_person(struct demo_run *run, struct rng *r,
 {
 	memset(p, 0, sizeof *p);
 	p->place = pick_place(run, r);
-	ld_day lo = ld_day_from_ymd(1960, 1, 1), hi = ld_day_from_ymd(2008, 12, 31);
+	ld_day lo = ld_day_from_ymd(1960, 1, 1);
+	ld_day hi = ld_day_from_ymd(2008, 12, 31);
 	p->birth_day = lo + rng_below(r, hi - lo + 1);
 	ld_day_format(p->birth_day, p->birth);
 	p->seq = rng_below(r, 1000);
@@ -615,7 +617,8 @@ static const struct demo_grid *pick_residence(const struct demo_run *run,
 
 /* Days between arrival and declaration, 0..6: most declare promptly. */
 static const struct demo_weighted declare_delay[] = {
-	{"0", 30}, {"1", 25}, {"2", 17}, {"3", 12}, {"4", 7}, {"5", 5}, {"6", 4},
+	{"0", 30}, {"1", 25}, {"2", 17}, {"3", 12},
+	{"4", 7},  {"5", 5},  {"6", 4},
 };
 
 struct demo_dates {
@@ -638,7 +641,10 @@ static void plan_dates(uint64_t seed, struct demo_dates *d)
 	ld_day last = ld_day_from_ymd(2026, 11, 20);
 	ld_day today = ld_day_from_ymd(2026, 11, 24);
 	d->arrival = first + rng_below(&r, last - first + 1);
-	d->declared = d->arrival + (ld_day)rng_weighted(&r, declare_delay, 7);
+	d->declared = d->arrival +
+		      (ld_day)rng_weighted(&r, declare_delay,
+					   sizeof declare_delay /
+						   sizeof *declare_delay);
 	if (d->declared > today)
 		d->declared = today;
 	d->minute = 30 + rng_below(&r, 9 * 60); /* 08:30-17:30 +08:00 */
@@ -899,7 +905,8 @@ static ld_status store_has_data(struct demo_run *run, bool *has)
 	if (rc == LD_OK)
 		rc = ops->counts(run->conn, &persons, &active, &audit);
 	ld_status by_id = ops->user_by_id(run->conn, 1, &run->tmp, &u);
-	ld_status by_name = ops->user_by_name(run->conn, "admin", &run->tmp, &u);
+	ld_status by_name =
+		ops->user_by_name(run->conn, "admin", &run->tmp, &u);
 	ld_arena_release(&run->tmp);
 	if (rc == LD_OK && by_id != LD_OK && by_id != LD_ENOTFOUND)
 		rc = by_id;

@@ -166,6 +166,8 @@ struct ld_server {
 	struct ld_slow_task *slow_head, *slow_tail;
 	bool stopping;
 	time_t started_at;
+	atomic_bool init_failed;
+	pthread_barrier_t started, loops_stopped, writer_drained;
 };
 
 /* ---- a request in flight -------------------------------------------- */

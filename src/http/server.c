@@ -84,12 +84,30 @@ static void on_log_timer(h2o_timeout_entry_t *entry)
 	h2o_timeout_link(th->ctx.loop, &th->log_timeout, &th->log_flush);
 }
 
+static int thread_init(struct ld_server *srv, struct ld_thread *th, int index,
+		       int listen_fd);
+static void thread_release(struct ld_thread *th);
+
+/*
+ * A loop thread's life. h2o keeps per-thread free lists (its buffer and pool
+ * allocators are __thread), so each loop creates, runs and disposes of its
+ * own context and sockets on its own thread. Three barriers order start-up
+ * and shutdown with the main thread: all loops ready; all loops stopped;
+ * writer drained (so no result is posted to a loop that is gone).
+ */
 static void *loop_main(void *arg)
 {
 	struct ld_thread *th = arg;
-	while (!stop_requested)
-		h2o_evloop_run(th->ctx.loop, 200);
-	ld_access_log_flush(th);
+	struct ld_server *srv = th->srv;
+	if (thread_init(srv, th, th->index, srv->listen_fd) != 0)
+		atomic_store(&srv->init_failed, true);
+	pthread_barrier_wait(&srv->started);
+	if (!atomic_load(&srv->init_failed))
+		while (!stop_requested)
+			h2o_evloop_run(th->ctx.loop, 200);
+	pthread_barrier_wait(&srv->loops_stopped);
+	pthread_barrier_wait(&srv->writer_drained);
+	thread_release(th);
 	return NULL;
 }
 
@@ -140,7 +158,7 @@ static int thread_init(struct ld_server *srv, struct ld_thread *th, int index,
 	th->log_flush.cb = on_log_timer;
 	h2o_timeout_link(th->ctx.loop, &th->log_timeout, &th->log_flush);
 	/* Each loop accepts on its own socket bound to the same port. */
-	int fd = index == 0 ? listen_fd : -1;
+	int fd = listen_fd;
 	if (index > 0) {
 		struct sockaddr_in sa;
 		socklen_t len = sizeof sa;
@@ -154,6 +172,32 @@ static int thread_init(struct ld_server *srv, struct ld_thread *th, int index,
 	th->listener->data = th;
 	h2o_socket_read_start(th->listener, on_accept);
 	return 0;
+}
+
+/* Undo thread_init, after the loop has stopped. Messages still queued for
+ * this loop (results of the last jobs) are delivered first, so their memory
+ * is freed; their clients are gone. */
+static void thread_release(struct ld_thread *th)
+{
+	if (th->queue) {
+		h2o_evloop_run(th->ctx.loop, 0);
+		h2o_multithread_unregister_receiver(th->queue, &th->receiver);
+		h2o_multithread_destroy_queue(th->queue);
+	}
+	if (th->listener)
+		h2o_socket_close(th->listener);
+	if (h2o_timeout_is_linked(&th->log_flush))
+		h2o_timeout_unlink(&th->log_flush);
+	if (th->ctx.loop) {
+		h2o_timeout_dispose(th->ctx.loop, &th->log_timeout);
+		h2o_context_dispose(&th->ctx);
+		h2o_evloop_destroy(th->ctx.loop);
+	}
+	if (th->reader)
+		th->srv->ops->disconnect(th->reader);
+	ld_session_cache_free(th->sessions);
+	free(th->metrics);
+	ld_buf_release(&th->log);
 }
 
 static int open_log(const char *path, const char *data_dir)
@@ -179,6 +223,7 @@ int ld_server_run(const struct ld_server_config *cfg)
 		return 1;
 	srv->cfg = *cfg;
 	srv->started_at = time(NULL);
+	srv->log_fd = -1;
 	srv->ops = ld_store_find("sqlite");
 	srv->throttle = ld_throttle_new();
 	pthread_mutex_init(&srv->slow_lock, NULL);
@@ -233,11 +278,16 @@ int ld_server_run(const struct ld_server_config *cfg)
 	srv->threads = calloc((size_t)srv->nthreads, sizeof *srv->threads);
 	if (!srv->threads)
 		goto out_writer;
-	for (int i = 0; i < srv->nthreads; i++)
-		if (thread_init(srv, &srv->threads[i], i, srv->listen_fd) != 0) {
-			fprintf(stderr, "liudong: 无法初始化服务线程\n");
-			goto out_writer;
-		}
+
+	for (int i = 0; i < srv->nthreads; i++) {
+		srv->threads[i].srv = srv;
+		srv->threads[i].index = i;
+	}
+	pthread_barrier_init(&srv->started, NULL, (unsigned)srv->nthreads);
+	pthread_barrier_init(&srv->loops_stopped, NULL,
+			     (unsigned)srv->nthreads + 1);
+	pthread_barrier_init(&srv->writer_drained, NULL,
+			     (unsigned)srv->nthreads + 1);
 
 	struct sigaction act = {.sa_handler = on_signal};
 	sigemptyset(&act.sa_mask);
@@ -246,29 +296,64 @@ int ld_server_run(const struct ld_server_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 
 	pthread_create(&srv->slow_thread, NULL, slow_main, srv);
-	for (int i = 1; i < srv->nthreads; i++)
+	for (int i = 0; i < srv->nthreads; i++)
 		pthread_create(&srv->threads[i].tid, NULL, loop_main,
 			       &srv->threads[i]);
-	fprintf(stderr,
-		"liudong: 服务已启动 listening on http://%s/ (%d threads, data "
-		"%s)\n",
-		cfg->listen, srv->nthreads, cfg->data_dir);
-	loop_main(&srv->threads[0]);
-	for (int i = 1; i < srv->nthreads; i++)
+	/* The main thread only waits: for the loops to stop, then drains the
+	 * writer and lets the loops clean up. */
+	sigset_t wait_set;
+	sigemptyset(&wait_set);
+	bool announced = false;
+	while (!stop_requested) {
+		if (!announced && !atomic_load(&srv->init_failed)) {
+			fprintf(stderr,
+				"liudong: 服务已启动 listening on http://%s/ "
+				"(%d threads, data %s)\n",
+				cfg->listen, srv->nthreads, cfg->data_dir);
+			announced = true;
+		}
+		if (atomic_load(&srv->init_failed)) {
+			fprintf(stderr, "liudong: 无法初始化服务线程\n");
+			stop_requested = 1;
+			break;
+		}
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	pthread_barrier_wait(&srv->loops_stopped);
+	ld_writer_stop(srv->writer);
+	srv->writer = NULL;
+	pthread_barrier_wait(&srv->writer_drained);
+	for (int i = 0; i < srv->nthreads; i++)
 		pthread_join(srv->threads[i].tid, NULL);
 	pthread_mutex_lock(&srv->slow_lock);
 	srv->stopping = true;
 	pthread_cond_signal(&srv->slow_cond);
 	pthread_mutex_unlock(&srv->slow_lock);
 	pthread_join(srv->slow_thread, NULL);
-	fprintf(stderr, "liudong: 服务已停止 stopped\n");
+	pthread_barrier_destroy(&srv->started);
+	pthread_barrier_destroy(&srv->loops_stopped);
+	pthread_barrier_destroy(&srv->writer_drained);
+	if (atomic_load(&srv->init_failed))
+		goto out_threads;
 	rc = 0;
-	/* Process exit reclaims the loops and their sockets; the writer is
-	 * drained so every queued change is committed. */
+out_threads:
+	free(srv->threads);
 out_writer:
+	/* Drain the writer: every queued change is committed. */
 	ld_writer_stop(srv->writer);
+	if (srv->h2o.hosts)
+		h2o_config_dispose(&srv->h2o);
+	if (srv->log_fd > STDERR_FILENO)
+		close(srv->log_fd);
+	if (rc == 0)
+		fprintf(stderr, "liudong: 服务已停止 stopped\n");
 out_store:
 	srv->ops->close(srv->store);
 out:
+	ld_throttle_free(srv->throttle);
+	pthread_cond_destroy(&srv->slow_cond);
+	pthread_mutex_destroy(&srv->slow_lock);
+	free(srv);
 	return rc;
 }

@@ -123,12 +123,12 @@ class Server:
         self.start()
 
     def start(self):
-        log = open(os.path.join(self.dir, "server.log"), "ab")
-        self.proc = subprocess.Popen(
-            [BINARY, "serve", "--listen", "127.0.0.1:%d" % self.port,
-             "--data", self.data, "--access-log",
-             os.path.join(self.dir, "access.log"), *self.extra_args],
-            stdout=log, stderr=log)
+        with open(os.path.join(self.dir, "server.log"), "ab") as log:
+            self.proc = subprocess.Popen(
+                [BINARY, "serve", "--listen", "127.0.0.1:%d" % self.port,
+                 "--data", self.data, "--access-log",
+                 os.path.join(self.dir, "access.log"), *self.extra_args],
+                stdout=log, stderr=log)
         deadline = time.time() + 20
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -178,11 +178,12 @@ class Server:
             h.setdefault("Content-Type", "application/json")
         if token:
             h["Authorization"] = "Bearer " + token
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        resp = Response(r.status, dict(r.getheaders()), r.read())
-        conn.close()
-        return resp
+        try:
+            conn.request(method, path, body=data, headers=h)
+            r = conn.getresponse()
+            return Response(r.status, dict(r.getheaders()), r.read())
+        finally:
+            conn.close()
 
     def login(self, label):
         if label not in self.tokens:
