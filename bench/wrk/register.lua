@@ -41,7 +41,7 @@ local BODY = '{"person":{"id_number":"%s","name":"压测人员","ethnicity":"01"
    .. '"reason":"work","housing":"rented"}'
 
 -- Globals of each thread's Lua state: tid is set by setup(), the rest by
--- init(); expected and counts are read back by done().
+-- init(); expected, counts and closed are read back by done().
 tid = 0
 expected = 201
 counts = {}
@@ -59,8 +59,16 @@ function request()
    return wrk.format("POST", nil, nil, string.format(BODY, id_number(n), grid))
 end
 
+-- Responses that came with "Connection: close": each costs a new TCP
+-- connection, and wrk also counts the close as a read error.
+closed = 0
+
 function response(status, headers, body)
    counts[status] = (counts[status] or 0) + 1
+   local c = headers["Connection"] or headers["connection"]
+   if c and c:lower() == "close" then
+      closed = closed + 1
+   end
 end
 
 local threads = {}
@@ -72,9 +80,10 @@ end
 
 -- The same report as status.lua.
 function done(summary, latency, requests)
-   local ok, other = 0, {}
+   local ok, other, closed_all = 0, {}, 0
    local want = threads[1]:get("expected")
    for _, t in ipairs(threads) do
+      closed_all = closed_all + t:get("closed")
       for status, n in pairs(t:get("counts")) do
          if status == want then
             ok = ok + n
@@ -92,10 +101,10 @@ function done(summary, latency, requests)
    local seconds = summary.duration / 1e6
    io.write(string.format(
       "RESULT responses=%d seconds=%.3f ok=%d ok_per_sec=%.1f "
-         .. "p50_ms=%.2f p99_ms=%.2f other=%s "
+         .. "p50_ms=%.2f p99_ms=%.2f other=%s closed=%d "
          .. "socket_errors=connect:%d,read:%d,write:%d,timeout:%d\n",
       summary.requests, seconds, ok, ok / seconds,
       latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-      #parts > 0 and table.concat(parts, ",") or "none",
+      #parts > 0 and table.concat(parts, ",") or "none", closed_all,
       e.connect, e.read, e.write, e.timeout))
 end

@@ -19,8 +19,16 @@ end
 -- Per-thread status counts (a global, so done() can read it with get).
 counts = {}
 
+-- Responses that came with "Connection: close": each costs a new TCP
+-- connection, and wrk also counts the close as a read error.
+closed = 0
+
 function response(status, headers, body)
    counts[status] = (counts[status] or 0) + 1
+   local c = headers["Connection"] or headers["connection"]
+   if c and c:lower() == "close" then
+      closed = closed + 1
+   end
 end
 
 local threads = {}
@@ -30,9 +38,10 @@ function setup(thread)
 end
 
 function done(summary, latency, requests)
-   local ok, other = 0, {}
+   local ok, other, closed_all = 0, {}, 0
    local want = threads[1]:get("expected")
    for _, t in ipairs(threads) do
+      closed_all = closed_all + t:get("closed")
       for status, n in pairs(t:get("counts")) do
          if status == want then
             ok = ok + n
@@ -50,10 +59,10 @@ function done(summary, latency, requests)
    local seconds = summary.duration / 1e6
    io.write(string.format(
       "RESULT responses=%d seconds=%.3f ok=%d ok_per_sec=%.1f "
-         .. "p50_ms=%.2f p99_ms=%.2f other=%s "
+         .. "p50_ms=%.2f p99_ms=%.2f other=%s closed=%d "
          .. "socket_errors=connect:%d,read:%d,write:%d,timeout:%d\n",
       summary.requests, seconds, ok, ok / seconds,
       latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-      #parts > 0 and table.concat(parts, ",") or "none",
+      #parts > 0 and table.concat(parts, ",") or "none", closed_all,
       e.connect, e.read, e.write, e.timeout))
 end

@@ -169,15 +169,20 @@ struct ld_conn {
 
 /* ---- helpers -------------------------------------------------------- */
 
+/* Connections use extended result codes: only a uniqueness violation is a
+ * conflict; other constraint failures (NOT NULL, CHECK, foreign keys) mean
+ * the program passed something it should not have. */
 static ld_status map_rc(int rc)
 {
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return LD_ECONFLICT;
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
 	case SQLITE_ROW:
 		return LD_OK;
 	case SQLITE_CONSTRAINT:
-		return LD_ECONFLICT;
+		return LD_EINTERNAL;
 	case SQLITE_NOMEM:
 		return LD_ENOMEM;
 	case SQLITE_TOOBIG:
@@ -307,6 +312,7 @@ static ld_status open_db(const char *path, bool create, sqlite3 **out,
 		return LD_EIO;
 	}
 	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 1);
 	ld_status rc = exec_sql(db,
 				"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				" PRAGMA foreign_keys=ON;",
