@@ -883,7 +883,7 @@ static ld_status put_audit(struct demo_run *run)
 		.detail = detail,
 	};
 	return step(run, "写入审计日志",
-		    ld_audit_append(run->ops, run->conn, &e, 1));
+		    ld_audit_append(run->ops, run->conn, &(ld_audit_head){0}, &e, 1));
 }
 
 /* Whether the database holds anything: areas, stations, persons, audit

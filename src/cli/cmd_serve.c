@@ -8,6 +8,7 @@
 #include "http/http.h"
 
 static const char *const on_off[] = {"on", "off", NULL};
+static const char *const read_audit[] = {"queued", "durable", NULL};
 
 static const struct cli_opt serve_opts[] = {
 	{"listen", OPT_STRING, false, false, NULL,
@@ -25,18 +26,22 @@ static const struct cli_opt serve_opts[] = {
 	 "group commit (turn off only to benchmark)"},
 	{"session-minutes", OPT_UINT, false, false, NULL,
 	 "会话有效期（分钟），缺省480", "session lifetime in minutes (480)"},
+	{"read-audit", OPT_ENUM, false, false, read_audit,
+	 "查阅审计：queued 审计记录入队即答复（随下一次合并提交落盘），durable "
+	 "落盘后才答复",
+	 "answer a read once its audit entry is queued (default) or on disk"},
 };
 
 static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 6, 0, NULL,
+	serve_opts, 7, 0, NULL,
 };
 
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_val v[6];
+	struct cli_val v[7];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -49,6 +54,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.durable = true,
 		.session_minutes = v[5].set && v[5].num > 0 ? v[5].num : 480,
 		.holidays_dir = getenv("LIUDONG_HOLIDAYS"),
+		.read_audit_durable = v[6].set && v[6].num == 1,
 	};
 	if (v[2].set && (v[2].num < 1 || v[2].num > 64)) {
 		rc = cli_usage_error(ctx, "--threads", "应为1至64");

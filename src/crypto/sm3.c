@@ -7,17 +7,30 @@
 
 #include <openssl/evp.h>
 
+#include <pthread.h>
+
 struct ld_sm3 {
 	EVP_MD_CTX *ctx;
 	const EVP_MD *md;
 };
+
+/* Fetching an algorithm is slow in OpenSSL 3 (a provider look-up under a
+ * lock); fetch SM3 once for the process. */
+static EVP_MD *sm3_md;
+static pthread_once_t sm3_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sm3(void)
+{
+	sm3_md = EVP_MD_fetch(NULL, "SM3", NULL);
+}
 
 ld_sm3 *ld_sm3_new(void)
 {
 	ld_sm3 *h = malloc(sizeof *h);
 	if (!h)
 		return NULL;
-	h->md = EVP_sm3();
+	pthread_once(&sm3_once, fetch_sm3);
+	h->md = sm3_md;
 	h->ctx = EVP_MD_CTX_new();
 	if (!h->md || !h->ctx || EVP_DigestInit_ex(h->ctx, h->md, NULL) != 1) {
 		ld_sm3_free(h);
@@ -56,14 +69,38 @@ ld_status ld_sm3_final_hex(ld_sm3 *h, char out[LD_SM3_HEX_LEN + 1])
 	return LD_OK;
 }
 
+/* One context per thread, made on first use and freed when the thread
+ * ends: hashing a token or an audit entry allocates nothing. */
+static __thread ld_sm3 *thread_ctx;
+static pthread_key_t thread_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void free_thread_ctx(void *p)
+{
+	ld_sm3_free(p);
+}
+
+static void make_key(void)
+{
+	pthread_key_create(&thread_key, free_thread_ctx);
+}
+
+ld_sm3 *ld_sm3_thread(void)
+{
+	if (!thread_ctx) {
+		pthread_once(&key_once, make_key);
+		thread_ctx = ld_sm3_new();
+		pthread_setspecific(thread_key, thread_ctx);
+	}
+	return thread_ctx;
+}
+
 ld_status ld_sm3_hex(const void *data, size_t len,
 		     char out[LD_SM3_HEX_LEN + 1])
 {
-	ld_sm3 *h = ld_sm3_new();
+	ld_sm3 *h = ld_sm3_thread();
 	if (!h)
 		return LD_EINTERNAL;
 	ld_sm3_update(h, data, len);
-	ld_status rc = ld_sm3_final_hex(h, out);
-	ld_sm3_free(h);
-	return rc;
+	return ld_sm3_final_hex(h, out);
 }

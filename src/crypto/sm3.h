@@ -23,7 +23,11 @@ void ld_sm3_update(ld_sm3 *h, const void *data, size_t len);
  * and can be reused. */
 ld_status ld_sm3_final_hex(ld_sm3 *h, char out[LD_SM3_HEX_LEN + 1]);
 
-/* One-shot digest of data as hex. */
+/* This thread's reusable context (never freed; one per thread), or NULL.
+ * Do not free it; it is reset by each ld_sm3_final_hex. */
+ld_sm3 *ld_sm3_thread(void);
+
+/* One-shot digest of data as hex, on this thread's context. */
 ld_status ld_sm3_hex(const void *data, size_t len,
 		     char out[LD_SM3_HEX_LEN + 1]);
 

@@ -248,7 +248,7 @@ static bool match(const char *pattern, const char *path, size_t len,
 {
 	const char *p = pattern, *s = path, *end = path + len;
 	while (*p && s < end) {
-		if (strncmp(p, "{id}", 4) == 0) {
+		if (*p == '{' && strncmp(p, "{id}", 4) == 0) {
 			int64_t v = 0;
 			const char *start = s;
 			while (s < end && *s >= '0' && *s <= '9' &&
@@ -365,6 +365,13 @@ void ld_pending_submit(struct ld_req *r, struct ld_pending *p)
 	ld_writer_submit(r->srv->writer, &p->job);
 }
 
+void ld_pending_detach_submit(struct ld_req *r, struct ld_pending *p)
+{
+	p->r = NULL; /* nobody waits for it */
+	p->job.lazy = true;
+	ld_writer_submit(r->srv->writer, &p->job);
+}
+
 static void slow_finished(struct ld_msg *m)
 {
 	struct ld_slow_task *t = H2O_STRUCT_FROM_MEMBER(struct ld_slow_task,
@@ -421,6 +428,13 @@ static void deny(struct ld_req *r, enum ld_http_error kind, const char *target)
 
 /* ---- the dispatcher ------------------------------------------------- */
 
+/* Session look-up in a read transaction of its own (a cache hit reads
+ * nothing). */
+static bool ld_auth_resolve_txn(struct ld_req *r)
+{
+	return ld_auth_resolve(r);
+}
+
 static ld_access access_of(const ld_user *u)
 {
 	ld_access a = {LD_ACCESS_NONE, NULL};
@@ -449,8 +463,10 @@ static bool check_target(struct ld_req *r)
 	ld_status rc;
 	const char *kind;
 	if (r->route->target == LD_T_PERSON) {
-		ld_person p;
-		rc = ops->person_get(r->th->reader, r->path_id, &r->arena, &p);
+		ld_person *p = ld_arena_alloc(&r->arena, sizeof *p);
+		rc = p ? ops->person_get(r->th->reader, r->path_id, &r->arena, p)
+		       : LD_ENOMEM;
+		r->target_person = rc == LD_OK ? p : NULL;
 		if (rc == LD_OK)
 			rc = ops->person_visible(r->th->reader, &r->access,
 						 r->path_id, &visible);
@@ -518,7 +534,7 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 		return 0;
 	}
 	if (rt->flags & LD_R_AUTH) {
-		if (!ld_auth_resolve(r)) {
+		if (!ld_auth_resolve_txn(r)) {
 			ld_reply_error(r, LD_HE_UNAUTHENTICATED, NULL, NULL);
 			return 0;
 		}
@@ -553,9 +569,12 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 			return 0;
 		}
 	}
-	if (rt->target != LD_T_NONE && !check_target(r))
-		return 0;
-	rt->handler(r);
+	/* Everything a request reads comes from one snapshot. */
+	const struct ld_store_ops *ops = r->srv->ops;
+	ops->read_begin(th->reader);
+	if (rt->target == LD_T_NONE || check_target(r))
+		rt->handler(r);
+	ops->read_end(th->reader);
 	return 0;
 }
 

@@ -188,6 +188,7 @@ void h_meta_metrics(struct ld_req *r)
 	memcpy(copy, b.data ? b.data : "", b.len);
 	void ld_req_replied(struct ld_req *, int, size_t);
 	ld_req_replied(r, 200, b.len);
+	req->res.content_length = b.len;
 	h2o_send_inline(req, copy, b.len);
 	ld_buf_release(&b);
 }

@@ -78,7 +78,11 @@ static bool load(struct ld_req *r, ld_person *p, ld_registration **regs,
 		 size_t *n)
 {
 	const struct ld_store_ops *ops = r->srv->ops;
-	ld_status rc = ops->person_get(r->th->reader, r->path_id, &r->arena, p);
+	ld_status rc = LD_OK;
+	if (r->target_person)
+		*p = *r->target_person; /* the dispatcher's area check read it */
+	else
+		rc = ops->person_get(r->th->reader, r->path_id, &r->arena, p);
 	if (rc == LD_OK)
 		rc = ops->registrations_of_person(r->th->reader, r->path_id,
 						  &r->arena, regs, n);

@@ -502,11 +502,28 @@ void ld_reply_audited(struct ld_req *r, ld_buf *body, int status,
 		return;
 	}
 	struct audited_reply *a = p->data;
-	a->body = *body; /* ownership moves to the job */
-	a->status = status;
 	p->finish = audited_finish;
 	ld_pending_audit(r, p, action, target, NULL, NULL);
-	ld_pending_submit(r, p);
+	if (r->srv->cfg.read_audit_durable) {
+		a->body = *body; /* ownership moves to the job */
+		a->status = status;
+		ld_pending_submit(r, p);
+		return;
+	}
+	/* Queued: the entry is in the writer's queue and commits with the
+	 * next group commit; the answer does not wait for the disk. If the
+	 * writer cannot commit, reads are refused until it can again. */
+	if (ld_writer_failing(r->srv->writer)) {
+		ld_buf_release(body);
+		ld_arena_release(&p->arena);
+		free(p);
+		ld_reply_error(r, LD_HE_UNAVAILABLE, "审计记录暂时无法写入，暂停查阅",
+			       NULL);
+		return;
+	}
+	ld_pending_detach_submit(r, p);
+	ld_reply_raw(r, status, body->data, body->len);
+	ld_buf_release(body);
 }
 
 void h_registration_get(struct ld_req *r)

@@ -118,6 +118,9 @@ struct ld_server_config {
 	bool durable;
 	int session_minutes;
 	const char *holidays_dir;
+	/* Answer a read only once its audit entry is on disk (true), or once
+	 * it is queued for the next group commit (false). */
+	bool read_audit_durable;
 };
 
 /* A message posted back to a loop thread from another thread. */
@@ -187,6 +190,7 @@ struct ld_req {
 	ld_access access;
 	json_t *body;
 	int64_t path_id;
+	ld_person *target_person; /* loaded by the area check, for LD_T_PERSON */
 	const char *reason; /* the reader's stated reason */
 	int nquery;
 	struct {
@@ -215,6 +219,8 @@ struct ld_pending {
 struct ld_pending *ld_pending_new(struct ld_req *r, size_t data_size);
 /* Submit it to the writer; finish is called later on this thread. */
 void ld_pending_submit(struct ld_req *r, struct ld_pending *p);
+/* Submit a job nobody waits for (its result is dropped when it is done). */
+void ld_pending_detach_submit(struct ld_req *r, struct ld_pending *p);
 /* Add an audit entry about this request to p (user, action, target). */
 void ld_pending_audit(struct ld_req *r, struct ld_pending *p,
 		      const char *action, const char *target,

@@ -88,6 +88,9 @@ void ld_reply_raw(struct ld_req *r, int status, const char *body, size_t len)
 	char *copy = h2o_mem_alloc_pool(&req->pool, len + 1);
 	memcpy(copy, body, len);
 	ld_req_replied(r, status, len);
+	/* Without a length h2o closes the connection after any answer but
+	 * 200; with it, keep-alive holds for 201 and errors too. */
+	req->res.content_length = len;
 	h2o_send_inline(req, copy, len);
 }
 

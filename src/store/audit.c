@@ -24,7 +24,7 @@ static void field(ld_sm3 *h, const char *s)
 
 ld_status ld_audit_hash(const ld_audit_entry *e, char hash_out[65])
 {
-	ld_sm3 *h = ld_sm3_new();
+	ld_sm3 *h = ld_sm3_thread();
 	if (!h)
 		return LD_EINTERNAL;
 	char num[32];
@@ -40,9 +40,7 @@ ld_status ld_audit_hash(const ld_audit_entry *e, char hash_out[65])
 	field(h, e->reason);
 	field(h, e->result);
 	field(h, e->detail);
-	ld_status rc = ld_sm3_final_hex(h, hash_out);
-	ld_sm3_free(h);
-	return rc;
+	return ld_sm3_final_hex(h, hash_out);
 }
 
 void ld_audit_now(char out[32])
@@ -51,29 +49,30 @@ void ld_audit_now(char out[32])
 	struct tm tm;
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-		 (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
-		 tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
-		 tm.tm_sec % 100, (long)tv.tv_usec % 1000000);
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%06uZ", (unsigned)tv.tv_usec % 1000000u);
 }
 
 ld_status ld_audit_append(const struct ld_store_ops *ops, ld_conn *c,
-			  ld_audit_entry *entries, int n)
+			  ld_audit_head *head, ld_audit_entry *entries, int n)
 {
-	int64_t seq;
-	char prev[65], hash[65], now[32];
-	ld_status rc = ops->audit_head(c, &seq, prev);
-	if (rc != LD_OK)
-		return rc;
+	char hash[65], now[32];
+	ld_status rc;
+	if (!head->loaded) {
+		rc = ops->audit_head(c, &head->seq, head->hash);
+		if (rc != LD_OK)
+			return rc;
+		head->loaded = true;
+	}
 	ld_audit_now(now);
 	for (int i = 0; i < n; i++) {
 		ld_audit_entry e = entries[i];
-		e.seq = ++seq;
+		e.seq = head->seq + 1;
 		if (!e.at)
 			e.at = now;
 		if (!e.result)
 			e.result = "ok";
-		e.prev_hash = prev;
+		e.prev_hash = head->hash;
 		rc = ld_audit_hash(&e, hash);
 		if (rc != LD_OK)
 			return rc;
@@ -81,7 +80,8 @@ ld_status ld_audit_append(const struct ld_store_ops *ops, ld_conn *c,
 		rc = ops->audit_insert(c, &e);
 		if (rc != LD_OK)
 			return rc;
-		memcpy(prev, hash, sizeof prev);
+		head->seq = e.seq;
+		memcpy(head->hash, hash, sizeof hash);
 	}
 	return LD_OK;
 }

@@ -17,13 +17,21 @@
 /* Compute e->hash (into hash_out) from e->prev_hash and e's fields. */
 ld_status ld_audit_hash(const ld_audit_entry *e, char hash_out[65]);
 
+/* Where the chain ends, as known inside one transaction. */
+typedef struct {
+	bool loaded;
+	int64_t seq;
+	char hash[65];
+} ld_audit_head;
+
 /*
- * Append entries to the chain inside the caller's transaction: reads the
- * head, numbers and hashes each entry, inserts it. `at` is stamped now when
- * NULL.
+ * Append entries to the chain inside the caller's transaction: numbers and
+ * hashes each entry after *head (read from the store the first time), and
+ * inserts it. `at` is stamped now when NULL. Pass a fresh head (loaded =
+ * false) for each transaction.
  */
 ld_status ld_audit_append(const struct ld_store_ops *ops, ld_conn *c,
-			  ld_audit_entry *entries, int n);
+			  ld_audit_head *head, ld_audit_entry *entries, int n);
 
 typedef struct {
 	int64_t entries;

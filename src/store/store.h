@@ -26,6 +26,12 @@
 
 #define LD_STORE_VERSION 1
 
+enum ld_sync {
+	LD_SYNC_FULL = 0, /* each commit is on disk when it returns */
+	LD_SYNC_DEFERRED, /* commit writes the log; log_sync makes it durable */
+	LD_SYNC_OFF,	  /* never flushed: benchmarks of the CPU path only */
+};
+
 typedef struct ld_store ld_store;
 typedef struct ld_conn ld_conn;
 
@@ -51,6 +57,11 @@ struct ld_store_ops {
 	/* Applied migration version. */
 	int (*schema_version)(ld_conn *c);
 
+	/* One read transaction around several queries (one snapshot, one
+	 * lock instead of one per statement); a no-op when already in one. */
+	ld_status (*read_begin)(ld_conn *c);
+	ld_status (*read_end)(ld_conn *c);
+
 	ld_status (*begin)(ld_conn *c);
 	ld_status (*commit)(ld_conn *c);
 	ld_status (*rollback)(ld_conn *c);
@@ -59,8 +70,16 @@ struct ld_store_ops {
 	ld_status (*rollback_to)(ld_conn *c);
 	/* Full integrity check; problems are appended to `report`. */
 	ld_status (*check)(ld_conn *c, bool *ok, ld_buf *report);
-	/* Durability knob for benchmarks only: false turns off fsync. */
-	ld_status (*set_durable)(ld_conn *c, bool durable);
+	/* How commits on connection c reach the disk (enum ld_sync). */
+	ld_status (*set_sync)(ld_conn *c, int mode);
+	/* Flush everything committed so far to stable storage (the log);
+	 * callable from any thread. With LD_SYNC_DEFERRED, nothing committed
+	 * may be acknowledged before this returns LD_OK. */
+	ld_status (*log_sync)(ld_store *s);
+	/* Background upkeep, called about every 200 ms from a thread of its
+	 * own (SQLite: a passive WAL checkpoint, so the writer never does
+	 * one itself). */
+	ld_status (*maintain)(ld_conn *c);
 
 	/* Areas and stations. */
 	ld_status (*station_put)(ld_conn *c, const ld_station *st);

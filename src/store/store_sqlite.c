@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -22,10 +25,12 @@ extern const struct ld_embedded_file ld_embedded_sqlite_migrations[];
 
 struct ld_store {
 	char path[4096];
+	pthread_mutex_t wal_lock;
+	int wal_fd; /* the WAL file, opened on first log_sync */
 };
 
 enum q {
-	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
+	Q_BEGIN, Q_BEGIN_READ, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
 	Q_STATION_PUT, Q_AREA_PUT, Q_AREA_GET, Q_AREA_CHILDREN, Q_AREA_ROOTS,
 	Q_STATION_GET, Q_STATIONS,
 	Q_USER_INSERT, Q_USER_BY_NAME, Q_USER_BY_ID,
@@ -59,6 +64,7 @@ enum q {
 
 static const char *const sql[Q__COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_BEGIN_READ] = "BEGIN",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
 	[Q_SAVEPOINT] = "SAVEPOINT job",
@@ -161,10 +167,25 @@ static const char *const sql[Q__COUNT] = {
 		     "count(*) FROM audit)",
 };
 
+#define SERIAL_CACHE 32
+
+/* Certificate serials handed out in the current transaction, written back
+ * once at commit instead of twice per certificate. */
+struct serial_cache {
+	int n;
+	struct {
+		char district[8];
+		int year;
+		long next;
+		bool dirty;
+	} e[SERIAL_CACHE];
+};
+
 struct ld_conn {
 	sqlite3 *db;
 	bool writer;
 	sqlite3_stmt *stmt[Q__COUNT];
+	struct serial_cache serials;
 };
 
 /* ---- helpers -------------------------------------------------------- */
@@ -313,9 +334,10 @@ static ld_status open_db(const char *path, bool create, sqlite3 **out,
 	}
 	sqlite3_busy_timeout(db, 10000);
 	sqlite3_extended_result_codes(db, 1);
+
 	ld_status rc = exec_sql(db,
 				"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-				" PRAGMA foreign_keys=ON;",
+				" PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
 				err);
 	if (rc != LD_OK) {
 		sqlite3_close(db);
@@ -332,6 +354,8 @@ static ld_status s_open(const char *dir, ld_store **out, ld_error *err)
 	ld_store *s = calloc(1, sizeof *s);
 	if (!s)
 		return ld_fail(err, LD_ENOMEM, "data", "内存不足");
+	s->wal_fd = -1;
+	pthread_mutex_init(&s->wal_lock, NULL);
 	if ((size_t)snprintf(s->path, sizeof s->path, "%s/liudong.db", dir) >=
 	    sizeof s->path) {
 		free(s);
@@ -353,7 +377,34 @@ static ld_status s_open(const char *dir, ld_store **out, ld_error *err)
 
 static void s_close(ld_store *s)
 {
+	if (!s)
+		return;
+	if (s->wal_fd >= 0)
+		close(s->wal_fd);
+	pthread_mutex_destroy(&s->wal_lock);
 	free(s);
+}
+
+/*
+ * fdatasync flushes a file's data whichever descriptor wrote it, so the
+ * WAL that SQLite writes through its own descriptor is made durable through
+ * ours. The WAL file keeps its inode while the store is open (checkpoints
+ * restart it in place).
+ */
+static ld_status s_log_sync(ld_store *s)
+{
+	ld_status rc = LD_OK;
+	pthread_mutex_lock(&s->wal_lock);
+	if (s->wal_fd < 0) {
+		char path[4200];
+		snprintf(path, sizeof path, "%s-wal", s->path);
+		s->wal_fd = open(path, O_RDWR | O_CLOEXEC);
+	}
+	int fd = s->wal_fd;
+	pthread_mutex_unlock(&s->wal_lock);
+	if (fd < 0 || fdatasync(fd) != 0)
+		rc = LD_EIO;
+	return rc;
 }
 
 static ld_status s_connect(ld_store *s, bool writer, ld_conn **out,
@@ -370,6 +421,12 @@ static ld_status s_connect(ld_store *s, bool writer, ld_conn **out,
 	c->writer = writer;
 	if (!writer)
 		exec_sql(c->db, "PRAGMA query_only=1", NULL);
+	else
+		/* The writer keeps a large cache, so a batch's pages are never
+		 * spilled mid-transaction, and leaves checkpoints to maintain(). */
+		exec_sql(c->db,
+			 "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0;",
+			 NULL);
 	*out = c;
 	return LD_OK;
 }
@@ -389,9 +446,40 @@ static int s_schema_version(ld_conn *c)
 	return user_version(c->db);
 }
 
-static ld_status s_begin(ld_conn *c) { return run(c, Q_BEGIN); }
-static ld_status s_commit(ld_conn *c) { return run(c, Q_COMMIT); }
-static ld_status s_rollback(ld_conn *c) { return run(c, Q_ROLLBACK); }
+static ld_status s_read_begin(ld_conn *c)
+{
+	if (!sqlite3_get_autocommit(c->db))
+		return LD_OK;
+	return run(c, Q_BEGIN_READ);
+}
+
+static ld_status s_read_end(ld_conn *c)
+{
+	if (sqlite3_get_autocommit(c->db))
+		return LD_OK;
+	return run(c, Q_COMMIT);
+}
+
+static ld_status flush_serials(ld_conn *c);
+
+static ld_status s_begin(ld_conn *c)
+{
+	c->serials.n = 0;
+	return run(c, Q_BEGIN);
+}
+
+static ld_status s_commit(ld_conn *c)
+{
+	ld_status rc = flush_serials(c);
+	c->serials.n = 0;
+	return rc == LD_OK ? run(c, Q_COMMIT) : rc;
+}
+
+static ld_status s_rollback(ld_conn *c)
+{
+	c->serials.n = 0;
+	return run(c, Q_ROLLBACK);
+}
 static ld_status s_savepoint(ld_conn *c) { return run(c, Q_SAVEPOINT); }
 static ld_status s_release(ld_conn *c) { return run(c, Q_RELEASE); }
 static ld_status s_rollback_to(ld_conn *c) { return run(c, Q_ROLLBACK_TO); }
@@ -418,12 +506,40 @@ static ld_status s_check(ld_conn *c, bool *ok, ld_buf *report)
 	return LD_OK;
 }
 
-static ld_status s_set_durable(ld_conn *c, bool durable)
+/* In WAL mode NORMAL writes the log at commit without flushing it; SQLite
+ * still syncs the log before each checkpoint and when it starts reusing
+ * the log file. */
+static ld_status s_set_sync(ld_conn *c, int mode)
 {
-	return exec_sql(c->db,
-			durable ? "PRAGMA synchronous=FULL"
-				: "PRAGMA synchronous=OFF",
-			NULL);
+	static const char *const pragma[] = {
+		[LD_SYNC_FULL] = "PRAGMA synchronous=FULL",
+		[LD_SYNC_DEFERRED] = "PRAGMA synchronous=NORMAL",
+		[LD_SYNC_OFF] = "PRAGMA synchronous=OFF",
+	};
+	if (mode < LD_SYNC_FULL || mode > LD_SYNC_OFF)
+		return LD_EINVAL;
+	return exec_sql(c->db, pragma[mode], NULL);
+}
+
+/*
+ * Passive checkpoints never block the writer, but under continuous writes
+ * they never catch up either, and the WAL would grow without end. Past
+ * 16384 frames (64 MiB) a restarting checkpoint waits (busy timeout) for a
+ * moment between two of the writer's transactions, copies the rest and lets
+ * the next transaction write the WAL from its start again.
+ */
+#define WAL_RESTART_FRAMES 16384
+
+static ld_status s_maintain(ld_conn *c)
+{
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+					   &log, &done);
+	if (rc == SQLITE_OK && log > WAL_RESTART_FRAMES)
+		rc = sqlite3_wal_checkpoint_v2(c->db, NULL,
+					       SQLITE_CHECKPOINT_RESTART, NULL,
+					       NULL);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? LD_OK : map_rc(rc);
 }
 
 /* ---- areas ---------------------------------------------------------- */
@@ -1117,32 +1233,84 @@ static ld_status s_events_of_person(ld_conn *c, ld_id pid, ld_arena *ar,
 	return LD_OK;
 }
 
+static ld_status flush_serials(ld_conn *c)
+{
+	for (int i = 0; i < c->serials.n; i++) {
+		if (!c->serials.e[i].dirty)
+			continue;
+		sqlite3_stmt *s = prep(c, Q_CERT_PUT);
+		if (!s)
+			return LD_EIO;
+		bind_text(s, 1, c->serials.e[i].district);
+		sqlite3_bind_int(s, 2, c->serials.e[i].year);
+		sqlite3_bind_int64(s, 3, c->serials.e[i].next);
+		ld_status rc = exec_done(s);
+		if (rc != LD_OK)
+			return rc;
+		c->serials.e[i].dirty = false;
+	}
+	return LD_OK;
+}
+
+/*
+ * Inside a transaction (the writer's batches) serials come from the cache,
+ * loaded on first use and written back at commit; a savepoint rollback
+ * leaves a gap in the numbers, never a duplicate. Outside one (the command
+ * line), each call reads and writes the table.
+ */
 static ld_status s_certificate_next(ld_conn *c, const char *district, int year,
 				    long *serial)
 {
-	sqlite3_stmt *s = prep(c, Q_CERT_GET);
-	if (!s)
-		return LD_EIO;
-	bind_text(s, 1, district);
-	sqlite3_bind_int(s, 2, year);
-	long next = 1;
-	ld_status rc = step_one(s);
-	if (rc == LD_OK) {
-		next = (long)sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-	} else if (rc != LD_ENOTFOUND) {
-		return rc;
+	bool in_txn = !sqlite3_get_autocommit(c->db);
+	struct serial_cache *sc = &c->serials;
+	int i = 0;
+	if (in_txn)
+		for (; i < sc->n; i++)
+			if (sc->e[i].year == year &&
+			    strcmp(sc->e[i].district, district) == 0)
+				break;
+	if (!in_txn || i == sc->n) {
+		sqlite3_stmt *s = prep(c, Q_CERT_GET);
+		if (!s)
+			return LD_EIO;
+		bind_text(s, 1, district);
+		sqlite3_bind_int(s, 2, year);
+		long next = 1;
+		ld_status rc = step_one(s);
+		if (rc == LD_OK) {
+			next = (long)sqlite3_column_int64(s, 0);
+			sqlite3_reset(s);
+		} else if (rc != LD_ENOTFOUND) {
+			return rc;
+		}
+		if (in_txn && sc->n == SERIAL_CACHE) {
+			rc = flush_serials(c);
+			if (rc != LD_OK)
+				return rc;
+			sc->n = 0;
+			i = 0;
+		}
+		if (!in_txn) {
+			s = prep(c, Q_CERT_PUT);
+			if (!s)
+				return LD_EIO;
+			bind_text(s, 1, district);
+			sqlite3_bind_int(s, 2, year);
+			sqlite3_bind_int64(s, 3, next + 1);
+			rc = exec_done(s);
+			if (rc == LD_OK)
+				*serial = next;
+			return rc;
+		}
+		i = sc->n++;
+		snprintf(sc->e[i].district, sizeof sc->e[i].district, "%s",
+			 district);
+		sc->e[i].year = year;
+		sc->e[i].next = next;
 	}
-	s = prep(c, Q_CERT_PUT);
-	if (!s)
-		return LD_EIO;
-	bind_text(s, 1, district);
-	sqlite3_bind_int(s, 2, year);
-	sqlite3_bind_int64(s, 3, next + 1);
-	rc = exec_done(s);
-	if (rc == LD_OK)
-		*serial = next;
-	return rc;
+	*serial = sc->e[i].next++;
+	sc->e[i].dirty = true;
+	return LD_OK;
 }
 
 static void row_late(sqlite3_stmt *s, ld_arena *ar, ld_late_item *it)
@@ -1344,6 +1512,8 @@ const struct ld_store_ops ld_store_sqlite = {
 	.connect = s_connect,
 	.disconnect = s_disconnect,
 	.schema_version = s_schema_version,
+	.read_begin = s_read_begin,
+	.read_end = s_read_end,
 	.begin = s_begin,
 	.commit = s_commit,
 	.rollback = s_rollback,
@@ -1351,7 +1521,9 @@ const struct ld_store_ops ld_store_sqlite = {
 	.release = s_release,
 	.rollback_to = s_rollback_to,
 	.check = s_check,
-	.set_durable = s_set_durable,
+	.set_sync = s_set_sync,
+	.log_sync = s_log_sync,
+	.maintain = s_maintain,
 	.station_put = s_station_put,
 	.area_put = s_area_put,
 	.area_get = s_area_get,

@@ -38,6 +38,10 @@ struct ld_write_job {
 	ld_status status;
 	ld_error err;
 	void *ctx; /* for run and done */
+	/* Nobody waits for this job (an audit entry of a read answered
+	 * already): the writer may hold it briefly to commit it together
+	 * with more. */
+	bool lazy;
 };
 
 #define LD_WRITER_HIST 12
@@ -68,6 +72,9 @@ void ld_writer_submit(ld_writer *w, ld_write_job *job);
 /* Finish queued jobs and stop the thread. */
 void ld_writer_stop(ld_writer *w);
 const struct ld_writer_stats *ld_writer_stats(const ld_writer *w);
+/* Whether the last transaction failed to commit (cleared by the next one
+ * that succeeds). */
+bool ld_writer_failing(const ld_writer *w);
 
 /* Run jobs as one transaction on connection c in the calling thread (the
  * command line's path; also the writer's own). Calls each done. */

@@ -28,16 +28,19 @@ void ld_buf_reset(ld_buf *b)
 		b->data[0] = '\0';
 }
 
-static ld_status grow(ld_buf *b, size_t extra)
+ld_status ld_buf_reserve(ld_buf *b, size_t extra)
 {
 	if (extra > b->max - b->len)
 		return LD_ETOOBIG;
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return LD_OK;
-	size_t cap = b->cap ? b->cap : 256;
+	size_t cap = b->cap ? b->cap : 1024;
 	while (cap < need)
 		cap *= 2;
+	/* Never more than max + 1: the inline append relies on it. */
+	if (cap > b->max + 1)
+		cap = b->max + 1;
 	char *p = realloc(b->data, cap);
 	if (!p)
 		return LD_ENOMEM;
@@ -46,9 +49,9 @@ static ld_status grow(ld_buf *b, size_t extra)
 	return LD_OK;
 }
 
-ld_status ld_buf_add(ld_buf *b, const void *data, size_t len)
+ld_status ld_buf_add_slow(ld_buf *b, const void *data, size_t len)
 {
-	ld_status rc = grow(b, len);
+	ld_status rc = ld_buf_reserve(b, len);
 	if (rc != LD_OK)
 		return rc;
 	if (len)
@@ -79,7 +82,7 @@ ld_status ld_buf_addf(ld_buf *b, const char *fmt, ...)
 		return LD_EINTERNAL;
 	if ((size_t)n < sizeof small)
 		return ld_buf_add(b, small, (size_t)n);
-	ld_status rc = grow(b, (size_t)n);
+	ld_status rc = ld_buf_reserve(b, (size_t)n);
 	if (rc != LD_OK)
 		return rc;
 	va_start(ap, fmt);

@@ -5,6 +5,7 @@
 #include "json_out.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,33 +69,54 @@ void ld_jw_obj_close(ld_jw *w) { close_(w, '}'); }
 void ld_jw_arr_open(ld_jw *w) { open(w, '['); }
 void ld_jw_arr_close(ld_jw *w) { close_(w, ']'); }
 
+/* Most strings need no escaping: measure first, reserve exactly, then copy
+ * (in one go when nothing needs escaping). */
 static void put_string(ld_jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	put(w, "\"", 1);
-	size_t start = 0;
+	if (w->status != LD_OK)
+		return;
+	size_t extra = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put(w, s + start, i - start);
-		start = i + 1;
-		char esc[6] = {'\\', 0};
-		switch (c) {
-		case '"': esc[1] = '"'; put(w, esc, 2); break;
-		case '\\': esc[1] = '\\'; put(w, esc, 2); break;
-		case '\n': esc[1] = 'n'; put(w, esc, 2); break;
-		case '\r': esc[1] = 'r'; put(w, esc, 2); break;
-		case '\t': esc[1] = 't'; put(w, esc, 2); break;
-		default:
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			put(w, esc, 6);
+		if (c < 0x20)
+			extra += c == '\n' || c == '\r' || c == '\t' ? 1 : 5;
+		else if (c == '"' || c == '\\')
+			extra += 1;
+	}
+	if ((w->status = ld_buf_reserve(w->out, n + extra + 2)) != LD_OK)
+		return;
+	char *o = w->out->data + w->out->len;
+	*o++ = '"';
+	if (extra == 0) {
+		memcpy(o, s, n);
+		o += n;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c >= 0x20 && c != '"' && c != '\\') {
+				*o++ = (char)c;
+				continue;
+			}
+			*o++ = '\\';
+			switch (c) {
+			case '"': *o++ = '"'; break;
+			case '\\': *o++ = '\\'; break;
+			case '\n': *o++ = 'n'; break;
+			case '\r': *o++ = 'r'; break;
+			case '\t': *o++ = 't'; break;
+			default:
+				*o++ = 'u';
+				*o++ = '0';
+				*o++ = '0';
+				*o++ = hex[c >> 4];
+				*o++ = hex[c & 15];
+			}
 		}
 	}
-	put(w, s + start, n - start);
-	put(w, "\"", 1);
+	*o++ = '"';
+	*o = '\0';
+	w->out->len = (size_t)(o - w->out->data);
 }
 
 void ld_jw_key(ld_jw *w, const char *key)

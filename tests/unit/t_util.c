@@ -405,8 +405,8 @@ static void jw_too_big(void **state)
 	assert_int_equal(ld_jw_finish(&w), LD_ETOOBIG);
 	assert_int_equal(ld_jw_finish(&w), LD_ETOOBIG);
 	assert_true(b.len <= 16);
-	/* Nothing was written after the failure. */
-	assert_string_equal(b.data, "{\"message\":\"");
+	/* Nothing of the string that did not fit was written. */
+	assert_string_equal(b.data, "{\"message\":");
 	ld_buf_release(&b);
 
 	/* The first error wins over unbalanced nesting. */
