@@ -3,7 +3,9 @@
  */
 #include "http/body.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/catalog.h"
@@ -134,6 +136,61 @@ static bool check_object(const json_t *obj, const struct ld_field *schema,
 		}
 	}
 	return true;
+}
+
+/*
+ * jansson allocates every value separately. While a request body is
+ * parsed, its allocations come from the request's arena instead (freed with
+ * the request); at all other times, and on other threads, from malloc. A
+ * header before each block says which, so free does the right thing.
+ */
+static __thread ld_arena *parse_arena;
+
+struct block_header {
+	max_align_t align;
+};
+#define FROM_ARENA ((size_t)1)
+#define HDR sizeof(struct block_header)
+
+static void *body_malloc(size_t n)
+{
+	char *p;
+	if (n > SIZE_MAX - HDR)
+		return NULL;
+	if (parse_arena) {
+		p = ld_arena_alloc(parse_arena, n + HDR);
+		if (p)
+			*(size_t *)p = FROM_ARENA;
+	} else {
+		p = malloc(n + HDR);
+		if (p)
+			*(size_t *)p = 0;
+	}
+	return p ? p + HDR : NULL;
+}
+
+static void body_free(void *q)
+{
+	if (!q)
+		return;
+	char *p = (char *)q - HDR;
+	if (*(size_t *)p != FROM_ARENA)
+		free(p);
+}
+
+void ld_body_init(void)
+{
+	json_set_alloc_funcs(body_malloc, body_free);
+}
+
+bool ld_body_parse_in(ld_arena *arena, const char *data, size_t len,
+		      const struct ld_field *schema, json_t **out,
+		      ld_body_error *e)
+{
+	parse_arena = arena;
+	bool ok = ld_body_parse(data, len, schema, out, e);
+	parse_arena = NULL;
+	return ok;
 }
 
 bool ld_body_parse(const char *data, size_t len, const struct ld_field *schema,

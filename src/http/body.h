@@ -16,6 +16,15 @@ typedef struct {
 	char message[192];
 } ld_body_error;
 
+/* Make jansson's allocations go through this module (call once, before
+ * any thread parses). */
+void ld_body_init(void);
+/* As ld_body_parse, with jansson's allocations taken from `arena`, which
+ * must outlive the returned value. */
+bool ld_body_parse_in(ld_arena *arena, const char *data, size_t len,
+		      const struct ld_field *schema, json_t **out,
+		      ld_body_error *e);
+
 /* Parse and check. On success *out holds a new reference. */
 bool ld_body_parse(const char *data, size_t len, const struct ld_field *schema,
 		   json_t **out, ld_body_error *err);

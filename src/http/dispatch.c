@@ -325,7 +325,7 @@ struct ld_pending *ld_pending_new(struct ld_req *r, size_t data_size)
 	struct ld_pending *p = calloc(1, sizeof *p);
 	if (!p)
 		return NULL;
-	ld_arena_init(&p->arena, 0);
+	ld_arena_init_sized(&p->arena, 0, 1024);
 	p->th = r->th;
 	p->r = r;
 	p->job.done = pending_done;
@@ -467,7 +467,9 @@ static bool check_target(struct ld_req *r)
 		rc = p ? ops->person_get(r->th->reader, r->path_id, &r->arena, p)
 		       : LD_ENOMEM;
 		r->target_person = rc == LD_OK ? p : NULL;
-		if (rc == LD_OK)
+		if (rc == LD_OK && r->access.kind == LD_ACCESS_ALL)
+			visible = true; /* it exists: that is all "all" needs */
+		else if (rc == LD_OK)
 			rc = ops->person_visible(r->th->reader, &r->access,
 						 r->path_id, &visible);
 		kind = "person";
@@ -511,7 +513,7 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 	r->srv = th->srv;
 	r->t0_us = now_us();
 	r->route_index = (int)ld_route_count; /* "unmatched" until found */
-	ld_arena_init(&r->arena, (size_t)16 << 20);
+	ld_arena_init_sized(&r->arena, (size_t)16 << 20, 2048);
 
 	bool path_known;
 	int idx = find_route(req, &r->path_id, &path_known);
@@ -562,8 +564,9 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 	}
 	if (rt->flags & LD_R_BODY) {
 		ld_body_error e;
-		if (!ld_body_parse(req->entity.base ? req->entity.base : "",
-				   req->entity.len, rt->body, &r->body, &e)) {
+		if (!ld_body_parse_in(&r->arena,
+				      req->entity.base ? req->entity.base : "",
+				      req->entity.len, rt->body, &r->body, &e)) {
 			ld_reply_error(r, e.kind, e.message,
 				       e.field[0] ? e.field : NULL);
 			return 0;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "http/auth.h"
+#include "http/body.h"
 #include "http/http.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -258,6 +259,7 @@ int ld_server_run(const struct ld_server_config *cfg)
 	}
 	srv->log_fd = open_log(cfg->access_log, cfg->data_dir);
 
+	ld_body_init();
 	h2o_config_init(&srv->h2o);
 	srv->h2o.server_name = h2o_iovec_init(H2O_STRLIT("liudong"));
 	/* Bodies beyond each route's own limit get a JSON 413 from the

@@ -56,15 +56,16 @@ void ld_audit_now(char out[32])
 ld_status ld_audit_append(const struct ld_store_ops *ops, ld_conn *c,
 			  ld_audit_head *head, ld_audit_entry *entries, int n)
 {
-	char hash[65], now[32];
+	char hash[65];
 	ld_status rc;
 	if (!head->loaded) {
 		rc = ops->audit_head(c, &head->seq, head->hash);
 		if (rc != LD_OK)
 			return rc;
+		ld_audit_now(head->now);
 		head->loaded = true;
 	}
-	ld_audit_now(now);
+	const char *now = head->now;
 	for (int i = 0; i < n; i++) {
 		ld_audit_entry e = entries[i];
 		e.seq = head->seq + 1;

@@ -22,6 +22,7 @@ typedef struct {
 	bool loaded;
 	int64_t seq;
 	char hash[65];
+	char now[32]; /* the time stamped on entries of this transaction */
 } ld_audit_head;
 
 /*

@@ -19,9 +19,15 @@ struct ld_arena_chunk {
 
 void ld_arena_init(ld_arena *a, size_t max)
 {
+	ld_arena_init_sized(a, max, CHUNK);
+}
+
+void ld_arena_init_sized(ld_arena *a, size_t max, size_t first_chunk)
+{
 	a->head = NULL;
 	a->used_total = 0;
 	a->max = max ? max : ((size_t)64 << 20);
+	a->next_chunk = first_chunk ? first_chunk : CHUNK;
 }
 
 void ld_arena_release(ld_arena *a)
@@ -46,7 +52,10 @@ void *ld_arena_alloc(ld_arena *a, size_t n)
 		return NULL;
 	struct ld_arena_chunk *c = a->head;
 	if (!c || c->cap - c->used < n) {
-		size_t cap = n > CHUNK ? n : CHUNK;
+		size_t want = a->next_chunk ? a->next_chunk : CHUNK;
+		size_t cap = n > want ? n : want;
+		if (a->next_chunk < CHUNK)
+			a->next_chunk *= 2;
 		c = malloc(sizeof *c + cap);
 		if (!c)
 			return NULL;

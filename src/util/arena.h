@@ -17,9 +17,13 @@ typedef struct {
 	struct ld_arena_chunk *head;
 	size_t used_total;
 	size_t max;
+	size_t next_chunk; /* size of the next chunk to allocate */
 } ld_arena;
 
 void ld_arena_init(ld_arena *a, size_t max);
+/* As ld_arena_init, with a smaller first chunk for short-lived arenas;
+ * chunks double from there up to 8 KiB. */
+void ld_arena_init_sized(ld_arena *a, size_t max, size_t first_chunk);
 void ld_arena_release(ld_arena *a);
 
 /* Aligned memory for n bytes, or NULL past the ceiling or out of memory. */
