@@ -753,9 +753,12 @@ void h_registration_cancel(struct ld_req *r)
 	json_t *detail = json_pack("{s:s, s:s, s:s}", "reporter", rep->code,
 				   "reason", j->reason ? j->reason : "",
 				   "destination", dest ? dest : "");
-	char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-	j->event.detail = text ? adup(a, text) : "{}";
-	free(text);
+	char text[1024];
+	size_t n = detail ? json_dumpb(detail, text, sizeof text, JSON_COMPACT)
+			  : 0;
+	j->event.detail = n > 0 && n < sizeof text
+				  ? ld_arena_strndup(a, text, n)
+				  : "{}";
 	json_decref(detail);
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld", (long long)reg.person_id);
