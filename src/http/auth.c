@@ -19,7 +19,10 @@
 #define CACHE_SLOTS 1024
 
 struct cached {
-	char hash[LD_SM3_HEX_LEN + 1];
+	/* The token itself: this cache is only in this process's memory,
+	 * where the token is anyway while a request is handled; the store
+	 * keeps only its digest. A hit costs no hashing. */
+	char token[LD_TOKEN_HEX + 1];
 	uint64_t generation;
 	int64_t expires_at;
 	ld_id id;
@@ -75,6 +78,16 @@ static void fill_user(struct ld_req *r, const struct cached *c)
 	r->authed = r->user.username != NULL;
 }
 
+static bool token_ok(const char *t, size_t len)
+{
+	if (len != LD_TOKEN_HEX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
+			return false;
+	return true;
+}
+
 bool ld_auth_resolve(struct ld_req *r)
 {
 	h2o_req_t *req = r->h2o;
@@ -84,19 +97,22 @@ bool ld_auth_resolve(struct ld_req *r)
 	h2o_iovec_t v = req->headers.entries[i].value;
 	if (v.len < 7 || strncasecmp(v.base, "Bearer ", 7) != 0)
 		return false;
-	char hash[LD_SM3_HEX_LEN + 1];
-	if (!token_hash(v.base + 7, v.len - 7, hash))
+	const char *token = v.base + 7;
+	if (!token_ok(token, v.len - 7))
 		return false;
 
 	int64_t now = (int64_t)time(NULL);
 	uint64_t gen = atomic_load(&r->srv->session_generation);
-	struct cached *c = &r->th->sessions->slot[slot_of(hash)];
+	struct cached *c = &r->th->sessions->slot[slot_of(token)];
 	if (c->generation == gen && c->expires_at > now &&
-	    strcmp(c->hash, hash) == 0) {
+	    memcmp(c->token, token, LD_TOKEN_HEX) == 0) {
 		fill_user(r, c);
 		return r->authed;
 	}
 
+	char hash[LD_SM3_HEX_LEN + 1];
+	if (!token_hash(token, LD_TOKEN_HEX, hash))
+		return false;
 	const struct ld_store_ops *ops = r->srv->ops;
 	ld_id uid;
 	int64_t expires;
@@ -106,7 +122,7 @@ bool ld_auth_resolve(struct ld_req *r)
 	    u.disabled)
 		return false;
 	memset(c, 0, sizeof *c);
-	memcpy(c->hash, hash, sizeof c->hash);
+	memcpy(c->token, token, LD_TOKEN_HEX);
 	c->generation = gen;
 	c->expires_at = expires;
 	c->id = u.id;
