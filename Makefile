@@ -30,7 +30,7 @@ ALL_LDFLAGS = $(OPT) $(LDFLAGS)
 
 # Outside libraries, all Debian packages found with pkg-config. libh2o's
 # pkg-config file omits the event-loop choice, so it is given here.
-PKGS      := libh2o-evloop sqlite3 libcrypto libargon2 jansson
+PKGS      := libh2o-evloop sqlite3 libcrypto libargon2 jansson libqrencode
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS)) -DH2O_USE_LIBUV=0
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
 TEST_PKGS := cmocka

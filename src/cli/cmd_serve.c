@@ -26,6 +26,15 @@ static const struct cli_opt serve_opts[] = {
 	 "group commit (turn off only to benchmark)"},
 	{"session-minutes", OPT_UINT, false, false, NULL,
 	 "会话有效期（分钟），缺省480", "session lifetime in minutes (480)"},
+	{"issuing-authority", OPT_STRING, false, false, NULL,
+	 "居住证签发机关名称，缺省“济南市公安局”",
+	 "issuing authority printed on permits"},
+	{"licence-type", OPT_STRING, false, false, NULL,
+	 "电子证照类型代码（GB/T 36904，数字和大写字母），缺省 JZZ",
+	 "licence type code of the electronic permit (GB/T 36904)"},
+	{"issuer-code", OPT_STRING, false, false, NULL,
+	 "电子证照发证机关代码（数字和大写字母），缺省 370100GA（演示值，请设为实际代码）",
+	 "issuer code of the electronic permit (a demo value by default)"},
 	{"read-audit", OPT_ENUM, false, false, read_audit,
 	 "查阅审计：queued 审计记录入队即答复（随下一次合并提交落盘），durable "
 	 "落盘后才答复",
@@ -36,12 +45,12 @@ static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 7, 0, NULL,
+	serve_opts, 10, 0, NULL,
 };
 
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_val v[7];
+	struct cli_val v[10];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -54,8 +63,22 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.durable = true,
 		.session_minutes = v[5].set && v[5].num > 0 ? v[5].num : 480,
 		.holidays_dir = getenv("LIUDONG_HOLIDAYS"),
-		.read_audit_durable = v[6].set && v[6].num == 1,
+		.issuing_authority = v[6].set ? v[6].str : "济南市公安局",
+		.licence_type = v[7].set ? v[7].str : "JZZ",
+		.issuer_code = v[8].set ? v[8].str : "370100GA",
+		.read_audit_durable = v[9].set && v[9].num == 1,
 	};
+	const char *codes[2] = {cfg.licence_type, cfg.issuer_code};
+	const char *flags[2] = {"--licence-type", "--issuer-code"};
+	for (int i = 0; i < 2; i++) {
+		size_t n = strlen(codes[i]);
+		if (n < 1 || n > 32 ||
+		    strspn(codes[i], "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != n) {
+			rc = cli_usage_error(ctx, flags[i],
+					     "应为1至32位数字或大写字母");
+			goto out;
+		}
+	}
 	if (v[2].set && (v[2].num < 1 || v[2].num > 64)) {
 		rc = cli_usage_error(ctx, "--threads", "应为1至64");
 		goto out;

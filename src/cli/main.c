@@ -31,6 +31,10 @@ static const struct {
 	 "manage accounts: user add NAME --role ROLE [--area CODE]"},
 	{"audit", cmd_audit, "审计日志：audit verify 校验哈希链",
 	 "audit trail: audit verify checks the hash chain"},
+	{"keys", cmd_keys, "电子居住证签名密钥：keys generate | rotate | list",
+	 "signing keys of the electronic permit: generate, rotate, list"},
+	{"verify", cmd_verify, "离线核验电子居住证二维码内容（只需公钥）",
+	 "verify a scanned electronic permit offline with the public key"},
 };
 
 static void main_help(FILE *f)

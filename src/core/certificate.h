@@ -23,4 +23,10 @@ bool ld_certificate_format(int32_t district, int year, long serial,
 /* Whether s is a well-formed number with a correct check character. */
 bool ld_certificate_is_valid(const char *s);
 
+/* Residence permit numbers (居住证编号) have the same form with the prefix
+ * "JZ": e.g. JZ37010220260000001X. */
+bool ld_permit_no_format(int32_t district, int year, long serial,
+			 char out[LD_CERT_NO_LEN + 1]);
+bool ld_permit_no_is_valid(const char *s);
+
 #endif

@@ -86,3 +86,47 @@ unsigned ld_permit_required_materials(ld_permit_basis b, bool guardian)
 		m |= LD_MAT_GUARDIAN_ID;
 	return m;
 }
+
+const struct ld_material ld_materials[] = {
+	{LD_MAT_ID_CARD, "id_card", "居民身份证"},
+	{LD_MAT_PHOTO, "photo", "本人近期相片"},
+	{LD_MAT_RESIDENCE_PROOF, "residence_proof",
+	 "居住地住址证明（租赁合同、房屋产权证明、购房合同，或房屋出租人、用人单位、就读学校出具的住宿证明）"},
+	{LD_MAT_BASIS_PROOF, "basis_proof", "就业或就读证明"},
+	{LD_MAT_GUARDIAN_ID, "guardian_id", "监护人或近亲属的身份证明及关系证明"},
+};
+const size_t ld_material_count = sizeof ld_materials / sizeof ld_materials[0];
+
+const char *ld_material_label(unsigned bit, ld_permit_basis basis)
+{
+	if (bit == LD_MAT_BASIS_PROOF)
+		return basis == LD_PBASIS_STUDY ? "就读证明（学校出具）"
+						: "就业证明（劳动合同或用人单位证明、营业执照等）";
+	for (size_t i = 0; i < ld_material_count; i++)
+		if (ld_materials[i].bit == bit)
+			return ld_materials[i].label;
+	return "";
+}
+
+unsigned ld_material_bit(const char *code)
+{
+	for (size_t i = 0; i < ld_material_count; i++)
+		if (strcmp(ld_materials[i].code, code) == 0)
+			return ld_materials[i].bit;
+	return 0;
+}
+
+const char *ld_permit_stage_code(ld_permit_stage s)
+{
+	switch (s) {
+	case LD_PSTAGE_APPLIED:
+		return "applied";
+	case LD_PSTAGE_ACCEPTED:
+		return "accepted";
+	case LD_PSTAGE_ISSUED:
+		return "issued";
+	case LD_PSTAGE_CANCELLED:
+		break;
+	}
+	return "cancelled";
+}

@@ -65,4 +65,32 @@ enum {
  * is the basis), plus the guardian's ID for an under-16 applicant. */
 unsigned ld_permit_required_materials(ld_permit_basis b, bool guardian);
 
+/* Material codes as the API names them, with their bit. */
+struct ld_material {
+	unsigned bit;
+	const char *code;
+	const char *label; /* Chinese; for LD_MAT_BASIS_PROOF see below */
+};
+extern const struct ld_material ld_materials[];
+extern const size_t ld_material_count;
+/* The Chinese name of a material for an application on `basis` (the basis
+ * proof is 就业证明 or 就读证明). */
+const char *ld_material_label(unsigned bit, ld_permit_basis basis);
+/* Bit of a material code, or 0. */
+unsigned ld_material_bit(const char *code);
+
+/*
+ * A permit's state on a day, from its lifecycle and its endorsements:
+ * applied and accepted (not yet issued), then valid / window_open /
+ * suspended from the endorsement rules, or cancelled.
+ */
+typedef enum {
+	LD_PSTAGE_APPLIED = 0,
+	LD_PSTAGE_ACCEPTED,
+	LD_PSTAGE_ISSUED, /* see the endorsement state */
+	LD_PSTAGE_CANCELLED,
+} ld_permit_stage;
+
+const char *ld_permit_stage_code(ld_permit_stage s);
+
 #endif

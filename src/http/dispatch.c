@@ -242,9 +242,10 @@ static bool parse_query(struct ld_req *r)
 
 /* ---- routing -------------------------------------------------------- */
 
-/* Match path against pattern; {id} captures a positive integer. */
+/* Match path against pattern. {id} captures a positive integer, {no} 1-32
+ * digits or capital letters (a permit number) into no[33]. */
 static bool match(const char *pattern, const char *path, size_t len,
-		  int64_t *id)
+		  int64_t *id, char *no)
 {
 	const char *p = pattern, *s = path, *end = path + len;
 	while (*p && s < end) {
@@ -260,6 +261,18 @@ static bool match(const char *pattern, const char *path, size_t len,
 			p += 4;
 			continue;
 		}
+		if (*p == '{' && strncmp(p, "{no}", 4) == 0) {
+			size_t k = 0;
+			while (s < end && k < 32 &&
+			       ((*s >= '0' && *s <= '9') ||
+				(*s >= 'A' && *s <= 'Z')))
+				no[k++] = *s++;
+			no[k] = '\0';
+			if (k == 0 || (s < end && *s != '/'))
+				return false;
+			p += 4;
+			continue;
+		}
 		if (*p != *s)
 			return false;
 		p++, s++;
@@ -267,13 +280,13 @@ static bool match(const char *pattern, const char *path, size_t len,
 	return *p == '\0' && s == end;
 }
 
-static int find_route(h2o_req_t *req, int64_t *id, bool *path_known)
+static int find_route(h2o_req_t *req, int64_t *id, char *no, bool *path_known)
 {
 	size_t len = req->path_normalized.len;
 	*path_known = false;
 	for (size_t i = 0; i < ld_route_count; i++) {
 		const struct ld_route *rt = &ld_routes[i];
-		if (!match(rt->path, req->path_normalized.base, len, id))
+		if (!match(rt->path, req->path_normalized.base, len, id, no))
 			continue;
 		*path_known = true;
 		if (h2o_memis(req->method.base, req->method.len, rt->method,
@@ -473,6 +486,26 @@ static bool check_target(struct ld_req *r)
 			rc = ops->person_visible(r->th->reader, &r->access,
 						 r->path_id, &visible);
 		kind = "person";
+	} else if (r->route->target == LD_T_PERMIT) {
+		ld_permit *pm = ld_arena_alloc(&r->arena, sizeof *pm);
+		ld_person *holder = ld_arena_alloc(&r->arena, sizeof *holder);
+		rc = pm && holder ? ops->permit_get(r->th->reader, r->path_id,
+						    &r->arena, pm)
+				  : LD_ENOMEM;
+		if (rc == LD_OK)
+			rc = ops->person_get(r->th->reader, pm->person_id,
+					     &r->arena, holder);
+		if (rc == LD_OK) {
+			r->target_permit = pm;
+			r->target_person_of_permit = holder;
+			if (r->access.kind == LD_ACCESS_ALL)
+				visible = true;
+			else
+				rc = ops->person_visible(r->th->reader,
+							 &r->access,
+							 pm->person_id, &visible);
+		}
+		kind = "permit";
 	} else {
 		ld_registration reg;
 		rc = ops->registration_get(r->th->reader, r->path_id,
@@ -516,7 +549,7 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 	ld_arena_init_sized(&r->arena, (size_t)16 << 20, 2048);
 
 	bool path_known;
-	int idx = find_route(req, &r->path_id, &path_known);
+	int idx = find_route(req, &r->path_id, r->path_no, &path_known);
 	if (idx < 0) {
 		ld_reply_error(r, path_known ? LD_HE_METHOD : LD_HE_NOT_FOUND,
 			       NULL, NULL);

@@ -307,6 +307,19 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 		ld_jw_obj_close(w);
 		ld_jw_obj_close(w);
 	}
+	if (strstr(rt->path, "{no}")) {
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "name", "no");
+		ld_jw_kstr(w, "in", "path");
+		ld_jw_kbool(w, "required", true);
+		ld_jw_kstr(w, "description", "居住证编号");
+		ld_jw_key(w, "schema");
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_kstr(w, "pattern", "^[0-9A-Z]{1,32}$");
+		ld_jw_obj_close(w);
+		ld_jw_obj_close(w);
+	}
 	if (rt->flags & LD_R_READ_REASON) {
 		ld_jw_obj_open(w);
 		ld_jw_kstr(w, "name", "reason");

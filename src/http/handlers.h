@@ -26,6 +26,20 @@ void h_person_history(struct ld_req *r);
 
 void h_worklist_late(struct ld_req *r);
 
+void h_permit_apply(struct ld_req *r);
+void h_permit_accept(struct ld_req *r);
+void h_permit_issue(struct ld_req *r);
+void h_permit_endorse(struct ld_req *r);
+void h_permit_replace(struct ld_req *r);
+void h_permit_change(struct ld_req *r);
+void h_permit_cancel(struct ld_req *r);
+void h_permit_get(struct ld_req *r);
+void h_person_entitlements(struct ld_req *r);
+void h_worklist_permits(struct ld_req *r);
+void h_permit_qr(struct ld_req *r);
+void h_permit_print(struct ld_req *r);
+void h_verify(struct ld_req *r);
+
 void h_audit_list(struct ld_req *r);
 void h_audit_verify(struct ld_req *r);
 

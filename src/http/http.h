@@ -71,6 +71,7 @@ enum ld_target {
 	LD_T_NONE = 0,
 	LD_T_PERSON,       /* {id} is a person in the user's area */
 	LD_T_REGISTRATION, /* {id} is a registration in the user's area */
+	LD_T_PERMIT,       /* {id} is a permit whose holder is in the area */
 };
 
 #define LD_ROLES(...) (ld_role_bits((enum ld_role[]){__VA_ARGS__}, \
@@ -121,6 +122,11 @@ struct ld_server_config {
 	/* Answer a read only once its audit entry is on disk (true), or once
 	 * it is queued for the next group commit (false). */
 	bool read_audit_durable;
+	/* The electronic permit: authority printed on permits, and the
+	 * GB/T 36904 licence type and issuer codes ([0-9A-Z]). */
+	const char *issuing_authority;
+	const char *licence_type;
+	const char *issuer_code;
 };
 
 /* A message posted back to a loop thread from another thread. */
@@ -161,6 +167,9 @@ struct ld_server {
 	int log_fd;
 	ld_calendar calendar;
 	ld_rules_settings settings;
+	/* The current signing key for electronic permits, or NULL. */
+	struct ld_sm2_key *signer;
+	char key_id[17];
 	struct ld_throttle *throttle;
 	atomic_uint_fast64_t session_generation; /* bumped on logout */
 	pthread_t slow_thread;
@@ -190,7 +199,10 @@ struct ld_req {
 	ld_access access;
 	json_t *body;
 	int64_t path_id;
+	char path_no[33]; /* {no} in the route's path */
 	ld_person *target_person; /* loaded by the area check, for LD_T_PERSON */
+	ld_permit *target_permit; /* for LD_T_PERMIT */
+	ld_person *target_person_of_permit; /* its holder */
 	const char *reason; /* the reader's stated reason */
 	int nquery;
 	struct {

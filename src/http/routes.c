@@ -4,6 +4,7 @@
  * before a handler runs, and the OpenAPI document is generated from it.
  */
 #include "core/catalog.h"
+#include "http/permits.h"
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "http/http.h"
@@ -111,6 +112,93 @@ static const struct ld_param areas_query[] = {
 	{NULL, false, NULL},
 };
 
+static const struct ld_code basis_items[] = {
+	{"employment", "合法稳定就业"},
+	{"housing", "合法稳定住所"},
+	{"study", "连续就读"},
+};
+static const struct ld_code_list basis_codes = {"basis", basis_items, 3};
+static const struct ld_code channel_items[] = {
+	{"counter", "窗口"},
+	{"online", "网上"},
+};
+static const struct ld_code_list channel_codes = {"channel", channel_items, 2};
+
+static const struct ld_field material_fields[] = {
+	{"id_card", LD_F_BOOL, false, 0, NULL, NULL, "居民身份证"},
+	{"photo", LD_F_BOOL, false, 0, NULL, NULL, "本人近期相片"},
+	{"residence_proof", LD_F_BOOL, false, 0, NULL, NULL, "居住地住址证明"},
+	{"basis_proof", LD_F_BOOL, false, 0, NULL, NULL, "就业或就读证明"},
+	{"guardian_id", LD_F_BOOL, false, 0, NULL, NULL,
+	 "监护人或近亲属身份证明"},
+	END,
+};
+
+static const struct ld_field guardian_fields[] = {
+	{"name", LD_F_STRING, true, 60, NULL, NULL, "监护人或近亲属姓名"},
+	{"id_number", LD_F_ID_NUMBER, true, 18, NULL, NULL, "公民身份号码"},
+	{"relation", LD_F_STRING, true, 20, NULL, NULL, "与申请人关系"},
+	END,
+};
+
+static const struct ld_field apply_body[] = {
+	{"basis", LD_F_CODE, true, 20, NULL, &basis_codes, "申领条件"},
+	{"applied_date", LD_F_DATE, false, 10, NULL, NULL, "申请日期（缺省今天）"},
+	{"channel", LD_F_CODE, false, 10, NULL, &channel_codes, "窗口或网上"},
+	{"materials", LD_F_OBJECT, false, 0, material_fields, NULL,
+	 "已提交的材料"},
+	{"guardian", LD_F_OBJECT, false, 0, guardian_fields, NULL,
+	 "未满16周岁时的监护人或近亲属"},
+	END,
+};
+
+static const struct ld_field accept_body[] = {
+	{"accepted_date", LD_F_DATE, false, 10, NULL, NULL, "受理日期"},
+	{"materials", LD_F_OBJECT, false, 0, material_fields, NULL,
+	 "补交的材料"},
+	END,
+};
+
+static const struct ld_field issue_body[] = {
+	{"issued_date", LD_F_DATE, false, 10, NULL, NULL, "发证日期"},
+	{"issuing_authority", LD_F_STRING, false, 60, NULL, NULL, "签发机关"},
+	END,
+};
+
+static const struct ld_field date_body[] = {
+	{"date", LD_F_DATE, false, 10, NULL, NULL, "办理日期（缺省今天）"},
+	END,
+};
+
+static const struct ld_field replace_body[] = {
+	{"date", LD_F_DATE, false, 10, NULL, NULL, "办理日期"},
+	{"reason", LD_F_CODE, true, 10, NULL, &ld_replace_reasons,
+	 "损坏换领或遗失补领"},
+	END,
+};
+
+static const struct ld_field change_body[] = {
+	{"date", LD_F_DATE, false, 10, NULL, NULL, "办理日期"},
+	{"name", LD_F_STRING, true, 60, NULL, NULL, "变更后的姓名"},
+	END,
+};
+
+static const struct ld_field permit_cancel_body[] = {
+	{"date", LD_F_DATE, false, 10, NULL, NULL, "注销日期"},
+	{"reason", LD_F_STRING, true, 200, NULL, NULL, "注销原因"},
+	END,
+};
+
+static const struct ld_param on_query[] = {
+	{"on", false, "按该日期计算（缺省今天）"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param verify_query[] = {
+	{"c", true, "二维码内容"},
+	{NULL, false, NULL},
+};
+
 #define ADMIN (1u << LD_ROLE_ADMIN)
 #define AUDITORS ((1u << LD_ROLE_AUDITOR) | ADMIN)
 #define STAFF LD_ALL_STAFF
@@ -174,6 +262,51 @@ const struct ld_route ld_routes[] = {
 	{"GET", "/api/v1/worklists/late", h_worklist_late, "worklist:read",
 	 STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, worklist_query, "worklists",
 	 "本辖区逾期申报的居住登记和变更"},
+
+	{"POST", "/api/v1/persons/{id}/permits", h_permit_apply,
+	 "permit:apply", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_PERSON,
+	 0, apply_body, NULL, "permits",
+	 "申领居住证：判断申领条件，一次性告知所缺材料"},
+	{"POST", "/api/v1/permits/{id}/accept", h_permit_accept,
+	 "permit:process", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_PERMIT, 0, accept_body, NULL, "permits",
+	 "受理申请，开始计算10个工作日的发证期限"},
+	{"POST", "/api/v1/permits/{id}/issue", h_permit_issue,
+	 "permit:process", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_PERMIT, 0, issue_body, NULL, "permits",
+	 "发放居住证及其电子证照"},
+	{"POST", "/api/v1/permits/{id}/endorse", h_permit_endorse,
+	 "permit:process", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_PERMIT, 0, date_body, NULL, "permits", "签注"},
+	{"POST", "/api/v1/permits/{id}/replace", h_permit_replace,
+	 "permit:process", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_PERMIT, 0, replace_body, NULL, "permits",
+	 "换领、补领：证号不变，版本加一，旧证作废"},
+	{"POST", "/api/v1/permits/{id}/change", h_permit_change,
+	 "permit:process", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_PERMIT, 0, change_body, NULL, "permits", "变更登记事项"},
+	{"POST", "/api/v1/permits/{id}/cancel", h_permit_cancel,
+	 "permit:process", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_PERMIT, 0, permit_cancel_body, NULL, "permits", "注销居住证"},
+	{"GET", "/api/v1/permits/{id}", h_permit_get, "permit:read", STAFF,
+	 LD_R_AUTH | LD_R_READ_REASON, LD_T_PERMIT, 0, NULL, on_query,
+	 "permits", "居住证详情、状态、居住年限、签注和版本"},
+	{"GET", "/api/v1/persons/{id}/entitlements", h_person_entitlements,
+	 "person:read", STAFF, LD_R_AUTH | LD_R_READ_REASON, LD_T_PERSON, 0,
+	 NULL, on_query, "permits",
+	 "某日可享有的公共服务和便利及其依据"},
+	{"GET", "/api/v1/worklists/permits", h_worklist_permits,
+	 "worklist:read", STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, on_query,
+	 "worklists", "本辖区超期未发证、待签注和已中止的居住证"},
+	{"GET", "/api/v1/permits/{no}/qr.svg", h_permit_qr, "permit:print",
+	 DESK, LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "permits",
+	 "电子居住证二维码（SVG）"},
+	{"GET", "/api/v1/permits/{no}/print", h_permit_print, "permit:print",
+	 DESK, LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "permits",
+	 "可打印的居住证页面（含二维码）"},
+	{"GET", "/verify", h_verify, "permit:verify", 0, 0, LD_T_NONE, 0,
+	 NULL, verify_query, "verify",
+	 "公开核验电子居住证：脱敏内容、签名是否有效、当前状态"},
 
 	{"GET", "/api/v1/audit", h_audit_list, "audit:read", AUDITORS,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, audit_query, "audit", "审计日志"},

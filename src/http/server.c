@@ -19,6 +19,8 @@
 
 #include "http/auth.h"
 #include "http/body.h"
+#include "crypto/keyring.h"
+#include "crypto/sm2.h"
 #include "http/http.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -241,6 +243,17 @@ int ld_server_run(const struct ld_server_config *cfg)
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
 	}
+	/* The signing key of electronic permits: without one the server runs,
+	 * but issuing, replacing and changing permits answer 503. */
+	if (ld_keyring_load_signer(cfg->data_dir, &srv->signer, srv->key_id,
+				   &err) != LD_OK) {
+		srv->signer = NULL;
+		fprintf(stderr,
+			"liudong: 未找到电子证照签名密钥，发证功能不可用（运行 liudong "
+			"keys generate --data %s）: %s\n",
+			cfg->data_dir, err.message);
+		memset(&err, 0, sizeof err);
+	}
 	if (srv->ops->open(cfg->data_dir, &srv->store, &err) != LD_OK) {
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
@@ -353,6 +366,7 @@ out_writer:
 out_store:
 	srv->ops->close(srv->store);
 out:
+	ld_sm2_free(srv->signer);
 	ld_throttle_free(srv->throttle);
 	pthread_cond_destroy(&srv->slow_cond);
 	pthread_mutex_destroy(&srv->slow_lock);

@@ -160,4 +160,63 @@ typedef struct {
 	const char *certificate_no;
 } ld_late_item;
 
+/* A residence permit (居住证): application to cancellation. */
+typedef struct {
+	ld_id id;
+	ld_id person_id;
+	ld_id registration_id;
+	const char *status; /* applied | accepted | issued | cancelled */
+	const char *basis;  /* employment | housing | study */
+	const char *channel; /* counter | online */
+	const char *applicant; /* self | guardian */
+	const char *guardian_name;
+	const char *guardian_id_number;
+	const char *guardian_relation;
+	const char *materials; /* comma-separated material codes handed in */
+	const char *district;
+	const char *applied_date;
+	const char *accepted_date;
+	const char *issue_deadline;
+	const char *issued_date;
+	const char *issuing_authority;
+	const char *permit_no;
+	int version;
+	const char *cancelled_date;
+	const char *cancel_reason;
+	ld_id created_by;
+	const char *created_at;
+} ld_permit;
+
+typedef struct {
+	ld_id id;
+	ld_id permit_id;
+	const char *date;
+	const char *anniversary; /* the anniversary it covered or restarted */
+	bool late;
+	ld_id user_id;
+	const char *at;
+} ld_endorsement;
+
+typedef struct {
+	ld_id id;
+	ld_id permit_id;
+	int version;
+	const char *licence_id;
+	const char *issued_date;
+	const char *reason; /* issue | replace_damaged | replace_lost | change */
+	const char *payload; /* the signed text of the QR code */
+	const char *key_id;
+	const char *invalidated_date; /* NULL while current */
+} ld_permit_version;
+
+typedef struct {
+	ld_id id;
+	ld_id permit_id;
+	const char *kind;
+	const char *date;
+	const char *detail; /* JSON object */
+	ld_id user_id;
+	const char *at;
+} ld_permit_event;
+
 #endif

@@ -165,6 +165,41 @@ struct ld_store_ops {
 				ld_audit_entry **out, size_t *n);
 	ld_status (*audit_scan)(ld_conn *c, ld_audit_cb cb, void *ctx);
 
+	/* Residence permits. */
+	ld_status (*permit_insert)(ld_conn *c, ld_permit *p); /* sets p->id */
+	/* Writes every mutable field of p (by p->id). */
+	ld_status (*permit_update)(ld_conn *c, const ld_permit *p);
+	ld_status (*permit_get)(ld_conn *c, ld_id id, ld_arena *ar,
+				ld_permit *out);
+	/* The person's permit that is applied, accepted or issued. */
+	ld_status (*permit_active_of_person)(ld_conn *c, ld_id person_id,
+					     ld_arena *ar, ld_permit *out);
+	ld_status (*permit_by_no)(ld_conn *c, const char *permit_no,
+				  ld_arena *ar, ld_permit *out);
+	ld_status (*permits_of_person)(ld_conn *c, ld_id person_id,
+				       ld_arena *ar, ld_permit **out,
+				       size_t *n);
+	/* Permits in `status` whose holder has a registration in the access
+	 * area; at most `limit`. For work lists. */
+	ld_status (*permits_in_area)(ld_conn *c, const ld_access *acc,
+				     const char *status, int limit,
+				     ld_arena *ar, ld_permit **out, size_t *n);
+	ld_status (*endorsement_insert)(ld_conn *c, ld_endorsement *e);
+	ld_status (*endorsements_of)(ld_conn *c, ld_id permit_id, ld_arena *ar,
+				     ld_endorsement **out, size_t *n);
+	ld_status (*version_insert)(ld_conn *c, ld_permit_version *v);
+	/* Mark every current version of the permit invalid from `date`. */
+	ld_status (*versions_invalidate)(ld_conn *c, ld_id permit_id,
+					 const char *date);
+	ld_status (*version_by_licence)(ld_conn *c, const char *licence_id,
+					ld_arena *ar, ld_permit_version *out);
+	ld_status (*versions_of)(ld_conn *c, ld_id permit_id, ld_arena *ar,
+				 ld_permit_version **out, size_t *n);
+	ld_status (*permit_event_insert)(ld_conn *c, ld_permit_event *e);
+	ld_status (*permit_events_of)(ld_conn *c, ld_id permit_id,
+				      ld_arena *ar, ld_permit_event **out,
+				      size_t *n);
+
 	/* Counts for /metrics and the demo summary. */
 	ld_status (*counts)(ld_conn *c, int64_t *persons,
 			    int64_t *active_registrations, int64_t *audit);

@@ -44,8 +44,24 @@ enum q {
 	Q_AUDIT_HEAD, Q_AUDIT_INSERT, Q_AUDIT_LIST, Q_AUDIT_LIST_TARGET,
 	Q_AUDIT_SCAN,
 	Q_COUNTS,
+	Q_PERMIT_INSERT, Q_PERMIT_UPDATE, Q_PERMIT_GET, Q_PERMIT_ACTIVE,
+	Q_PERMIT_BY_NO, Q_PERMITS_OF_PERSON, Q_PERMITS_ALL, Q_PERMITS_STATION,
+	Q_PERMITS_GRID, Q_ENDORSE_INSERT, Q_ENDORSEMENTS, Q_VERSION_INSERT,
+	Q_VERSIONS_INVALIDATE, Q_VERSION_BY_LICENCE, Q_VERSIONS_OF,
+	Q_PEVENT_INSERT, Q_PEVENTS_OF,
 	Q__COUNT
 };
+
+#define PERMIT_COLS                                                         \
+	"p.id, p.person_id, p.registration_id, p.status, p.basis, p.channel, " \
+	"p.applicant, p.guardian_name, p.guardian_id_number, "                 \
+	"p.guardian_relation, p.materials, p.district, p.applied_date, "       \
+	"p.accepted_date, p.issue_deadline, p.issued_date, "                   \
+	"p.issuing_authority, p.permit_no, p.version, p.cancelled_date, "      \
+	"p.cancel_reason, p.created_by, p.created_at"
+#define VERSION_COLS                                                        \
+	"id, permit_id, version, licence_id, issued_date, reason, payload, "  \
+	"key_id, invalidated_date"
 
 #define PERSON_COLS                                                         \
 	"p.id, p.id_number, p.name, p.sex, p.ethnicity, p.birth, p.hukou_code, " \
@@ -61,6 +77,7 @@ enum q {
 	"prev_hash, hash"
 /* Registrations visible to a station: their community is served by it. */
 #define IN_STATION "community IN (SELECT code FROM areas WHERE station = ?)"
+#define IN_STATION_3 "community IN (SELECT code FROM areas WHERE station = ?3)"
 
 static const char *const sql[Q__COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -162,23 +179,79 @@ static const char *const sql[Q__COUNT] = {
 				"? AND target = ? ORDER BY seq DESC LIMIT ? "
 				"OFFSET ?",
 	[Q_AUDIT_SCAN] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq",
+	[Q_PERMIT_INSERT] = "INSERT INTO permits (person_id, registration_id, "
+			    "status, basis, channel, applicant, guardian_name, "
+			    "guardian_id_number, guardian_relation, materials, "
+			    "district, applied_date, accepted_date, "
+			    "issue_deadline, issued_date, issuing_authority, "
+			    "permit_no, version, cancelled_date, cancel_reason, "
+			    "created_by, created_at) VALUES "
+			    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[Q_PERMIT_UPDATE] = "UPDATE permits SET status = ?, materials = ?, "
+			    "accepted_date = ?, issue_deadline = ?, "
+			    "issued_date = ?, issuing_authority = ?, "
+			    "permit_no = ?, version = ?, cancelled_date = ?, "
+			    "cancel_reason = ? WHERE id = ?",
+	[Q_PERMIT_GET] = "SELECT " PERMIT_COLS " FROM permits p WHERE p.id = ?",
+	[Q_PERMIT_ACTIVE] = "SELECT " PERMIT_COLS " FROM permits p WHERE "
+			    "p.person_id = ? AND p.status IN "
+			    "('applied','accepted','issued')",
+	[Q_PERMIT_BY_NO] = "SELECT " PERMIT_COLS
+			   " FROM permits p WHERE p.permit_no = ?",
+	[Q_PERMITS_OF_PERSON] = "SELECT " PERMIT_COLS " FROM permits p WHERE "
+				"p.person_id = ? ORDER BY p.id DESC",
+	[Q_PERMITS_ALL] = "SELECT " PERMIT_COLS " FROM permits p WHERE "
+			  "p.status = ?1 ORDER BY p.id LIMIT ?2",
+	[Q_PERMITS_STATION] = "SELECT " PERMIT_COLS " FROM permits p WHERE "
+			      "p.status = ?1 AND p.person_id IN (SELECT "
+			      "person_id FROM registrations WHERE status = "
+			      "'active' AND " IN_STATION_3 ") ORDER BY p.id "
+			      "LIMIT ?2",
+	[Q_PERMITS_GRID] = "SELECT " PERMIT_COLS " FROM permits p WHERE "
+			   "p.status = ?1 AND p.person_id IN (SELECT person_id "
+			   "FROM registrations WHERE status = 'active' AND "
+			   "grid = ?3) ORDER BY p.id LIMIT ?2",
+	[Q_ENDORSE_INSERT] = "INSERT INTO permit_endorsements (permit_id, "
+			     "date, anniversary, late, user_id, at) VALUES "
+			     "(?,?,?,?,?,?)",
+	[Q_ENDORSEMENTS] = "SELECT id, permit_id, date, anniversary, late, "
+			   "user_id, at FROM permit_endorsements WHERE "
+			   "permit_id = ? ORDER BY date, id",
+	[Q_VERSION_INSERT] = "INSERT INTO permit_versions (permit_id, version, "
+			     "licence_id, issued_date, reason, payload, key_id, "
+			     "invalidated_date) VALUES (?,?,?,?,?,?,?,NULL)",
+	[Q_VERSIONS_INVALIDATE] = "UPDATE permit_versions SET "
+				  "invalidated_date = ? WHERE permit_id = ? "
+				  "AND invalidated_date IS NULL",
+	[Q_VERSION_BY_LICENCE] = "SELECT " VERSION_COLS
+				 " FROM permit_versions WHERE licence_id = ?",
+	[Q_VERSIONS_OF] = "SELECT " VERSION_COLS " FROM permit_versions WHERE "
+			  "permit_id = ? ORDER BY version",
+	[Q_PEVENT_INSERT] = "INSERT INTO permit_events (permit_id, kind, date, "
+			    "detail, user_id, at) VALUES (?,?,?,?,?,?)",
+	[Q_PEVENTS_OF] = "SELECT id, permit_id, kind, date, detail, user_id, "
+			 "at FROM permit_events WHERE permit_id = ? ORDER BY "
+			 "id",
 	[Q_COUNTS] = "SELECT (SELECT count(*) FROM persons), (SELECT count(*) "
 		     "FROM registrations WHERE status = 'active'), (SELECT "
 		     "count(*) FROM audit)",
 };
 
-#define SERIAL_CACHE 32
-
 /* Certificate serials handed out in the current transaction, written back
- * once at commit instead of twice per certificate. */
+ * once at commit instead of twice per certificate. Never written earlier:
+ * a write inside a savepoint could be rolled back while the cache kept
+ * counting, and a number would be handed out twice. It grows as needed
+ * (one entry per county and year in the transaction). */
+struct serial_entry {
+	char district[16];
+	int year;
+	long next;
+	bool dirty;
+};
+
 struct serial_cache {
-	int n;
-	struct {
-		char district[8];
-		int year;
-		long next;
-		bool dirty;
-	} e[SERIAL_CACHE];
+	int n, cap;
+	struct serial_entry *e;
 };
 
 struct ld_conn {
@@ -438,6 +511,7 @@ static void s_disconnect(ld_conn *c)
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(c->stmt[i]);
 	sqlite3_close(c->db);
+	free(c->serials.e);
 	free(c);
 }
 
@@ -1283,13 +1357,6 @@ static ld_status s_certificate_next(ld_conn *c, const char *district, int year,
 		} else if (rc != LD_ENOTFOUND) {
 			return rc;
 		}
-		if (in_txn && sc->n == SERIAL_CACHE) {
-			rc = flush_serials(c);
-			if (rc != LD_OK)
-				return rc;
-			sc->n = 0;
-			i = 0;
-		}
 		if (!in_txn) {
 			s = prep(c, Q_CERT_PUT);
 			if (!s)
@@ -1302,11 +1369,23 @@ static ld_status s_certificate_next(ld_conn *c, const char *district, int year,
 				*serial = next;
 			return rc;
 		}
+		if (strlen(district) >= sizeof sc->e[0].district)
+			return LD_EINVAL;
+		if (sc->n == sc->cap) {
+			int cap = sc->cap ? 2 * sc->cap : 16;
+			struct serial_entry *e =
+				realloc(sc->e, (size_t)cap * sizeof *e);
+			if (!e)
+				return LD_ENOMEM;
+			sc->e = e;
+			sc->cap = cap;
+		}
 		i = sc->n++;
 		snprintf(sc->e[i].district, sizeof sc->e[i].district, "%s",
 			 district);
 		sc->e[i].year = year;
 		sc->e[i].next = next;
+		sc->e[i].dirty = false;
 	}
 	*serial = sc->e[i].next++;
 	sc->e[i].dirty = true;
@@ -1504,6 +1583,317 @@ static ld_status s_counts(ld_conn *c, int64_t *persons, int64_t *active,
 	return LD_OK;
 }
 
+/* ---- permits -------------------------------------------------------- */
+
+static void bind_id_or_null(sqlite3_stmt *s, int i, ld_id v)
+{
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static ld_status s_permit_insert(ld_conn *c, ld_permit *p)
+{
+	sqlite3_stmt *s = prep(c, Q_PERMIT_INSERT);
+	if (!s)
+		return LD_EIO;
+	int i = 1;
+	sqlite3_bind_int64(s, i++, p->person_id);
+	bind_id_or_null(s, i++, p->registration_id);
+	bind_text(s, i++, p->status);
+	bind_text(s, i++, p->basis);
+	bind_text(s, i++, p->channel);
+	bind_text(s, i++, p->applicant);
+	bind_text(s, i++, p->guardian_name);
+	bind_text(s, i++, p->guardian_id_number);
+	bind_text(s, i++, p->guardian_relation);
+	bind_text(s, i++, p->materials ? p->materials : "");
+	bind_text(s, i++, p->district);
+	bind_text(s, i++, p->applied_date);
+	bind_text(s, i++, p->accepted_date);
+	bind_text(s, i++, p->issue_deadline);
+	bind_text(s, i++, p->issued_date);
+	bind_text(s, i++, p->issuing_authority);
+	bind_text(s, i++, p->permit_no);
+	sqlite3_bind_int(s, i++, p->version);
+	bind_text(s, i++, p->cancelled_date);
+	bind_text(s, i++, p->cancel_reason);
+	bind_id_or_null(s, i++, p->created_by);
+	bind_text(s, i++, p->created_at);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK)
+		p->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static ld_status s_permit_update(ld_conn *c, const ld_permit *p)
+{
+	sqlite3_stmt *s = prep(c, Q_PERMIT_UPDATE);
+	if (!s)
+		return LD_EIO;
+	int i = 1;
+	bind_text(s, i++, p->status);
+	bind_text(s, i++, p->materials ? p->materials : "");
+	bind_text(s, i++, p->accepted_date);
+	bind_text(s, i++, p->issue_deadline);
+	bind_text(s, i++, p->issued_date);
+	bind_text(s, i++, p->issuing_authority);
+	bind_text(s, i++, p->permit_no);
+	sqlite3_bind_int(s, i++, p->version);
+	bind_text(s, i++, p->cancelled_date);
+	bind_text(s, i++, p->cancel_reason);
+	sqlite3_bind_int64(s, i++, p->id);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
+		return LD_ENOTFOUND;
+	return rc;
+}
+
+static void row_permit(sqlite3_stmt *s, ld_arena *ar, ld_permit *p)
+{
+	int i = 0;
+	p->id = sqlite3_column_int64(s, i++);
+	p->person_id = sqlite3_column_int64(s, i++);
+	p->registration_id = sqlite3_column_int64(s, i++);
+	p->status = col_text(s, i++, ar);
+	p->basis = col_text(s, i++, ar);
+	p->channel = col_text(s, i++, ar);
+	p->applicant = col_text(s, i++, ar);
+	p->guardian_name = col_text(s, i++, ar);
+	p->guardian_id_number = col_text(s, i++, ar);
+	p->guardian_relation = col_text(s, i++, ar);
+	p->materials = col_text(s, i++, ar);
+	p->district = col_text(s, i++, ar);
+	p->applied_date = col_text(s, i++, ar);
+	p->accepted_date = col_text(s, i++, ar);
+	p->issue_deadline = col_text(s, i++, ar);
+	p->issued_date = col_text(s, i++, ar);
+	p->issuing_authority = col_text(s, i++, ar);
+	p->permit_no = col_text(s, i++, ar);
+	p->version = sqlite3_column_int(s, i++);
+	p->cancelled_date = col_text(s, i++, ar);
+	p->cancel_reason = col_text(s, i++, ar);
+	p->created_by = sqlite3_column_int64(s, i++);
+	p->created_at = col_text(s, i++, ar);
+}
+
+static ld_status one_permit(ld_conn *c, enum q q, ld_id id, const char *text,
+			    ld_arena *ar, ld_permit *out)
+{
+	sqlite3_stmt *s = prep(c, q);
+	if (!s)
+		return LD_EIO;
+	if (text)
+		bind_text(s, 1, text);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		row_permit(s, ar, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+static ld_status s_permit_get(ld_conn *c, ld_id id, ld_arena *ar,
+			      ld_permit *out)
+{
+	return one_permit(c, Q_PERMIT_GET, id, NULL, ar, out);
+}
+
+static ld_status s_permit_active_of_person(ld_conn *c, ld_id pid, ld_arena *ar,
+					   ld_permit *out)
+{
+	return one_permit(c, Q_PERMIT_ACTIVE, pid, NULL, ar, out);
+}
+
+static ld_status s_permit_by_no(ld_conn *c, const char *no, ld_arena *ar,
+				ld_permit *out)
+{
+	return one_permit(c, Q_PERMIT_BY_NO, 0, no, ar, out);
+}
+
+static ld_status s_permits_of_person(ld_conn *c, ld_id pid, ld_arena *ar,
+				     ld_permit **out, size_t *n)
+{
+	sqlite3_stmt *s = prep(c, Q_PERMITS_OF_PERSON);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, pid);
+	COLLECT(s, ar, ld_permit, out, n, row_permit);
+	return LD_OK;
+}
+
+static ld_status s_permits_in_area(ld_conn *c, const ld_access *acc,
+				   const char *status, int limit, ld_arena *ar,
+				   ld_permit **out, size_t *n)
+{
+	if (acc->kind == LD_ACCESS_NONE) {
+		*out = NULL;
+		*n = 0;
+		return LD_OK;
+	}
+	sqlite3_stmt *s = prep(c, acc->kind == LD_ACCESS_ALL ? Q_PERMITS_ALL
+				  : acc->kind == LD_ACCESS_STATION
+					  ? Q_PERMITS_STATION
+					  : Q_PERMITS_GRID);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, status);
+	sqlite3_bind_int(s, 2, limit);
+	if (acc->kind != LD_ACCESS_ALL)
+		bind_text(s, 3, acc->code);
+	COLLECT(s, ar, ld_permit, out, n, row_permit);
+	return LD_OK;
+}
+
+static ld_status s_endorsement_insert(ld_conn *c, ld_endorsement *e)
+{
+	sqlite3_stmt *s = prep(c, Q_ENDORSE_INSERT);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, e->permit_id);
+	bind_text(s, 2, e->date);
+	bind_text(s, 3, e->anniversary);
+	sqlite3_bind_int(s, 4, e->late);
+	bind_id_or_null(s, 5, e->user_id);
+	bind_text(s, 6, e->at);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK)
+		e->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static void row_endorsement(sqlite3_stmt *s, ld_arena *ar, ld_endorsement *e)
+{
+	e->id = sqlite3_column_int64(s, 0);
+	e->permit_id = sqlite3_column_int64(s, 1);
+	e->date = col_text(s, 2, ar);
+	e->anniversary = col_text(s, 3, ar);
+	e->late = sqlite3_column_int(s, 4) != 0;
+	e->user_id = sqlite3_column_int64(s, 5);
+	e->at = col_text(s, 6, ar);
+}
+
+static ld_status s_endorsements_of(ld_conn *c, ld_id permit_id, ld_arena *ar,
+				   ld_endorsement **out, size_t *n)
+{
+	sqlite3_stmt *s = prep(c, Q_ENDORSEMENTS);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, permit_id);
+	COLLECT(s, ar, ld_endorsement, out, n, row_endorsement);
+	return LD_OK;
+}
+
+static ld_status s_version_insert(ld_conn *c, ld_permit_version *v)
+{
+	sqlite3_stmt *s = prep(c, Q_VERSION_INSERT);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, v->permit_id);
+	sqlite3_bind_int(s, 2, v->version);
+	bind_text(s, 3, v->licence_id);
+	bind_text(s, 4, v->issued_date);
+	bind_text(s, 5, v->reason);
+	bind_text(s, 6, v->payload);
+	bind_text(s, 7, v->key_id);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK)
+		v->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static ld_status s_versions_invalidate(ld_conn *c, ld_id permit_id,
+				       const char *date)
+{
+	sqlite3_stmt *s = prep(c, Q_VERSIONS_INVALIDATE);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, date);
+	sqlite3_bind_int64(s, 2, permit_id);
+	return exec_done(s);
+}
+
+static void row_version(sqlite3_stmt *s, ld_arena *ar, ld_permit_version *v)
+{
+	v->id = sqlite3_column_int64(s, 0);
+	v->permit_id = sqlite3_column_int64(s, 1);
+	v->version = sqlite3_column_int(s, 2);
+	v->licence_id = col_text(s, 3, ar);
+	v->issued_date = col_text(s, 4, ar);
+	v->reason = col_text(s, 5, ar);
+	v->payload = col_text(s, 6, ar);
+	v->key_id = col_text(s, 7, ar);
+	v->invalidated_date = col_text(s, 8, ar);
+}
+
+static ld_status s_version_by_licence(ld_conn *c, const char *licence,
+				      ld_arena *ar, ld_permit_version *out)
+{
+	sqlite3_stmt *s = prep(c, Q_VERSION_BY_LICENCE);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, licence);
+	ld_status rc = step_one(s);
+	if (rc == LD_OK) {
+		row_version(s, ar, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+static ld_status s_versions_of(ld_conn *c, ld_id permit_id, ld_arena *ar,
+			       ld_permit_version **out, size_t *n)
+{
+	sqlite3_stmt *s = prep(c, Q_VERSIONS_OF);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, permit_id);
+	COLLECT(s, ar, ld_permit_version, out, n, row_version);
+	return LD_OK;
+}
+
+static ld_status s_permit_event_insert(ld_conn *c, ld_permit_event *e)
+{
+	sqlite3_stmt *s = prep(c, Q_PEVENT_INSERT);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, e->permit_id);
+	bind_text(s, 2, e->kind);
+	bind_text(s, 3, e->date);
+	bind_text(s, 4, e->detail ? e->detail : "{}");
+	bind_id_or_null(s, 5, e->user_id);
+	bind_text(s, 6, e->at);
+	ld_status rc = exec_done(s);
+	if (rc == LD_OK)
+		e->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static void row_pevent(sqlite3_stmt *s, ld_arena *ar, ld_permit_event *e)
+{
+	e->id = sqlite3_column_int64(s, 0);
+	e->permit_id = sqlite3_column_int64(s, 1);
+	e->kind = col_text(s, 2, ar);
+	e->date = col_text(s, 3, ar);
+	e->detail = col_text(s, 4, ar);
+	e->user_id = sqlite3_column_int64(s, 5);
+	e->at = col_text(s, 6, ar);
+}
+
+static ld_status s_permit_events_of(ld_conn *c, ld_id permit_id, ld_arena *ar,
+				    ld_permit_event **out, size_t *n)
+{
+	sqlite3_stmt *s = prep(c, Q_PEVENTS_OF);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, permit_id);
+	COLLECT(s, ar, ld_permit_event, out, n, row_pevent);
+	return LD_OK;
+}
+
 const struct ld_store_ops ld_store_sqlite = {
 	.version = LD_STORE_VERSION,
 	.name = "sqlite",
@@ -1558,4 +1948,19 @@ const struct ld_store_ops ld_store_sqlite = {
 	.audit_list = s_audit_list,
 	.audit_scan = s_audit_scan,
 	.counts = s_counts,
+	.permit_insert = s_permit_insert,
+	.permit_update = s_permit_update,
+	.permit_get = s_permit_get,
+	.permit_active_of_person = s_permit_active_of_person,
+	.permit_by_no = s_permit_by_no,
+	.permits_of_person = s_permits_of_person,
+	.permits_in_area = s_permits_in_area,
+	.endorsement_insert = s_endorsement_insert,
+	.endorsements_of = s_endorsements_of,
+	.version_insert = s_version_insert,
+	.versions_invalidate = s_versions_invalidate,
+	.version_by_licence = s_version_by_licence,
+	.versions_of = s_versions_of,
+	.permit_event_insert = s_permit_event_insert,
+	.permit_events_of = s_permit_events_of,
 };

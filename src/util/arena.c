@@ -45,6 +45,9 @@ void ld_arena_release(ld_arena *a)
 void *ld_arena_alloc(ld_arena *a, size_t n)
 {
 	const size_t align = sizeof(max_align_t);
+	/* Refuse before rounding: rounding a huge n up would wrap to 0. */
+	if (n > a->max - a->used_total)
+		return NULL;
 	n = (n + align - 1) / align * align;
 	if (n == 0)
 		n = align;

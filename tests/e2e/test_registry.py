@@ -55,7 +55,12 @@ class Registry(unittest.TestCase):
                for m, o in item.items()]
         self.assertGreaterEqual(len(ops), 20)
         for method, path, op in ops:
-            live = path.replace("{id}", "1")
+            live = path.replace("{id}", "1").replace("{no}", "JZ1")
+            # Every path parameter is declared.
+            for name in ("id", "no"):
+                if "{%s}" % name in path:
+                    self.assertIn(name, [p["name"] for p in op["parameters"]
+                                         if p["in"] == "path"], (method, path))
             r = self.s.call(method, live, raw=b"{}" if method == "POST" else None)
             # Every documented operation exists: never 404 for the path
             # itself nor 405, and secured ones refuse anonymous callers.

@@ -1,0 +1,386 @@
+/*
+ * h_epermit.c — the electronic residence permit (电子证照, spec §6):
+ * numbering and signing inside the write transaction, the QR code and the
+ * printable permit, and public verification.
+ *
+ * Verification looks the presented content up by its licence identifier:
+ * when it is exactly what this platform signed, no SM2 computation is
+ * needed; anything else is checked against the public key its key id names,
+ * so a tampered payload or one from another key is reported as such.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/certificate.h"
+#include "core/epermit.h"
+#include "core/division.h"
+#include "core/licence.h"
+#include "crypto/keyring.h"
+#include "crypto/qr.h"
+#include "crypto/sm2.h"
+#include "http/handlers.h"
+#include "http/permits.h"
+#include "http/reply.h"
+#include "http/views.h"
+#include "store/audit.h"
+
+ld_status ld_permit_number_in_txn(const struct ld_store_ops *ops, ld_conn *c,
+				  ld_arena *ar, ld_permit *p, ld_day date,
+				  ld_error *err)
+{
+	char key[16], no[LD_CERT_NO_LEN + 1];
+	long serial;
+	/* Permit serials count per county and year, apart from certificates'. */
+	snprintf(key, sizeof key, "JZ%.6s", p->district);
+	ld_status rc = ops->certificate_next(c, key, ld_day_year(date), &serial);
+	if (rc != LD_OK)
+		return rc;
+	if (!ld_permit_no_format(atoi(p->district), ld_day_year(date), serial,
+				 no))
+		return ld_fail(err, LD_EINTERNAL, NULL, "居住证编号已用尽");
+	p->permit_no = ld_arena_strdup(ar, no);
+	return p->permit_no ? LD_OK : LD_ENOMEM;
+}
+
+ld_status ld_permit_sign_in_txn(struct ld_server *srv, ld_arena *ar,
+				const char *name, const char *id_number,
+				const ld_permit *p, ld_day date,
+				const char *reason, ld_permit_version *v,
+				ld_error *err)
+{
+	ld_epermit e;
+	memset(&e, 0, sizeof e);
+	/* The serial of the identifier: the permit number without "JZ". */
+	if (!ld_licence_format(srv->cfg.licence_type, srv->cfg.issuer_code,
+			       p->permit_no + 2, p->version, e.licence_id))
+		return ld_fail(err, LD_EINTERNAL, NULL,
+			       "电子证照标识无法生成（证照类型或发证机关代码设置有误）");
+	snprintf(e.name, sizeof e.name, "%s", name);
+	ld_mask_id_number(id_number, e.masked_id_number);
+	snprintf(e.district, sizeof e.district, "%.6s", p->district);
+	ld_day_format(date, e.issue_date);
+	snprintf(e.permit_no, sizeof e.permit_no, "%s", p->permit_no);
+	e.version = p->version;
+	memcpy(e.key_id, srv->key_id, sizeof e.key_id);
+
+	ld_buf signed_part, text;
+	unsigned char sig[LD_EPERMIT_SIG_MAX];
+	size_t sig_len = sizeof sig;
+	ld_status rc;
+	ld_buf_init(&signed_part, 4096);
+	ld_buf_init(&text, 4096);
+	if ((rc = ld_epermit_signed_part(&e, &signed_part, err)) != LD_OK)
+		goto out;
+	if ((rc = ld_sm2_sign(srv->signer, signed_part.data, signed_part.len,
+			      sig, &sig_len)) != LD_OK) {
+		ld_fail(err, rc, NULL, "电子证照签名失败");
+		goto out;
+	}
+	if ((rc = ld_epermit_format(&e, sig, sig_len, &text, err)) != LD_OK)
+		goto out;
+	char day[LD_DATE_STRLEN];
+	ld_day_format(date, day);
+	*v = (ld_permit_version){
+		.version = p->version,
+		.licence_id = ld_arena_strdup(ar, e.licence_id),
+		.issued_date = ld_arena_strdup(ar, day),
+		.reason = reason,
+		.payload = ld_arena_strndup(ar, text.data, text.len),
+		.key_id = ld_arena_strdup(ar, srv->key_id),
+	};
+	if (!v->licence_id || !v->payload || !v->issued_date || !v->key_id)
+		rc = LD_ENOMEM;
+out:
+	ld_buf_release(&signed_part);
+	ld_buf_release(&text);
+	return rc;
+}
+
+/* The current card version of the permit numbered r->path_no, checking the
+ * user's area. Replies and returns false on any problem. */
+static bool current_version(struct ld_req *r, ld_permit *pm, ld_person *holder,
+			    ld_permit_version *cur)
+{
+	const struct ld_store_ops *ops = r->srv->ops;
+	ld_permit_version *vers;
+	size_t n;
+	bool visible = false;
+	ld_status rc = ops->permit_by_no(r->th->reader, r->path_no, &r->arena, pm);
+	if (rc == LD_OK)
+		rc = ops->person_get(r->th->reader, pm->person_id, &r->arena,
+				     holder);
+	if (rc == LD_OK)
+		rc = ops->person_visible(r->th->reader, &r->access,
+					 pm->person_id, &visible);
+	if (rc == LD_OK)
+		rc = ops->versions_of(r->th->reader, pm->id, &r->arena, &vers,
+				      &n);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return false;
+	}
+	if (!visible) {
+		ld_reply_error(r, LD_HE_OUT_OF_AREA, NULL, NULL);
+		return false;
+	}
+	for (size_t i = n; i-- > 0;)
+		if (!vers[i].invalidated_date) {
+			*cur = vers[i];
+			return true;
+		}
+	ld_reply_error(r, LD_HE_CONFLICT, "该居住证没有有效的电子证照（已注销）",
+		       NULL);
+	return false;
+}
+
+static void send_body(struct ld_req *r, const char *type, const char *body,
+		      size_t len)
+{
+	void ld_req_replied(struct ld_req *, int, size_t);
+	if (r->replied || !r->h2o)
+		return;
+	r->replied = true;
+	h2o_req_t *req = r->h2o;
+	req->res.status = 200;
+	req->res.reason = "OK";
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+		       NULL, type, strlen(type));
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL,
+		       NULL, H2O_STRLIT("no-store"));
+	char *copy = h2o_mem_alloc_pool(&req->pool, len + 1);
+	memcpy(copy, body, len);
+	ld_req_replied(r, 200, len);
+	req->res.content_length = len;
+	h2o_send_inline(req, copy, len);
+}
+
+/* Record the print in the audit trail (queued with the next commit). */
+static void audit_print(struct ld_req *r, const ld_permit *pm)
+{
+	struct ld_pending *p = ld_pending_new(r, 0);
+	if (!p)
+		return;
+	char target[48];
+	snprintf(target, sizeof target, "person:%lld", (long long)pm->person_id);
+	ld_pending_audit(r, p, r->route->perm, target, NULL, pm->permit_no);
+	ld_pending_detach_submit(r, p);
+}
+
+void h_permit_qr(struct ld_req *r)
+{
+	ld_permit pm;
+	ld_person holder;
+	ld_permit_version cur;
+	if (!current_version(r, &pm, &holder, &cur))
+		return;
+	ld_buf svg;
+	ld_error err = {0};
+	ld_buf_init(&svg, (size_t)1 << 20);
+	if (ld_qr_svg(cur.payload, strlen(cur.payload), &svg, &err) != LD_OK) {
+		ld_buf_release(&svg);
+		ld_reply_error(r, LD_HE_INTERNAL, err.message, NULL);
+		return;
+	}
+	audit_print(r, &pm);
+	send_body(r, "image/svg+xml", svg.data, svg.len);
+	ld_buf_release(&svg);
+}
+
+static void html_text(ld_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': ld_buf_adds(b, "&lt;"); break;
+		case '>': ld_buf_adds(b, "&gt;"); break;
+		case '&': ld_buf_adds(b, "&amp;"); break;
+		case '"': ld_buf_adds(b, "&quot;"); break;
+		default: ld_buf_addc(b, *s);
+		}
+	}
+}
+
+static void row(ld_buf *b, const char *label, const char *value)
+{
+	ld_buf_addf(b, "<tr><th>%s</th><td>", label);
+	html_text(b, value);
+	ld_buf_adds(b, "</td></tr>\n");
+}
+
+void h_permit_print(struct ld_req *r)
+{
+	ld_permit pm;
+	ld_person holder;
+	ld_permit_version cur;
+	if (!current_version(r, &pm, &holder, &cur))
+		return;
+	ld_registration reg;
+	bool have_reg = r->srv->ops->registration_get(r->th->reader,
+						      pm.registration_id,
+						      &r->arena, &reg) == LD_OK;
+	ld_buf b, svg;
+	ld_error err = {0};
+	ld_buf_init(&b, (size_t)2 << 20);
+	ld_buf_init(&svg, (size_t)1 << 20);
+	if (ld_qr_svg(cur.payload, strlen(cur.payload), &svg, &err) != LD_OK) {
+		ld_reply_error(r, LD_HE_INTERNAL, err.message, NULL);
+		goto out;
+	}
+	ld_buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta "
+			"charset=\"utf-8\"><title>居住证 ");
+	html_text(&b, pm.permit_no);
+	ld_buf_adds(&b,
+		    "</title><style>body{font-family:\"Noto Sans CJK SC\","
+		    "\"Microsoft YaHei\",sans-serif;margin:2em}"
+		    ".card{width:170mm;border:2px solid #333;padding:8mm;"
+		    "display:flex;gap:8mm}table{border-collapse:collapse}"
+		    "th{text-align:right;padding:2mm 4mm;color:#555;font-weight:"
+		    "normal;white-space:nowrap}td{padding:2mm 4mm}.qr svg{width:"
+		    "55mm;height:55mm}h1{font-size:20pt;letter-spacing:.5em}"
+		    "@media print{body{margin:0}}</style></head><body>\n"
+		    "<h1>山东省居住证</h1>\n<div class=\"card\"><table>\n");
+	row(&b, "姓名", holder.name);
+	row(&b, "性别", strcmp(holder.sex, "male") == 0 ? "男" : "女");
+	row(&b, "出生日期", holder.birth);
+	row(&b, "公民身份号码", holder.id_number);
+	if (have_reg) {
+		char addr[512];
+		snprintf(addr, sizeof addr, "%s%s%s%s%s%s%s",
+			 reg.addr.road ? reg.addr.road : "",
+			 reg.addr.house_number ? reg.addr.house_number : "",
+			 reg.addr.building && *reg.addr.building ? " " : "",
+			 reg.addr.building ? reg.addr.building : "",
+			 reg.addr.unit && *reg.addr.unit ? "-" : "",
+			 reg.addr.unit ? reg.addr.unit : "",
+			 reg.addr.room && *reg.addr.room ? "" : "");
+		row(&b, "居住地址", addr);
+	}
+	row(&b, "证件编号", pm.permit_no);
+	char version[16];
+	snprintf(version, sizeof version, "第%d版", cur.version);
+	row(&b, "版本", version);
+	row(&b, "签发机关", pm.issuing_authority);
+	row(&b, "签发日期", cur.issued_date);
+	row(&b, "电子证照标识", cur.licence_id);
+	ld_buf_adds(&b, "</table><div class=\"qr\">");
+	ld_buf_add(&b, svg.data, svg.len);
+	ld_buf_adds(&b, "<p>扫码核验</p></div></div>\n<p>居住证每年签注一次；"
+			"逾期未签注的，使用功能中止（《居住证暂行条例》第十条）。"
+			"办理居住证不收取费用。</p>\n</body></html>\n");
+	audit_print(r, &pm);
+	send_body(r, "text/html; charset=utf-8", b.data, b.len);
+out:
+	ld_buf_release(&b);
+	ld_buf_release(&svg);
+}
+
+/* ---- public verification -------------------------------------------- */
+
+static void verify_reply(struct ld_req *r, const ld_epermit *e, bool parsed,
+			 bool signature_valid, const char *reason,
+			 const char *state, const char *field)
+{
+	ld_buf b;
+	ld_jw w;
+	bool usable = signature_valid && state &&
+		      (strcmp(state, "valid") == 0 ||
+		       strcmp(state, "endorsement_due") == 0);
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_kbool(&w, "valid", usable);
+	ld_jw_kbool(&w, "signature_valid", signature_valid);
+	ld_jw_kstr(&w, "reason", reason);
+	if (field)
+		ld_jw_kstr(&w, "field", field);
+	ld_jw_kstr(&w, "state", state);
+	if (parsed) {
+		char district[64] = "";
+		ld_jw_key(&w, "content");
+		ld_jw_obj_open(&w);
+		ld_jw_kstr(&w, "licence_id", e->licence_id);
+		ld_jw_kstr(&w, "name", e->name);
+		ld_jw_kstr(&w, "masked_id_number", e->masked_id_number);
+		ld_jw_kstr(&w, "district", e->district);
+		const struct ld_division_rec *d =
+			ld_division_latest(atoi(e->district));
+		if (d)
+			snprintf(district, sizeof district, "%s", d->name);
+		ld_jw_kstr(&w, "district_name", district);
+		ld_jw_kstr(&w, "issue_date", e->issue_date);
+		ld_jw_kstr(&w, "permit_no", e->permit_no);
+		ld_jw_kint(&w, "version", e->version);
+		ld_jw_obj_close(&w);
+	}
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 200);
+}
+
+void h_verify(struct ld_req *r)
+{
+	const struct ld_store_ops *ops = r->srv->ops;
+	const char *c = ld_req_query(r, "c");
+	ld_epermit e;
+	unsigned char sig[LD_EPERMIT_SIG_MAX];
+	size_t sig_len, signed_len;
+	ld_error err = {0};
+	if (!c || strlen(c) > 4096 ||
+	    ld_epermit_parse(c, strlen(c), &e, sig, &sig_len, &signed_len,
+			     &err) != LD_OK) {
+		verify_reply(r, &e, false, false, "malformed", NULL,
+			     err.field ? err.field : "c");
+		return;
+	}
+	ld_permit_version v;
+	ld_status rc = ops->version_by_licence(r->th->reader, e.licence_id,
+					       &r->arena, &v);
+	bool known = rc == LD_OK;
+	if (rc != LD_OK && rc != LD_ENOTFOUND) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
+	/* Exactly what we signed: the signature holds without recomputing. */
+	bool signature_valid = known && strcmp(v.payload, c) == 0;
+	if (!signature_valid) {
+		ld_sm2_key *pub = NULL;
+		char dir[4200];
+		snprintf(dir, sizeof dir, "%s/keys", r->srv->cfg.data_dir);
+		rc = ld_keyring_load_public(dir, e.key_id, &pub, &err);
+		if (rc != LD_OK) {
+			verify_reply(r, &e, true, false, "unknown_key", NULL,
+				     NULL);
+			return;
+		}
+		signature_valid = ld_sm2_verify(pub, c, signed_len, sig, sig_len);
+		ld_sm2_free(pub);
+		if (!signature_valid) {
+			verify_reply(r, &e, true, false, "tampered", NULL, NULL);
+			return;
+		}
+		if (!known) {
+			verify_reply(r, &e, true, true, "unknown_permit", NULL,
+				     NULL);
+			return;
+		}
+	}
+	ld_permit pm;
+	if (ops->permit_get(r->th->reader, v.permit_id, &r->arena, &pm) !=
+	    LD_OK) {
+		ld_reply_error(r, LD_HE_UNAVAILABLE, NULL, NULL);
+		return;
+	}
+	const char *state;
+	if (strcmp(pm.status, "cancelled") == 0) {
+		state = "cancelled";
+	} else if (v.invalidated_date) {
+		state = "replaced";
+	} else {
+		struct ld_permit_state st;
+		if (ld_permit_state_on(r, &pm, ld_http_today(), &st) != LD_OK) {
+			ld_reply_error(r, LD_HE_UNAVAILABLE, NULL, NULL);
+			return;
+		}
+		const char *name = ld_permit_state_name(&st);
+		state = strcmp(name, "window_open") == 0 ? "endorsement_due" : name;
+	}
+	verify_reply(r, &e, true, true, NULL, state, NULL);
+}

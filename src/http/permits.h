@@ -1,0 +1,53 @@
+/*
+ * permits.h — what the permit handlers share: a permit's state on a day,
+ * its JSON view, and the signed electronic permit (电子证照).
+ */
+#ifndef LD_PERMITS_H
+#define LD_PERMITS_H
+
+#include "core/catalog.h"
+#include "core/endorsement.h"
+#include "core/permit.h"
+#include "http/http.h"
+#include "util/json_out.h"
+
+struct ld_permit_state {
+	ld_permit_stage stage;
+	bool has_endorse;	  /* stage issued: endorse is meaningful */
+	ld_endorse_result endorse;
+};
+
+/* Evaluate permit p on day `on` (reads its endorsements and registration
+ * through the request's reader). Memory from r's arena. */
+ld_status ld_permit_state_on(struct ld_req *r, const ld_permit *p, ld_day on,
+			     struct ld_permit_state *st);
+/* "applied", "accepted", "valid", "window_open", "suspended", "cancelled". */
+const char *ld_permit_state_name(const struct ld_permit_state *st);
+
+void ld_view_permit(ld_jw *w, const ld_permit *p);
+/* "state": {code, next_anniversary, window_opens, continuous_since,
+ * residence_years, ledger, basis}. */
+void ld_view_permit_state(ld_jw *w, const struct ld_permit_state *st);
+
+/* Inside the write transaction: give p its permit number (JZ + district
+ * + year + serial + check; serials from the store, so unique). */
+ld_status ld_permit_number_in_txn(const struct ld_store_ops *ops, ld_conn *c,
+				  ld_arena *ar, ld_permit *p, ld_day date,
+				  ld_error *err);
+
+/*
+ * Inside the write transaction: fill `v` with a new signed card version of
+ * permit p (number and version set) for the holder: the licence identifier
+ * (GB/T 36904, type and issuer codes from the settings), the content a
+ * verifier sees (name, masked ID number, district, date, number, version),
+ * and the SM2 signature of the server's current key. Strings in `ar`.
+ */
+ld_status ld_permit_sign_in_txn(struct ld_server *srv, ld_arena *ar,
+				const char *name, const char *id_number,
+				const ld_permit *p, ld_day date,
+				const char *reason, ld_permit_version *v,
+				ld_error *err);
+
+extern const struct ld_code_list ld_replace_reasons;
+
+#endif
