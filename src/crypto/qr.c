@@ -4,9 +4,21 @@
 #include "qr.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <qrencode.h>
+
+/* ECI assignment number of UTF-8 (AIM ITS/04-023). */
+#define ECI_UTF8 26
+
+static bool has_non_ascii(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)text[i] >= 0x80)
+			return true;
+	return false;
+}
 
 /* The symbol for text, or NULL with the reason. The caller frees it with
  * QRcode_free. */
@@ -16,13 +28,22 @@ static QRcode *encode(const char *text, size_t len, ld_status *rc)
 		*rc = len ? LD_ETOOBIG : LD_EINVAL;
 		return NULL;
 	}
+	QRcode *q = NULL;
 	errno = 0;
-	QRcode *q = QRcode_encodeData((int)len, (const unsigned char *)text, 0,
-				      QR_ECLEVEL_M);
+	QRinput *in = QRinput_new2(0, QR_ECLEVEL_M);
+	/* Without ECI 26 readers guess the 8-bit data's character set, and
+	 * some (zbar) take UTF-8 Chinese for Shift JIS. */
+	if (in &&
+	    (!has_non_ascii(text, len) ||
+	     QRinput_appendECIheader(in, ECI_UTF8) == 0) &&
+	    QRinput_append(in, QR_MODE_8, (int)len,
+			   (const unsigned char *)text) == 0)
+		q = QRcode_encodeInput(in);
 	if (!q)
 		*rc = errno == ERANGE ? LD_ETOOBIG
 		      : errno == ENOMEM ? LD_ENOMEM
 					: LD_EINTERNAL;
+	QRinput_free(in);
 	return q;
 }
 

@@ -76,10 +76,12 @@ class Server:
     grid_a the first grid of clerk_a's area.
     """
 
-    def __init__(self, people=200, extra_args=()):
+    def __init__(self, people=200, extra_args=(), keys=True):
         self.dir = tempfile.mkdtemp(prefix="liudong-e2e-")
         self.data = os.path.join(self.dir, "data")
         run("demo", "--data", self.data, "--people", str(people))
+        if keys:
+            self.key_id = json.loads(run("keys", "generate", "--data", self.data).stdout)["key_id"]
         db = sqlite3.connect(os.path.join(self.data, "liudong.db"))
         streets = [r[0] for r in db.execute(
             "SELECT code FROM areas WHERE level = 2 AND parent IN ('370102','370103') "
