@@ -68,13 +68,6 @@ static void utf8_declared(void **state)
 			 LD_OK);
 	assert_int_equal(w, 25);
 	free(m);
-	assert_int_equal(ld_qr_matrix("ABCDEFGHIJKLM", 13, &w, &m), LD_OK);
-	assert_int_equal(w, 21);
-	free(m);
-	assert_int_equal(ld_qr_matrix("ABCDEFGHIJ\xe5\xbc\xa0", 13, &w, &m),
-			 LD_OK);
-	assert_int_equal(w, 21);
-	free(m);
 }
 
 static void too_big_or_empty(void **state)

@@ -68,11 +68,11 @@ static void certificate_check_character(void **state)
 			for (size_t s = 0; s < sizeof serials / sizeof *serials;
 			     s++) {
 				assert_true(ld_certificate_format(
-					districts[d], years[y], serials[s], out));
+				    districts[d], years[y], serials[s], out));
 				char digits[18];
 				snprintf(digits, sizeof digits, "%06d%04d%07ld",
-					 (int)districts[d], years[y],
-					 serials[s]);
+				         (int)districts[d], years[y],
+				         serials[s]);
 				assert_memory_equal(out, "DJ", 2);
 				assert_memory_equal(out + 2, digits, 17);
 				assert_int_equal(out[19], mod11_2(digits));
@@ -129,7 +129,7 @@ static void certificate_invalid(void **state)
 
 	assert_false(ld_certificate_is_valid(""));
 	assert_false(ld_certificate_is_valid("DJ"));
-	assert_false(ld_certificate_is_valid("DJ37010220250000179"));  /* 19 */
+	assert_false(ld_certificate_is_valid("DJ37010220250000179"));   /* 19 */
 	assert_false(ld_certificate_is_valid("DJ3701022025000017966")); /* 21 */
 	assert_false(ld_certificate_is_valid("dj370102202500001796"));
 	assert_false(ld_certificate_is_valid("DK370102202500001796"));
@@ -189,15 +189,15 @@ static void codes_ethnicities(void **state)
 		assert_true(strlen(ld_ethnicities.items[i].label) > 0);
 		/* Each code and label finds its own entry. */
 		assert_ptr_equal(ld_code_find(&ld_ethnicities, want),
-				 &ld_ethnicities.items[i]);
+		                 &ld_ethnicities.items[i]);
 		assert_ptr_equal(ld_code_find(&ld_ethnicities,
-					      ld_ethnicities.items[i].label),
-				 &ld_ethnicities.items[i]);
+		                              ld_ethnicities.items[i].label),
+		                 &ld_ethnicities.items[i]);
 		for (size_t j = 0; j < i; j++) {
 			assert_string_not_equal(ld_ethnicities.items[i].code,
-						ld_ethnicities.items[j].code);
+			                        ld_ethnicities.items[j].code);
 			assert_string_not_equal(ld_ethnicities.items[i].label,
-						ld_ethnicities.items[j].label);
+			                        ld_ethnicities.items[j].label);
 		}
 	}
 }
@@ -206,22 +206,21 @@ static void codes_ethnicities(void **state)
 static void codes_lists_consistent(void **state)
 {
 	const struct ld_code_list *lists[] = {&ld_ethnicities, &ld_stay_reasons,
-					      &ld_housing_kinds, &ld_reporters};
+	                                      &ld_housing_kinds, &ld_reporters};
 	for (size_t l = 0; l < sizeof lists / sizeof *lists; l++) {
 		const struct ld_code_list *L = lists[l];
 		assert_true(L->n > 0);
 		assert_non_null(L->name);
 		for (size_t i = 0; i < L->n; i++) {
 			assert_ptr_equal(ld_code_find(L, L->items[i].code),
-					 &L->items[i]);
+			                 &L->items[i]);
 			for (size_t j = 0; j < L->n; j++)
 				if (i != j) {
 					assert_string_not_equal(
-						L->items[i].code,
-						L->items[j].code);
+					    L->items[i].code, L->items[j].code);
 					assert_string_not_equal(
-						L->items[i].code,
-						L->items[j].label);
+					    L->items[i].code,
+					    L->items[j].label);
 				}
 		}
 	}
@@ -437,18 +436,18 @@ static void arena_chunk_growth(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(certificate_known_values),
-		cmocka_unit_test(certificate_check_character),
-		cmocka_unit_test(certificate_out_of_range),
-		cmocka_unit_test(certificate_invalid),
-		cmocka_unit_test(codes_lookup),
-		cmocka_unit_test(codes_ethnicities),
-		cmocka_unit_test(codes_lists_consistent),
-		cmocka_unit_test(arena_alignment),
-		cmocka_unit_test(arena_calloc_and_strings),
-		cmocka_unit_test(arena_ceiling),
-		cmocka_unit_test(arena_huge_request),
-		cmocka_unit_test(arena_chunk_growth),
+	    cmocka_unit_test(certificate_known_values),
+	    cmocka_unit_test(certificate_check_character),
+	    cmocka_unit_test(certificate_out_of_range),
+	    cmocka_unit_test(certificate_invalid),
+	    cmocka_unit_test(codes_lookup),
+	    cmocka_unit_test(codes_ethnicities),
+	    cmocka_unit_test(codes_lists_consistent),
+	    cmocka_unit_test(arena_alignment),
+	    cmocka_unit_test(arena_calloc_and_strings),
+	    cmocka_unit_test(arena_ceiling),
+	    cmocka_unit_test(arena_huge_request),
+	    cmocka_unit_test(arena_chunk_growth),
 	};
 	return cmocka_run_group_tests_name("small", tests, NULL, NULL);
 }

@@ -116,11 +116,12 @@ static long table_next(const struct fx *f, const char *district, int year)
 	sqlite3 *db = raw_open(f);
 	sqlite3_stmt *s;
 	long v = -1;
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT next FROM certificate_serials "
-					    "WHERE district = ? AND year = ?",
-					    -1, &s, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+	                       "SELECT next FROM certificate_serials "
+	                       "WHERE district = ? AND year = ?",
+	                       -1, &s, NULL),
+	    SQLITE_OK);
 	sqlite3_bind_text(s, 1, district, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, year);
 	if (sqlite3_step(s) == SQLITE_ROW)
@@ -154,18 +155,18 @@ static const ld_access ACC_G2 = {LD_ACCESS_GRID, GRID2};
 static void seed_areas(struct fx *f)
 {
 	const ld_station st[] = {
-		{STATION1, "历下派出所甲", DISTRICT, "经十路1号", "0531-1"},
-		{STATION2, "历下派出所乙", DISTRICT, NULL, NULL},
+	    {STATION1, "历下派出所甲", DISTRICT, "经十路1号", "0531-1"},
+	    {STATION2, "历下派出所乙", DISTRICT, NULL, NULL},
 	};
 	for (size_t i = 0; i < 2; i++)
 		assert_int_equal(f->ops->station_put(f->c, &st[i]), LD_OK);
 	const ld_area areas[] = {
-		{DISTRICT, NULL, LD_LEVEL_DISTRICT, "历下区", NULL},
-		{STREET, DISTRICT, LD_LEVEL_STREET, "解放路街道", NULL},
-		{COMM1, STREET, LD_LEVEL_COMMUNITY, "甲社区", STATION1},
-		{COMM2, STREET, LD_LEVEL_COMMUNITY, "乙社区", STATION2},
-		{GRID1, COMM1, LD_LEVEL_GRID, "甲一网格", NULL},
-		{GRID2, COMM2, LD_LEVEL_GRID, "乙一网格", NULL},
+	    {DISTRICT, NULL, LD_LEVEL_DISTRICT, "历下区", NULL},
+	    {STREET, DISTRICT, LD_LEVEL_STREET, "解放路街道", NULL},
+	    {COMM1, STREET, LD_LEVEL_COMMUNITY, "甲社区", STATION1},
+	    {COMM2, STREET, LD_LEVEL_COMMUNITY, "乙社区", STATION2},
+	    {GRID1, COMM1, LD_LEVEL_GRID, "甲一网格", NULL},
+	    {GRID2, COMM2, LD_LEVEL_GRID, "乙一网格", NULL},
 	};
 	for (size_t i = 0; i < sizeof areas / sizeof *areas; i++)
 		assert_int_equal(f->ops->area_put(f->c, &areas[i]), LD_OK);
@@ -174,13 +175,13 @@ static void seed_areas(struct fx *f)
 static ld_person mk_person(const char *idn, const char *name)
 {
 	ld_person p = {
-		.id_number = idn,
-		.name = name,
-		.sex = "male",
-		.ethnicity = "01",
-		.birth = "1990-01-01",
-		.hukou_code = "370181",
-		.created_at = NOW,
+	    .id_number = idn,
+	    .name = name,
+	    .sex = "male",
+	    .ethnicity = "01",
+	    .birth = "1990-01-01",
+	    .hukou_code = "370181",
+	    .created_at = NOW,
 	};
 	return p;
 }
@@ -197,22 +198,22 @@ static ld_id add_person(struct fx *f, const char *idn, const char *name)
 static ld_registration mk_reg(ld_id person, int where, const char *cert)
 {
 	ld_registration r = {
-		.person_id = person,
-		.status = "active",
-		.addr = {DISTRICT, STREET, where == 1 ? COMM1 : COMM2,
-			 where == 1 ? GRID1 : GRID2, "经十路", "100", "1", "2",
-			 "301"},
-		.arrival_date = "2025-01-02",
-		.declared_date = "2025-01-20",
-		.deadline = "2025-02-06",
-		.late = false,
-		.calendar_complete = true,
-		.reason = "work",
-		.housing = "rented",
-		.in_scope = true,
-		.scope_reason = "居住半年以上",
-		.certificate_no = cert,
-		.created_at = NOW,
+	    .person_id = person,
+	    .status = "active",
+	    .addr = {DISTRICT, STREET, where == 1 ? COMM1 : COMM2,
+	             where == 1 ? GRID1 : GRID2, "经十路", "100", "1", "2",
+	             "301"},
+	    .arrival_date = "2025-01-02",
+	    .declared_date = "2025-01-20",
+	    .deadline = "2025-02-06",
+	    .late = false,
+	    .calendar_complete = true,
+	    .reason = "work",
+	    .housing = "rented",
+	    .in_scope = true,
+	    .scope_reason = "居住半年以上",
+	    .certificate_no = cert,
+	    .created_at = NOW,
 	};
 	return r;
 }
@@ -226,15 +227,15 @@ static ld_id add_reg(struct fx *f, ld_id person, int where, const char *cert)
 }
 
 static ld_id add_event(struct fx *f, ld_id reg, const char *kind,
-		       const char *date, int late)
+                       const char *date, int late)
 {
 	ld_reg_event e = {
-		.registration_id = reg,
-		.kind = kind,
-		.date = date,
-		.deadline = late >= 0 ? "2025-02-06" : NULL,
-		.late = late,
-		.at = NOW,
+	    .registration_id = reg,
+	    .kind = kind,
+	    .date = date,
+	    .deadline = late >= 0 ? "2025-02-06" : NULL,
+	    .late = late,
+	    .at = NOW,
 	};
 	assert_int_equal(f->ops->event_insert(f->c, &e), LD_OK);
 	assert_true(e.id > 0);
@@ -341,7 +342,7 @@ static void open_refuses_newer_schema(void **state)
 	assert_true(strlen(err.message) > 0);
 
 	assert_int_equal(f->ops->open("/nonexistent-ld-test/a/b", &s2, &err),
-			 LD_EIO);
+	                 LD_EIO);
 	assert_null(s2);
 }
 
@@ -364,22 +365,22 @@ static void areas_and_stations(void **state)
 	assert_string_equal(a.station, STATION2);
 	assert_int_equal(a.level, LD_LEVEL_COMMUNITY);
 	assert_int_equal(o->area_get(f->c, "370102999", &f->ar, &a),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 
 	ld_area *kids;
 	size_t n;
 	assert_int_equal(o->area_children(f->c, STREET, &f->ar, &kids, &n),
-			 LD_OK);
+	                 LD_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(kids[0].code, COMM1);
 	assert_string_equal(kids[1].code, COMM2);
 	assert_string_equal(kids[1].name, "乙社区");
 	assert_int_equal(o->area_children(f->c, NULL, &f->ar, &kids, &n),
-			 LD_OK);
+	                 LD_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(kids[0].code, DISTRICT);
 	assert_int_equal(o->area_children(f->c, GRID1, &f->ar, &kids, &n),
-			 LD_OK);
+	                 LD_OK);
 	assert_int_equal(n, 0);
 
 	/* More children than the first array holds. */
@@ -391,7 +392,7 @@ static void areas_and_stations(void **state)
 		assert_int_equal(o->area_put(f->c, &g), LD_OK);
 	}
 	assert_int_equal(o->area_children(f->c, COMM1, &f->ar, &kids, &n),
-			 LD_OK);
+	                 LD_OK);
 	assert_int_equal(n, 41);
 	for (size_t i = 1; i < n; i++)
 		assert_true(strcmp(kids[i - 1].code, kids[i].code) < 0);
@@ -406,7 +407,7 @@ static void areas_and_stations(void **state)
 	assert_string_equal(st.address, ""); /* NULL is stored as empty */
 	assert_string_equal(st.phone, "");
 	assert_int_equal(o->station_get(f->c, "nope", &f->ar, &st),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 	ld_station *all;
 	assert_int_equal(o->stations_list(f->c, &f->ar, &all, &n), LD_OK);
 	assert_int_equal(n, 2);
@@ -429,12 +430,12 @@ static void users(void **state)
 	struct fx *f = *state;
 	const struct ld_store_ops *o = f->ops;
 	ld_user u = {
-		.username = "clerk1",
-		.display_name = "王警官",
-		.role = LD_ROLE_CLERK,
-		.area = STATION1,
-		.password_hash = "$argon2id$x",
-		.created_at = NOW,
+	    .username = "clerk1",
+	    .display_name = "王警官",
+	    .role = LD_ROLE_CLERK,
+	    .area = STATION1,
+	    .password_hash = "$argon2id$x",
+	    .created_at = NOW,
 	};
 	assert_int_equal(o->user_insert(f->c, &u), LD_OK);
 	assert_true(u.id > 0);
@@ -462,20 +463,22 @@ static void users(void **state)
 	assert_int_equal(got.role, LD_ROLE_CLERK);
 
 	assert_int_equal(o->user_by_name(f->c, "nobody", &f->ar, &got),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 	assert_int_equal(o->user_by_id(f->c, u.id + 100, &f->ar, &got),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 
 	/* Every role and the disabled flag round-trip; no area is NULL. */
 	for (int r = 0; r < LD_ROLE__COUNT; r++) {
 		char name[16];
 		snprintf(name, sizeof name, "role%d", r);
-		ld_user v = {.username = name, .role = (enum ld_role)r,
-			     .password_hash = "h", .disabled = r % 2,
-			     .created_at = NOW};
+		ld_user v = {.username = name,
+		             .role = (enum ld_role)r,
+		             .password_hash = "h",
+		             .disabled = r % 2,
+		             .created_at = NOW};
 		assert_int_equal(o->user_insert(f->c, &v), LD_OK);
 		assert_int_equal(o->user_by_id(f->c, v.id, &f->ar, &got),
-				 LD_OK);
+		                 LD_OK);
 		assert_int_equal(got.role, r);
 		assert_int_equal(got.disabled, r % 2);
 		assert_null(got.area);
@@ -487,15 +490,16 @@ static void sessions(void **state)
 {
 	struct fx *f = *state;
 	const struct ld_store_ops *o = f->ops;
-	ld_user u = {.username = "u", .role = LD_ROLE_ADMIN,
-		     .password_hash = "h", .created_at = NOW};
+	ld_user u = {.username = "u",
+	             .role = LD_ROLE_ADMIN,
+	             .password_hash = "h",
+	             .created_at = NOW};
 	assert_int_equal(o->user_insert(f->c, &u), LD_OK);
 
-	assert_int_equal(o->session_insert(f->c, "hash1", u.id, 1000,
-					   "127.0.0.1"),
-			 LD_OK);
+	assert_int_equal(
+	    o->session_insert(f->c, "hash1", u.id, 1000, "127.0.0.1"), LD_OK);
 	assert_int_equal(o->session_insert(f->c, "hash2", u.id, 5000, NULL),
-			 LD_OK);
+	                 LD_OK);
 	ld_id uid = 0;
 	int64_t exp = 0;
 	assert_int_equal(o->session_get(f->c, "hash1", 999, &uid, &exp), LD_OK);
@@ -503,21 +507,21 @@ static void sessions(void **state)
 	assert_int_equal(exp, 1000);
 	/* Expired at its expiry instant and after. */
 	assert_int_equal(o->session_get(f->c, "hash1", 1000, &uid, &exp),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 	assert_int_equal(o->session_get(f->c, "hash1", 2000, &uid, &exp),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 	assert_int_equal(o->session_get(f->c, "hash2", 2000, &uid, &exp),
-			 LD_OK);
+	                 LD_OK);
 	assert_int_equal(exp, 5000);
 	assert_int_equal(o->session_get(f->c, "nope", 0, &uid, &exp),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 	/* The same token twice is a conflict. */
 	assert_int_equal(o->session_insert(f->c, "hash1", u.id, 9000, ""),
-			 LD_ECONFLICT);
+	                 LD_ECONFLICT);
 
 	assert_int_equal(o->session_delete(f->c, "hash1"), LD_OK);
 	assert_int_equal(o->session_get(f->c, "hash1", 0, &uid, &exp),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 	assert_int_equal(o->session_get(f->c, "hash2", 0, &uid, &exp), LD_OK);
 	/* Deleting what is not there is not an error. */
 	assert_int_equal(o->session_delete(f->c, "hash1"), LD_OK);
@@ -549,15 +553,15 @@ static void persons(void **state)
 	assert_string_equal(got.updated_at, NOW);
 
 	memset(&got, 0, sizeof got);
-	assert_int_equal(o->person_by_id_number(f->c, "370102199001011234",
-						&f->ar, &got),
-			 LD_OK);
+	assert_int_equal(
+	    o->person_by_id_number(f->c, "370102199001011234", &f->ar, &got),
+	    LD_OK);
 	assert_int_equal(got.id, p.id);
-	assert_int_equal(o->person_by_id_number(f->c, "370102199001011235",
-						&f->ar, &got),
-			 LD_ENOTFOUND);
+	assert_int_equal(
+	    o->person_by_id_number(f->c, "370102199001011235", &f->ar, &got),
+	    LD_ENOTFOUND);
 	assert_int_equal(o->person_get(f->c, p.id + 1, &f->ar, &got),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 
 	ld_person dup = mk_person("370102199001011234", "李四");
 	assert_int_equal(o->person_insert(f->c, &dup), LD_ECONFLICT);
@@ -584,13 +588,13 @@ static void persons(void **state)
 /* ---- person search -------------------------------------------------- */
 
 static size_t search(struct fx *f, const ld_access *acc, ld_person_query q,
-		     ld_page page, ld_person **out, int64_t *total)
+                     ld_page page, ld_person **out, int64_t *total)
 {
 	size_t n = 99;
 	*total = -1;
-	assert_int_equal(f->ops->person_search(f->c, acc, &q, page, &f->ar, out,
-					       &n, total),
-			 LD_OK);
+	assert_int_equal(
+	    f->ops->person_search(f->c, acc, &q, page, &f->ar, out, &n, total),
+	    LD_OK);
 	return n;
 }
 
@@ -609,58 +613,59 @@ static void person_search_fields(void **state)
 	int64_t total;
 
 	size_t n = search(f, &ACC_ALL,
-			  (ld_person_query){.id_number = "370102199001010022"},
-			  PAGE_ALL, &out, &total);
+	                  (ld_person_query){.id_number = "370102199001010022"},
+	                  PAGE_ALL, &out, &total);
 	assert_int_equal(n, 1);
 	assert_int_equal(total, 1);
 	assert_int_equal(out[0].id, b);
 	assert_string_equal(out[0].name, "张三丰");
 	/* Exact, not a prefix. */
-	n = search(f, &ACC_ALL, (ld_person_query){.id_number = "37010219900101"},
-		   PAGE_ALL, &out, &total);
+	n = search(f, &ACC_ALL,
+	           (ld_person_query){.id_number = "37010219900101"}, PAGE_ALL,
+	           &out, &total);
 	assert_int_equal(n, 0);
 	assert_int_equal(total, 0);
 
 	/* Name is a prefix: 李张三 does not match 张三. */
 	n = search(f, &ACC_ALL, (ld_person_query){.name = "张三"}, PAGE_ALL,
-		   &out, &total);
+	           &out, &total);
 	assert_int_equal(n, 2);
 	assert_int_equal(total, 2);
 	assert_int_equal(out[0].id, a);
 	assert_int_equal(out[1].id, b);
 	n = search(f, &ACC_ALL, (ld_person_query){.name = "李"}, PAGE_ALL, &out,
-		   &total);
+	           &total);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, c);
 
 	n = search(f, &ACC_ALL, (ld_person_query){.phone = "13812345678"},
-		   PAGE_ALL, &out, &total);
+	           PAGE_ALL, &out, &total);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, pd.id);
 	n = search(f, &ACC_ALL, (ld_person_query){.phone = "1381234567"},
-		   PAGE_ALL, &out, &total);
+	           PAGE_ALL, &out, &total);
 	assert_int_equal(n, 0);
 
 	/* Address: a substring of road, number and building. */
 	n = search(f, &ACC_ALL, (ld_person_query){.address = "十路10"},
-		   PAGE_ALL, &out, &total);
+	           PAGE_ALL, &out, &total);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, b);
 	n = search(f, &ACC_ALL, (ld_person_query){.address = "纬二路"},
-		   PAGE_ALL, &out, &total);
+	           PAGE_ALL, &out, &total);
 	assert_int_equal(n, 0);
 
 	/* Fields combine with AND. */
-	n = search(f, &ACC_ALL,
-		   (ld_person_query){.name = "张",
-				     .id_number = "370102199001010011"},
-		   PAGE_ALL, &out, &total);
+	n = search(
+	    f, &ACC_ALL,
+	    (ld_person_query){.name = "张", .id_number = "370102199001010011"},
+	    PAGE_ALL, &out, &total);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, a);
-	n = search(f, &ACC_ALL,
-		   (ld_person_query){.name = "李",
-				     .id_number = "370102199001010011"},
-		   PAGE_ALL, &out, &total);
+	n = search(
+	    f, &ACC_ALL,
+	    (ld_person_query){.name = "李", .id_number = "370102199001010011"},
+	    PAGE_ALL, &out, &total);
 	assert_int_equal(n, 0);
 
 	/* No criteria: everyone. */
@@ -684,28 +689,28 @@ static void person_search_wildcards_literal(void **state)
 	int64_t total;
 
 	size_t n = search(f, &ACC_ALL, (ld_person_query){.name = "100%"},
-			  PAGE_ALL, &out, &total);
+	                  PAGE_ALL, &out, &total);
 	assert_int_equal(n, 1);
 	assert_int_equal(total, 1);
 	assert_int_equal(out[0].id, pct);
 	n = search(f, &ACC_ALL, (ld_person_query){.name = "%"}, PAGE_ALL, &out,
-		   &total);
+	           &total);
 	assert_int_equal(n, 0);
 	assert_int_equal(total, 0);
 	n = search(f, &ACC_ALL, (ld_person_query){.name = "a_"}, PAGE_ALL, &out,
-		   &total);
+	           &total);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, und);
 	n = search(f, &ACC_ALL, (ld_person_query){.name = "_"}, PAGE_ALL, &out,
-		   &total);
+	           &total);
 	assert_int_equal(n, 0);
 	n = search(f, &ACC_ALL, (ld_person_query){.name = "c\\"}, PAGE_ALL,
-		   &out, &total);
+	           &out, &total);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, bs);
 	/* The plain prefix still matches the entries with wildcards. */
 	n = search(f, &ACC_ALL, (ld_person_query){.name = "100"}, PAGE_ALL,
-		   &out, &total);
+	           &out, &total);
 	assert_int_equal(n, 3);
 }
 
@@ -757,14 +762,14 @@ static void person_search_access(void **state)
 	const struct ld_store_ops *o = f->ops;
 	ld_id a = add_person(f, "A", "甲");
 	ld_id b = add_person(f, "B", "乙");
-	add_person(f, "C", "丙"); /* no registration */
+	add_person(f, "C", "丙");           /* no registration */
 	ld_id d = add_person(f, "D", "丁"); /* a cancelled one in area 1 */
 	ld_id ra = add_reg(f, a, 1, "DJ-A");
 	add_reg(f, b, 2, "DJ-B");
 	ld_id rd = add_reg(f, d, 1, "DJ-D");
-	assert_int_equal(o->registration_cancel(f->c, rd, "2025-03-01", "left",
-						"self"),
-			 LD_OK);
+	assert_int_equal(
+	    o->registration_cancel(f->c, rd, "2025-03-01", "left", "self"),
+	    LD_OK);
 	ld_person *out;
 	int64_t total;
 	ld_person_query all = {0};
@@ -802,17 +807,17 @@ static void person_search_access(void **state)
 
 	/* With a query: the person exists but outside the area. */
 	n = search(f, &ACC_ST2, (ld_person_query){.id_number = "A"}, PAGE_ALL,
-		   &out, &total);
+	           &out, &total);
 	assert_int_equal(n, 0);
 	assert_int_equal(total, 0);
 	n = search(f, &ACC_ST1, (ld_person_query){.id_number = "A"}, PAGE_ALL,
-		   &out, &total);
+	           &out, &total);
 	assert_int_equal(n, 1);
 
 	/* A person with registrations in both areas is seen by both, once. */
-	assert_int_equal(o->registration_cancel(f->c, ra, "2025-04-01", "moved",
-						"self"),
-			 LD_OK);
+	assert_int_equal(
+	    o->registration_cancel(f->c, ra, "2025-04-01", "moved", "self"),
+	    LD_OK);
 	add_reg(f, a, 2, "DJ-A2");
 	n = search(f, &ACC_ST2, all, PAGE_ALL, &out, &total);
 	assert_int_equal(n, 2);
@@ -832,7 +837,7 @@ static bool rvis(struct fx *f, const ld_access *acc, ld_id id)
 {
 	bool v = true;
 	assert_int_equal(f->ops->registration_visible(f->c, acc, id, &v),
-			 LD_OK);
+	                 LD_OK);
 	return v;
 }
 
@@ -880,7 +885,7 @@ static void visibility(void **state)
 	/* After a move to area 2 the registration follows the address. */
 	ld_address to = mk_reg(a, 2, "x").addr;
 	assert_int_equal(f->ops->registration_set_address(f->c, ra, &to),
-			 LD_OK);
+	                 LD_OK);
 	assert_true(rvis(f, &ACC_ST2, ra));
 	assert_true(rvis(f, &ACC_G2, ra));
 	assert_false(rvis(f, &ACC_ST1, ra));
@@ -896,8 +901,11 @@ static void registrations(void **state)
 	struct fx *f = *state;
 	seed_areas(f);
 	const struct ld_store_ops *o = f->ops;
-	ld_user u = {.username = "clerk", .role = LD_ROLE_CLERK,
-		     .area = STATION1, .password_hash = "h", .created_at = NOW};
+	ld_user u = {.username = "clerk",
+	             .role = LD_ROLE_CLERK,
+	             .area = STATION1,
+	             .password_hash = "h",
+	             .created_at = NOW};
 	assert_int_equal(o->user_insert(f->c, &u), LD_OK);
 	ld_id a = add_person(f, "A", "甲");
 	ld_id b = add_person(f, "B", "乙");
@@ -939,7 +947,7 @@ static void registrations(void **state)
 	assert_int_equal(got.created_by, u.id);
 	assert_string_equal(got.created_at, NOW);
 	assert_int_equal(o->registration_get(f->c, r.id + 10, &f->ar, &got),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 
 	/* One active registration per person. */
 	ld_registration second = mk_reg(a, 2, "DJ-2");
@@ -954,16 +962,15 @@ static void registrations(void **state)
 	ld_registration *list;
 	size_t n;
 	assert_int_equal(o->registrations_of_person(f->c, b, &f->ar, &list, &n),
-			 LD_OK);
+	                 LD_OK);
 	assert_int_equal(n, 0);
 
-	assert_int_equal(o->registration_active_of_person(f->c, a, &f->ar,
-							  &got),
-			 LD_OK);
+	assert_int_equal(
+	    o->registration_active_of_person(f->c, a, &f->ar, &got), LD_OK);
 	assert_int_equal(got.id, r.id);
-	assert_int_equal(o->registration_active_of_person(f->c, b, &f->ar,
-							  &got),
-			 LD_ENOTFOUND);
+	assert_int_equal(
+	    o->registration_active_of_person(f->c, b, &f->ar, &got),
+	    LD_ENOTFOUND);
 
 	/* Address change. */
 	ld_address to = mk_reg(a, 2, "x").addr;
@@ -977,37 +984,36 @@ static void registrations(void **state)
 	assert_string_equal(got.addr.room, "");
 	assert_string_equal(got.certificate_no, "DJ370102202500000179");
 	assert_int_equal(o->registration_set_address(f->c, r.id + 10, &to),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
 
 	/* Cancel, once. */
 	assert_int_equal(o->registration_cancel(f->c, r.id, "2025-06-01",
-						"离开本市", "landlord"),
-			 LD_OK);
+	                                        "离开本市", "landlord"),
+	                 LD_OK);
 	assert_int_equal(o->registration_get(f->c, r.id, &f->ar, &got), LD_OK);
 	assert_string_equal(got.status, "cancelled");
 	assert_string_equal(got.cancelled_date, "2025-06-01");
 	assert_string_equal(got.cancel_reason, "离开本市");
 	assert_string_equal(got.cancel_reporter, "landlord");
-	assert_int_equal(o->registration_cancel(f->c, r.id, "2025-06-02", "x",
-						"self"),
-			 LD_ENOTFOUND);
+	assert_int_equal(
+	    o->registration_cancel(f->c, r.id, "2025-06-02", "x", "self"),
+	    LD_ENOTFOUND);
 	assert_int_equal(o->registration_get(f->c, r.id, &f->ar, &got), LD_OK);
 	assert_string_equal(got.cancelled_date, "2025-06-01");
-	assert_int_equal(o->registration_cancel(f->c, r.id + 10, "2025-06-02",
-						"x", "self"),
-			 LD_ENOTFOUND);
+	assert_int_equal(
+	    o->registration_cancel(f->c, r.id + 10, "2025-06-02", "x", "self"),
+	    LD_ENOTFOUND);
 	/* A cancelled registration's address is final. */
 	assert_int_equal(o->registration_set_address(f->c, r.id, &to),
-			 LD_ENOTFOUND);
-	assert_int_equal(o->registration_active_of_person(f->c, a, &f->ar,
-							  &got),
-			 LD_ENOTFOUND);
+	                 LD_ENOTFOUND);
+	assert_int_equal(
+	    o->registration_active_of_person(f->c, a, &f->ar, &got),
+	    LD_ENOTFOUND);
 
 	/* Registered again after the cancellation. */
 	ld_id r2 = add_reg(f, a, 1, "DJ-4");
-	assert_int_equal(o->registration_active_of_person(f->c, a, &f->ar,
-							  &got),
-			 LD_OK);
+	assert_int_equal(
+	    o->registration_active_of_person(f->c, a, &f->ar, &got), LD_OK);
 	assert_int_equal(got.id, r2);
 	assert_int_equal(got.created_by, 0);
 	/* A cancelled record beside an active one is fine. */
@@ -1015,7 +1021,7 @@ static void registrations(void **state)
 	old.status = "cancelled";
 	assert_int_equal(o->registration_insert(f->c, &old), LD_OK);
 	assert_int_equal(o->registrations_of_person(f->c, a, &f->ar, &list, &n),
-			 LD_OK);
+	                 LD_OK);
 	assert_int_equal(n, 3);
 	assert_int_equal(list[0].id, old.id); /* newest first */
 	assert_int_equal(list[1].id, r2);
@@ -1041,13 +1047,17 @@ static void events_order(void **state)
 	add_event(f, rb, "declared", "2025-01-21", 1);
 	ld_id e2 = add_event(f, ra1, "address_changed", "2025-03-01", 1);
 	ld_id e3 = add_event(f, ra1, "cancelled", "2025-02-01", -1);
-	assert_int_equal(o->registration_cancel(f->c, ra1, "2025-02-01", "left",
-						"self"),
-			 LD_OK);
+	assert_int_equal(
+	    o->registration_cancel(f->c, ra1, "2025-02-01", "left", "self"),
+	    LD_OK);
 	ld_id ra2 = add_reg(f, a, 2, "DJ-A2");
-	ld_reg_event ev = {.registration_id = ra2, .kind = "declared",
-			   .date = "2025-01-01", .deadline = "2025-01-10",
-			   .late = 0, .detail = "{\"k\":1}", .at = NOW};
+	ld_reg_event ev = {.registration_id = ra2,
+	                   .kind = "declared",
+	                   .date = "2025-01-01",
+	                   .deadline = "2025-01-10",
+	                   .late = 0,
+	                   .detail = "{\"k\":1}",
+	                   .at = NOW};
 	assert_int_equal(o->event_insert(f->c, &ev), LD_OK);
 	/* An unknown kind is refused. */
 	ld_reg_event bad = ev;
@@ -1080,7 +1090,7 @@ static void events_order(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].registration_id, rb);
 	assert_int_equal(o->events_of_person(f->c, b + 100, &f->ar, &out, &n),
-			 LD_OK);
+	                 LD_OK);
 	assert_int_equal(n, 0);
 }
 
@@ -1090,7 +1100,7 @@ static long next_serial(struct fx *f, const char *district, int year)
 {
 	long s = -1;
 	assert_int_equal(f->ops->certificate_next(f->c, district, year, &s),
-			 LD_OK);
+	                 LD_OK);
 	return s;
 }
 
@@ -1169,7 +1179,7 @@ static void certificate_next_many_keys_savepoint(void **state)
 	const struct ld_store_ops *o = f->ops;
 	assert_int_equal(o->begin(f->c), LD_OK);
 	assert_int_equal(next_serial(f, "370102", 2025), 1); /* job 1: kept */
-	assert_int_equal(o->savepoint(f->c), LD_OK);	       /* job 2 */
+	assert_int_equal(o->savepoint(f->c), LD_OK);         /* job 2 */
 	for (int y = 2000; y < 2040; y++)
 		assert_int_equal(next_serial(f, "370105", y), 1);
 	assert_int_equal(o->rollback_to(f->c), LD_OK); /* job 2 failed */
@@ -1211,11 +1221,11 @@ static void worklist_late(void **state)
 	ld_late_item *out;
 	size_t n;
 	int64_t total;
-#define LATE(acc, from, to, off, lim)                                         \
-	assert_int_equal(o->worklist_late(f->c, acc, from, to,                \
-					  (ld_page){off, lim}, &f->ar, &out,  \
-					  &n, &total),                        \
-			 LD_OK)
+#define LATE(acc, from, to, off, lim)                                          \
+	assert_int_equal(o->worklist_late(f->c, acc, from, to,                 \
+	                                  (ld_page){off, lim}, &f->ar, &out,   \
+	                                  &n, &total),                         \
+	                 LD_OK)
 
 	LATE(&ACC_ALL, NULL, NULL, 0, 10);
 	assert_int_equal(total, 4);
@@ -1297,12 +1307,12 @@ static void append_audit(struct fx *f, int count, const char *action)
 	assert_true(count <= 8);
 	for (int i = 0; i < count; i++)
 		e[i] = (ld_audit_entry){
-			.user_id = i % 2 ? 7 : 0,
-			.username = i % 2 ? "clerk" : "system",
-			.action = action,
-			.target = i == 1 ? "person:1" : "person:2",
-			.reason = "核查",
-			.detail = "{}",
+		    .user_id = i % 2 ? 7 : 0,
+		    .username = i % 2 ? "clerk" : "system",
+		    .action = action,
+		    .target = i == 1 ? "person:1" : "person:2",
+		    .reason = "核查",
+		    .detail = "{}",
 		};
 	ld_audit_head head = {.loaded = false};
 	assert_int_equal(f->ops->begin(f->c), LD_OK);
@@ -1342,9 +1352,8 @@ static void audit_chain(void **state)
 	assert_int_equal(seq, 5);
 	ld_audit_entry *list;
 	size_t n;
-	assert_int_equal(o->audit_list(f->c, NULL, 0, PAGE_ALL, &f->ar, &list,
-				       &n),
-			 LD_OK);
+	assert_int_equal(
+	    o->audit_list(f->c, NULL, 0, PAGE_ALL, &f->ar, &list, &n), LD_OK);
 	assert_int_equal(n, 5);
 	assert_int_equal(list[0].seq, 5); /* newest first */
 	assert_int_equal(list[4].seq, 1);
@@ -1362,20 +1371,19 @@ static void audit_chain(void **state)
 	assert_string_equal(list[4].at, list[2].at);
 
 	/* By target, and before a sequence number. */
-	assert_int_equal(o->audit_list(f->c, "person:1", 0, PAGE_ALL, &f->ar,
-				       &list, &n),
-			 LD_OK);
+	assert_int_equal(
+	    o->audit_list(f->c, "person:1", 0, PAGE_ALL, &f->ar, &list, &n),
+	    LD_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(list[0].seq, 5);
 	assert_int_equal(list[1].seq, 2);
-	assert_int_equal(o->audit_list(f->c, NULL, 3, PAGE_ALL, &f->ar, &list,
-				       &n),
-			 LD_OK);
+	assert_int_equal(
+	    o->audit_list(f->c, NULL, 3, PAGE_ALL, &f->ar, &list, &n), LD_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(list[0].seq, 2);
-	assert_int_equal(o->audit_list(f->c, NULL, 0, (ld_page){1, 2}, &f->ar,
-				       &list, &n),
-			 LD_OK);
+	assert_int_equal(
+	    o->audit_list(f->c, NULL, 0, (ld_page){1, 2}, &f->ar, &list, &n),
+	    LD_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(list[0].seq, 4);
 	assert_int_equal(list[1].seq, 3);
@@ -1420,9 +1428,11 @@ static void audit_detects_alteration(void **state)
 
 	/* Rewriting an entry together with its own hash breaks the next
 	 * link instead. */
-	raw_exec(f, "UPDATE audit SET result='denied', hash='" 
-		    "1111111111111111111111111111111111111111111111111111111111111111"
-		    "' WHERE seq=3");
+	raw_exec(
+	    f,
+	    "UPDATE audit SET result='denied', hash='"
+	    "1111111111111111111111111111111111111111111111111111111111111111"
+	    "' WHERE seq=3");
 	verify(f, &r);
 	assert_int_equal(r.bad_seq, 3);
 }
@@ -1435,9 +1445,9 @@ static void audit_detects_recomputed_link(void **state)
 	 * the link of the entry after it. */
 	ld_audit_entry *list;
 	size_t n;
-	assert_int_equal(f->ops->audit_list(f->c, NULL, 0, PAGE_ALL, &f->ar,
-					    &list, &n),
-			 LD_OK);
+	assert_int_equal(
+	    f->ops->audit_list(f->c, NULL, 0, PAGE_ALL, &f->ar, &list, &n),
+	    LD_OK);
 	assert_int_equal(n, 4);
 	ld_audit_entry e2 = list[2]; /* seq 2 */
 	assert_int_equal(e2.seq, 2);
@@ -1446,7 +1456,7 @@ static void audit_detects_recomputed_link(void **state)
 	assert_int_equal(ld_audit_hash(&e2, hash), LD_OK);
 	char sql[256];
 	snprintf(sql, sizeof sql,
-		 "UPDATE audit SET reason='x', hash='%s' WHERE seq=2", hash);
+	         "UPDATE audit SET reason='x', hash='%s' WHERE seq=2", hash);
 	raw_exec(f, sql);
 	ld_audit_report r;
 	verify(f, &r);
@@ -1501,29 +1511,29 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(open_applies_migrations),
-		T(open_twice),
-		T(open_refuses_newer_schema),
-		T(areas_and_stations),
-		T(users),
-		T(sessions),
-		T(persons),
-		T(person_search_fields),
-		T(person_search_wildcards_literal),
-		T(person_search_paging),
-		T(person_search_access),
-		T(visibility),
-		T(registrations),
-		T(events_order),
-		T(certificate_next_autocommit),
-		T(certificate_next_transaction),
-		T(certificate_next_many_keys_savepoint),
-		T(worklist_late),
-		T(audit_chain),
-		T(audit_detects_alteration),
-		T(audit_detects_recomputed_link),
-		T(audit_detects_deletion),
-		T(read_transaction),
+	    T(open_applies_migrations),
+	    T(open_twice),
+	    T(open_refuses_newer_schema),
+	    T(areas_and_stations),
+	    T(users),
+	    T(sessions),
+	    T(persons),
+	    T(person_search_fields),
+	    T(person_search_wildcards_literal),
+	    T(person_search_paging),
+	    T(person_search_access),
+	    T(visibility),
+	    T(registrations),
+	    T(events_order),
+	    T(certificate_next_autocommit),
+	    T(certificate_next_transaction),
+	    T(certificate_next_many_keys_savepoint),
+	    T(worklist_late),
+	    T(audit_chain),
+	    T(audit_detects_alteration),
+	    T(audit_detects_recomputed_link),
+	    T(audit_detects_deletion),
+	    T(read_transaction),
 	};
 #undef T
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -146,19 +146,19 @@ struct pjob {
 };
 
 static ld_status run_insert(ld_write_job *j, const struct ld_store_ops *ops,
-			    ld_conn *c)
+                            ld_conn *c)
 {
 	struct pjob *p = j->ctx;
 	if (p->fail_first)
 		return p->ret;
 	ld_person per = {
-		.id_number = p->idn,
-		.name = "测试",
-		.sex = "female",
-		.ethnicity = "01",
-		.birth = "1995-05-05",
-		.hukou_code = "370102",
-		.created_at = "2025-01-01T00:00:00Z",
+	    .id_number = p->idn,
+	    .name = "测试",
+	    .sex = "female",
+	    .ethnicity = "01",
+	    .birth = "1995-05-05",
+	    .hukou_code = "370102",
+	    .created_at = "2025-01-01T00:00:00Z",
 	};
 	ld_status rc = ops->person_insert(c, &per);
 	return rc != LD_OK ? rc : p->ret;
@@ -173,7 +173,7 @@ static void done_count(ld_write_job *j)
 }
 
 static void pjob_init(struct pjob *p, const char *idn, ld_status ret,
-		      struct fx *f)
+                      struct fx *f)
 {
 	memset(p, 0, sizeof *p);
 	snprintf(p->idn, sizeof p->idn, "%s", idn);
@@ -184,10 +184,10 @@ static void pjob_init(struct pjob *p, const char *idn, ld_status ret,
 	p->job.ctx = p;
 	p->job.status = (ld_status)-1;
 	p->job.audit[0] = (ld_audit_entry){
-		.username = "clerk",
-		.user_id = 0,
-		.action = "person.create",
-		.target = p->idn,
+	    .username = "clerk",
+	    .user_id = 0,
+	    .action = "person.create",
+	    .target = p->idn,
 	};
 	p->job.n_audit = 1;
 }
@@ -205,8 +205,8 @@ static size_t audit_entries(struct fx *f, ld_audit_entry **out)
 	ld_audit_entry *list;
 	size_t n;
 	assert_int_equal(f->ops->audit_list(f->r, NULL, 0, (ld_page){0, 1000},
-					    &f->ar, &list, &n),
-			 LD_OK);
+	                                    &f->ar, &list, &n),
+	                 LD_OK);
 	for (size_t i = 0; i < n / 2; i++) {
 		ld_audit_entry t = list[i];
 		list[i] = list[n - 1 - i];
@@ -327,9 +327,9 @@ static void batch_audit_only(void **state)
 	pjob_init(&j[0], "R1", LD_OK, f);
 	j[0].job.run = NULL;
 	j[0].job.audit[1] = (ld_audit_entry){.username = "auditor",
-					     .action = "audit.read",
-					     .target = "audit",
-					     .result = "denied"};
+	                                     .action = "audit.read",
+	                                     .target = "audit",
+	                                     .result = "denied"};
 	j[0].job.n_audit = 2;
 	pjob_init(&j[1], "R2", LD_EINVAL, f); /* fails, result given */
 	j[1].job.audit[0].result = "denied";
@@ -373,7 +373,8 @@ static ld_status faulty_commit(ld_conn *c)
 {
 	int n = atomic_fetch_add(&commit_calls, 1) + 1;
 	if (n == atomic_load(&commit_fail_at))
-		return LD_EIO; /* the transaction stays open, as SQLite's does */
+		return LD_EIO; /* the transaction stays open, as SQLite's does
+		                */
 	return ld_store_sqlite.commit(c);
 }
 
@@ -386,7 +387,7 @@ static ld_status faulty_log_sync(ld_store *s)
 }
 
 static ld_status faulty_connect(ld_store *s, bool writer, ld_conn **out,
-				ld_error *err)
+                                ld_error *err)
 {
 	int n = atomic_fetch_add(&connect_calls, 1) + 1;
 	if (n == atomic_load(&connect_fail_at))
@@ -491,17 +492,17 @@ struct tjob {
 };
 
 static ld_status run_insert_t(ld_write_job *j, const struct ld_store_ops *ops,
-			      ld_conn *c)
+                              ld_conn *c)
 {
 	struct tjob *t = j->ctx;
 	ld_person per = {
-		.id_number = t->idn,
-		.name = "线程",
-		.sex = "male",
-		.ethnicity = "03",
-		.birth = "1988-08-08",
-		.hukou_code = "370103",
-		.created_at = "2025-01-01T00:00:00Z",
+	    .id_number = t->idn,
+	    .name = "线程",
+	    .sex = "male",
+	    .ethnicity = "03",
+	    .birth = "1988-08-08",
+	    .hukou_code = "370103",
+	    .created_at = "2025-01-01T00:00:00Z",
 	};
 	ld_status rc = ops->person_insert(c, &per);
 	return rc != LD_OK ? rc : t->ret;
@@ -527,9 +528,9 @@ static void tjob_init(struct tjob *t, int i, struct waiter *w)
 	t->job.ctx = t;
 	t->job.status = (ld_status)-1;
 	t->job.audit[0] = (ld_audit_entry){
-		.username = "clerk",
-		.action = "person.create",
-		.target = t->idn,
+	    .username = "clerk",
+	    .action = "person.create",
+	    .target = t->idn,
 	};
 	t->job.n_audit = 1;
 }
@@ -581,7 +582,7 @@ static void *produce(void *arg)
 static void run_threaded(struct fx *f, bool group, int fail_every)
 {
 	struct waiter wt = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-			    0};
+	                    0};
 	struct tjob *jobs = calloc(N_JOBS, sizeof *jobs);
 	assert_non_null(jobs);
 	for (int i = 0; i < N_JOBS; i++) {
@@ -598,9 +599,9 @@ static void run_threaded(struct fx *f, bool group, int fail_every)
 	struct producer pr[N_THREADS];
 	for (int t = 0; t < N_THREADS; t++) {
 		pr[t] = (struct producer){w, jobs + t * (N_JOBS / N_THREADS),
-					  N_JOBS / N_THREADS};
+		                          N_JOBS / N_THREADS};
 		assert_int_equal(pthread_create(&th[t], NULL, produce, &pr[t]),
-				 0);
+		                 0);
 	}
 	for (int t = 0; t < N_THREADS; t++)
 		pthread_join(th[t], NULL);
@@ -641,7 +642,7 @@ static void run_threaded(struct fx *f, bool group, int fail_every)
 	assert_int_equal(nau, N_JOBS);
 	for (int i = 0; i < N_JOBS; i++)
 		assert_int_equal(person_exists(f, jobs[i].idn),
-				 jobs[i].ret == LD_OK);
+		                 jobs[i].ret == LD_OK);
 	chain_intact(f, N_JOBS);
 	ld_audit_entry *e;
 	size_t n = audit_entries(f, &e);
@@ -693,8 +694,8 @@ static void writer_lazy_jobs_committed_at_stop(void **state)
 		jobs[i].done = i % 2 ? lazy_done : NULL;
 		jobs[i].status = (ld_status)-1;
 		jobs[i].audit[0] = (ld_audit_entry){.username = "grid1",
-						    .action = "person.view",
-						    .target = "person:1"};
+		                                    .action = "person.view",
+		                                    .target = "person:1"};
 		jobs[i].n_audit = 1;
 		ld_writer_submit(w, &jobs[i]);
 	}
@@ -718,12 +719,12 @@ static void writer_lazy_then_waited(void **state)
 {
 	struct fx *f = *state;
 	struct waiter wt = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-			    0};
+	                    0};
 	ld_write_job lazy = {.lazy = true,
-			     .audit = {{.username = "u",
-					.action = "person.view",
-					.target = "t"}},
-			     .n_audit = 1};
+	                     .audit = {{.username = "u",
+	                                .action = "person.view",
+	                                .target = "t"}},
+	                     .n_audit = 1};
 	struct tjob t;
 	tjob_init(&t, 1, &wt);
 	ld_error err = {0};
@@ -748,7 +749,7 @@ static void writer_faults(void **state)
 	struct fx *f = *state;
 	faulty_init();
 	struct waiter wt = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-			    0};
+	                    0};
 	struct tjob t[4];
 	for (int i = 0; i < 4; i++)
 		tjob_init(&t[i], i, &wt);
@@ -805,8 +806,8 @@ static void writer_start_fails(void **state)
 		faulty_init();
 		atomic_store(&connect_fail_at, n);
 		ld_error err = {0};
-		ld_writer *w = ld_writer_start(&faulty, f->store, true, true,
-					       &err);
+		ld_writer *w =
+		    ld_writer_start(&faulty, f->store, true, true, &err);
 		assert_null(w);
 		assert_int_equal(err.code, LD_EIO);
 		assert_int_equal(atomic_load(&connect_calls), n);
@@ -822,19 +823,19 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(batch_middle_job_fails),
-		T(batch_failures_anywhere),
-		T(batch_failed_job_leaves_no_row),
-		T(batch_audit_only),
-		T(batch_commit_fails),
-		T(batch_commit_fails_after_job_failure),
-		T(writer_group_commit),
-		T(writer_one_job_per_commit),
-		T(writer_group_commit_with_failures),
-		T(writer_lazy_jobs_committed_at_stop),
-		T(writer_lazy_then_waited),
-		T(writer_faults),
-		T(writer_start_fails),
+	    T(batch_middle_job_fails),
+	    T(batch_failures_anywhere),
+	    T(batch_failed_job_leaves_no_row),
+	    T(batch_audit_only),
+	    T(batch_commit_fails),
+	    T(batch_commit_fails_after_job_failure),
+	    T(writer_group_commit),
+	    T(writer_one_job_per_commit),
+	    T(writer_group_commit_with_failures),
+	    T(writer_lazy_jobs_committed_at_stop),
+	    T(writer_lazy_then_waited),
+	    T(writer_faults),
+	    T(writer_start_fails),
 	};
 #undef T
 	return cmocka_run_group_tests_name("writer", tests, NULL, NULL);
