@@ -120,7 +120,7 @@ int cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_val v[1];
 	char *payload = NULL;
-	static char input[PAYLOAD_MAX + 2];
+	char input[PAYLOAD_MAX + 2];
 	ld_sm2_key *file_key = NULL;
 	int rc = cli_parse(ctx, &verify_spec, argc, argv, v, &payload);
 	if (rc)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -131,6 +132,7 @@ ld_status ld_sm2_generate(const char *dir, char key_id[LD_SM2_KEY_ID_LEN + 1],
 	EVP_PKEY_CTX *gen = EVP_PKEY_CTX_new_from_name(NULL, "SM2", NULL);
 	if (!gen || EVP_PKEY_keygen_init(gen) != 1 ||
 	    EVP_PKEY_generate(gen, &pkey) != 1) {
+		ERR_clear_error();
 		rc = ld_fail(err, LD_EINTERNAL, NULL,
 			     "无法生成 SM2 密钥（OpenSSL 不支持 SM2？）");
 		goto out_free;
@@ -236,6 +238,13 @@ out_close:
 	return rc;
 }
 
+/* Key files are not encrypted; without this OpenSSL would ask for a
+ * passphrase on the terminal, and a server would hang. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	return -1;
+}
+
 static ld_status load(const char *path, bool private_key, ld_sm2_key **out,
 		      ld_error *err)
 {
@@ -244,12 +253,14 @@ static ld_status load(const char *path, bool private_key, ld_sm2_key **out,
 	ld_status rc = read_key_file(path, private_key, &b, err);
 	if (rc != LD_OK)
 		return rc;
-	EVP_PKEY *pkey = private_key ? PEM_read_bio_PrivateKey(b, NULL, NULL,
-							       NULL)
-				     : PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+	EVP_PKEY *pkey = private_key ? PEM_read_bio_PrivateKey(
+					       b, NULL, no_passphrase, NULL)
+				     : PEM_read_bio_PUBKEY(b, NULL, no_passphrase,
+							   NULL);
 	BIO_free(b);
 	if (!pkey || !EVP_PKEY_is_a(pkey, "SM2")) {
 		EVP_PKEY_free(pkey);
+		ERR_clear_error();
 		return ld_fail(err, LD_EINVAL, "key", "%s 中没有 SM2 %s", path,
 			       private_key ? "私钥" : "公钥");
 	}
@@ -327,6 +338,8 @@ ld_status ld_sm2_sign(const ld_sm2_key *priv, const void *msg, size_t len,
 	    EVP_DigestSign(mctx, sig, &n, msg, len) == 1) {
 		*sig_len = n;
 		rc = LD_OK;
+	} else {
+		ERR_clear_error();
 	}
 	EVP_MD_CTX_free(mctx);
 	EVP_PKEY_CTX_free(pctx);
@@ -343,5 +356,9 @@ bool ld_sm2_verify(const ld_sm2_key *pub, const void *msg, size_t len,
 		  EVP_DigestVerify(mctx, sig, sig_len, msg, len) == 1;
 	EVP_MD_CTX_free(mctx);
 	EVP_PKEY_CTX_free(pctx);
+	/* A forged signature is an answer, not an error: leave no trace in
+	 * this thread's OpenSSL error queue for a later TLS call to find. */
+	if (!ok)
+		ERR_clear_error();
 	return ok;
 }

@@ -316,6 +316,9 @@ static void pending_finished(struct ld_msg *m)
 {
 	struct ld_pending *p = H2O_STRUCT_FROM_MEMBER(struct ld_pending, msg, m);
 	struct ld_req *r = p->r;
+	/* The change is durable now: answers cached before it are stale. */
+	if (p->changes_permit)
+		atomic_fetch_add(&p->srv->permit_generation, 1);
 	if (r) {
 		r->watch = NULL;
 		p->finish(r, p);
@@ -340,6 +343,7 @@ struct ld_pending *ld_pending_new(struct ld_req *r, size_t data_size)
 		return NULL;
 	ld_arena_init_sized(&p->arena, 0, 1024);
 	p->th = r->th;
+	p->srv = r->srv;
 	p->r = r;
 	p->job.done = pending_done;
 	p->job.ctx = p;

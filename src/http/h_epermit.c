@@ -8,6 +8,7 @@
  * needed; anything else is checked against the public key its key id names,
  * so a tampered payload or one from another key is reported as such.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,9 +277,76 @@ out:
 
 /* ---- public verification -------------------------------------------- */
 
+/*
+ * Each loop thread keeps the answers it gave, by licence identifier: the
+ * payload presented, the day, the permit generation, and the body. An
+ * entry is used only for the very same payload on the same day with no
+ * permit change committed since; everything else is computed afresh.
+ */
+#define VCACHE_SLOTS 1024
+#define VCACHE_MAX_PAYLOAD 1024
+
+struct vcache_entry {
+	uint64_t generation;
+	ld_day day;
+	size_t payload_len;
+	char *payload; /* malloc'd copies, owned by the entry */
+	char *body;
+	size_t body_len;
+};
+
+struct ld_verify_cache {
+	struct vcache_entry e[VCACHE_SLOTS];
+};
+
+void ld_verify_cache_free(struct ld_verify_cache *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < VCACHE_SLOTS; i++) {
+		free(c->e[i].payload);
+		free(c->e[i].body);
+	}
+	free(c);
+}
+
+static struct vcache_entry *vcache_slot(struct ld_req *r, const char *c)
+{
+	if (!r->th->verify_cache)
+		r->th->verify_cache = calloc(1, sizeof(struct ld_verify_cache));
+	if (!r->th->verify_cache)
+		return NULL;
+	uint32_t h = 2166136261u;
+	for (const char *p = c; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return &r->th->verify_cache->e[h % VCACHE_SLOTS];
+}
+
+static void vcache_store(struct vcache_entry *e, uint64_t generation,
+			 ld_day day, const char *payload, const char *body,
+			 size_t body_len)
+{
+	size_t n = strlen(payload);
+	if (!e || n > VCACHE_MAX_PAYLOAD)
+		return;
+	char *p = malloc(n + 1), *b = malloc(body_len + 1);
+	if (!p || !b) {
+		free(p);
+		free(b);
+		return;
+	}
+	memcpy(p, payload, n + 1);
+	memcpy(b, body, body_len);
+	free(e->payload);
+	free(e->body);
+	*e = (struct vcache_entry){generation, day, n, p, b, body_len};
+}
+
 static void verify_reply(struct ld_req *r, const ld_epermit *e, bool parsed,
 			 bool signature_valid, const char *reason,
-			 const char *state, const char *field)
+			 const char *state, const char *field,
+			 struct vcache_entry *cache, uint64_t generation,
+			 ld_day day, const char *payload)
 {
 	ld_buf b;
 	ld_jw w;
@@ -312,6 +380,8 @@ static void verify_reply(struct ld_req *r, const ld_epermit *e, bool parsed,
 		ld_jw_obj_close(&w);
 	}
 	ld_jw_obj_close(&w);
+	if (cache && ld_jw_finish(&w) == LD_OK)
+		vcache_store(cache, generation, day, payload, b.data, b.len);
 	ld_reply_end(r, &w, &b, 200);
 }
 
@@ -323,11 +393,19 @@ void h_verify(struct ld_req *r)
 	unsigned char sig[LD_EPERMIT_SIG_MAX];
 	size_t sig_len, signed_len;
 	ld_error err = {0};
+	ld_day today = ld_http_today();
+	uint64_t generation = atomic_load(&r->srv->permit_generation);
+	struct vcache_entry *cache = c ? vcache_slot(r, c) : NULL;
+	if (cache && cache->payload && cache->generation == generation &&
+	    cache->day == today && strcmp(cache->payload, c) == 0) {
+		ld_reply_raw(r, 200, cache->body, cache->body_len);
+		return;
+	}
 	if (!c || strlen(c) > 4096 ||
 	    ld_epermit_parse(c, strlen(c), &e, sig, &sig_len, &signed_len,
 			     &err) != LD_OK) {
 		verify_reply(r, &e, false, false, "malformed", NULL,
-			     err.field ? err.field : "c");
+			     err.field ? err.field : "c", NULL, 0, 0, NULL);
 		return;
 	}
 	ld_permit_version v;
@@ -347,18 +425,19 @@ void h_verify(struct ld_req *r)
 		rc = ld_keyring_load_public(dir, e.key_id, &pub, &err);
 		if (rc != LD_OK) {
 			verify_reply(r, &e, true, false, "unknown_key", NULL,
-				     NULL);
+				     NULL, NULL, 0, 0, NULL);
 			return;
 		}
 		signature_valid = ld_sm2_verify(pub, c, signed_len, sig, sig_len);
 		ld_sm2_free(pub);
 		if (!signature_valid) {
-			verify_reply(r, &e, true, false, "tampered", NULL, NULL);
+			verify_reply(r, &e, true, false, "tampered", NULL, NULL,
+				     NULL, 0, 0, NULL);
 			return;
 		}
 		if (!known) {
 			verify_reply(r, &e, true, true, "unknown_permit", NULL,
-				     NULL);
+				     NULL, NULL, 0, 0, NULL);
 			return;
 		}
 	}
@@ -375,12 +454,14 @@ void h_verify(struct ld_req *r)
 		state = "replaced";
 	} else {
 		struct ld_permit_state st;
-		if (ld_permit_state_on(r, &pm, ld_http_today(), &st) != LD_OK) {
+		if (ld_permit_state_on(r, &pm, today, &st) != LD_OK) {
 			ld_reply_error(r, LD_HE_UNAVAILABLE, NULL, NULL);
 			return;
 		}
 		const char *name = ld_permit_state_name(&st);
 		state = strcmp(name, "window_open") == 0 ? "endorsement_due" : name;
 	}
-	verify_reply(r, &e, true, true, NULL, state, NULL);
+	/* Only answers for content this platform signed are cached. */
+	verify_reply(r, &e, true, true, NULL, state, NULL, cache, generation,
+		     today, c);
 }

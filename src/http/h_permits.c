@@ -427,6 +427,7 @@ static struct ld_pending *permit_job_new(struct ld_req *r, const char *action,
 	j->event.detail = "{}";
 	p->job.run = permit_run;
 	p->finish = permit_finish;
+	p->changes_permit = true;
 	ld_pending_audit(r, p, action, "person:?", NULL, NULL);
 	*out = j;
 	return p;

@@ -151,6 +151,8 @@ struct ld_thread {
 	struct ld_route_metrics *metrics; /* ld_route_count + 1 (unmatched) */
 	/* Session cache, this thread's own (see auth.c). */
 	struct ld_session_cache *sessions;
+	/* Answers of /verify, this thread's own (see h_epermit.c). */
+	struct ld_verify_cache *verify_cache;
 };
 
 struct ld_throttle;
@@ -172,6 +174,9 @@ struct ld_server {
 	char key_id[17];
 	struct ld_throttle *throttle;
 	atomic_uint_fast64_t session_generation; /* bumped on logout */
+	/* Bumped after every committed change to a permit, so cached
+	 * verification answers are never served past it. */
+	atomic_uint_fast64_t permit_generation;
 	pthread_t slow_thread;
 	pthread_mutex_t slow_lock;
 	pthread_cond_t slow_cond;
@@ -225,7 +230,12 @@ struct ld_pending {
 	ld_arena arena;
 	void (*finish)(struct ld_req *r, struct ld_pending *p);
 	void *data;
+	bool changes_permit; /* bump srv->permit_generation when durable */
+	struct ld_server *srv;
 };
+
+/* Free a thread's /verify cache (NULL is fine). */
+void ld_verify_cache_free(struct ld_verify_cache *c);
 
 /* Allocate a pending job for r with `data_size` bytes of zeroed data. */
 struct ld_pending *ld_pending_new(struct ld_req *r, size_t data_size);

@@ -199,6 +199,7 @@ static void thread_release(struct ld_thread *th)
 	if (th->reader)
 		th->srv->ops->disconnect(th->reader);
 	ld_session_cache_free(th->sessions);
+	ld_verify_cache_free(th->verify_cache);
 	free(th->metrics);
 	ld_buf_release(&th->log);
 }

@@ -42,6 +42,16 @@ static const char p256_pub[] =
 	"pKa8j3WqPvL1AQx/C5bb7kv4kHqIOmBz4hFYibvje8g88GkPZ3FP+pwubg==\n"
 	"-----END PUBLIC KEY-----\n";
 
+/* An SM2 key encrypted with a passphrase: refused, never prompted for. */
+static const char encrypted_key[] =
+	"-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+	"MIHsMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAiuEUwbhUjQPgICCAAw\n"
+	"DAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEED98T3jRtgd8i4WcK6PmJsQEgZA2\n"
+	"pbX3sIFmgpBPrSnWc5pC3Xe22JtX6cYfFHUr01T2Eu5DKPh7Riv+70TwXNxJ/fQX\n"
+	"lN1q7UWgOwEEHwXBNs+82yJ2r9b0GY1NVtRnDpp6dQCuRWA8qTlWa2C0qd5/PK2o\n"
+	"251Fn490LE1PAun9nAT3QvVmZnkYUVpEr8zs0Me5mz+aQt+jAcZtb2Fa+Hgfc3Q=\n"
+	"-----END ENCRYPTED PRIVATE KEY-----\n";
+
 struct fx {
 	char dir[64];     /* the temporary directory */
 	char keys[96];    /* dir/keys, created by ld_sm2_generate */
@@ -271,6 +281,10 @@ static void load_errors(void **state)
 	write_file(path, "not a key\n", 0600);
 	assert_int_equal(ld_sm2_load_public(path, &k, &err), LD_EINVAL);
 	assert_int_equal(ld_sm2_load_private(path, &k, &err), LD_EINVAL);
+	snprintf(path, sizeof path, "%s/enc.pem", f->dir);
+	write_file(path, encrypted_key, 0600);
+	assert_int_equal(ld_sm2_load_private(path, &k, &err), LD_EINVAL);
+	assert_null(k);
 	/* A public key file is not a private key. */
 	assert_int_equal(chmod(f->pub, 0600), 0);
 	assert_int_equal(ld_sm2_load_private(f->pub, &k, &err), LD_EINVAL);
