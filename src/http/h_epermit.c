@@ -390,6 +390,7 @@ void h_verify(struct ld_req *r)
 	const struct ld_store_ops *ops = r->srv->ops;
 	const char *c = ld_req_query(r, "c");
 	ld_epermit e;
+	memset(&e, 0, sizeof e);
 	unsigned char sig[LD_EPERMIT_SIG_MAX];
 	size_t sig_len, signed_len;
 	ld_error err = {0};

@@ -556,6 +556,7 @@ void h_registration_get(struct ld_req *r)
 
 struct change_job {
 	ld_id id;
+	ld_id person_id;
 	bool cancel;
 	ld_address addr;      /* address change */
 	const char *reason;   /* cancellation */
@@ -563,6 +564,7 @@ struct change_job {
 	ld_reg_event event;
 	char now[32];
 	ld_registration after;
+	bool permit_cancelled;
 };
 
 static ld_status change_run(ld_write_job *job, const struct ld_store_ops *ops,
@@ -585,6 +587,31 @@ static ld_status change_run(ld_write_job *job, const struct ld_store_ops *ops,
 	rc = ops->event_insert(c, &j->event);
 	if (rc != LD_OK)
 		return rc;
+	if (j->cancel) {
+		/* Leaving ends the permit too: it is handed back (spec §5). */
+		ld_permit pm;
+		rc = ops->permit_active_of_person(c, j->person_id, &p->arena, &pm);
+		if (rc == LD_OK) {
+			pm.status = "cancelled";
+			pm.cancelled_date = j->event.date;
+			pm.cancel_reason = "居住登记注销，居住证收回";
+			ld_permit_event ev = {.permit_id = pm.id,
+					      .kind = "cancelled",
+					      .date = j->event.date,
+					      .detail = "{\"by\":\"registration\"}",
+					      .user_id = j->event.user_id,
+					      .at = j->now};
+			if ((rc = ops->permit_update(c, &pm)) != LD_OK ||
+			    (rc = ops->versions_invalidate(c, pm.id,
+							   j->event.date)) !=
+				    LD_OK ||
+			    (rc = ops->permit_event_insert(c, &ev)) != LD_OK)
+				return rc;
+			j->permit_cancelled = true;
+		} else if (rc != LD_ENOTFOUND) {
+			return rc;
+		}
+	}
 	return ops->registration_get(c, j->id, &p->arena, &j->after);
 }
 
@@ -603,6 +630,8 @@ static void change_finish(struct ld_req *r, struct ld_pending *p)
 	ld_view_registration(&w, &j->after);
 	ld_jw_key(&w, "event");
 	ld_view_event(&w, &j->event);
+	if (j->cancel)
+		ld_jw_kbool(&w, "permit_cancelled", j->permit_cancelled);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }
@@ -636,6 +665,7 @@ static struct ld_pending *change_job_new(struct ld_req *r,
 	}
 	struct change_job *j = p->data;
 	j->id = reg->id;
+	j->person_id = reg->person_id;
 	ld_audit_now(j->now);
 	j->event.user_id = r->user.id;
 	j->event.at = j->now;
@@ -744,6 +774,7 @@ void h_registration_cancel(struct ld_req *r)
 	char date[LD_DATE_STRLEN];
 	ld_day_format(left, date);
 	j->cancel = true;
+	p->changes_permit = true; /* may cancel the person's permit */
 	j->reason = adup(a, ld_json_str(r->body, "reason"));
 	j->reporter = rep->code;
 	j->event.kind = "cancelled";

@@ -172,6 +172,27 @@ class PermitLife(unittest.TestCase):
         self.assertEqual(r.json["permit"]["applicant"], "guardian")
         self.assertIn("guardian_id", [m["code"] for m in r.json["missing_materials"]])
 
+    def test_leaving_cancels_the_permit(self):
+        reg = self.post("/api/v1/registrations", declaration(
+            self.s.grids_a[0], idn=id_number("320102", "19870707", 81),
+            arrival="2024-01-10", declared="2024-01-12"))
+        person, rid = reg.json["person"]["id"], reg.json["registration"]["id"]
+        pid = self.post("/api/v1/persons/%d/permits" % person, {
+            "basis": "housing", "applied_date": "2024-08-01",
+            "materials": {"id_card": True, "photo": True,
+                          "residence_proof": True}}).json["permit"]["id"]
+        self.post("/api/v1/permits/%d/accept" % pid, {"accepted_date": "2024-08-01"})
+        payload = self.post("/api/v1/permits/%d/issue" % pid,
+                            {"issued_date": "2024-08-02"}).json["electronic"]["payload"]
+        r = self.post("/api/v1/registrations/%d/cancel" % rid,
+                      {"left_date": "2024-09-01", "reporter": "employer",
+                       "reason": "离开本市"})
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.json["permit_cancelled"])
+        self.assertEqual(self.state_on(pid, "2024-09-02")["code"], "cancelled")
+        self.assertEqual(self.verify(payload)["state"], "cancelled")
+        self.assertEqual(self.entitlements_on(person, "2024-09-02"), [])
+
     def test_other_station_cannot_touch_a_permit(self):
         reg = self.post("/api/v1/registrations", declaration(
             self.s.grids_a[0], idn=id_number("320102", "19900101", 61),
