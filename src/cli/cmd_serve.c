@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "http/http.h"
@@ -35,6 +36,12 @@ static const struct cli_opt serve_opts[] = {
 	{"issuer-code", OPT_STRING, false, false, NULL,
 	 "电子证照发证机关代码（数字和大写字母），缺省 370100GA（演示值，请设为实际代码）",
 	 "issuer code of the electronic permit (a demo value by default)"},
+	{"web", OPT_STRING, false, false, NULL,
+	 "网页端目录（构建后的 web/dist），缺省为程序旁的 web/dist；off 为不提供",
+	 "the built web application (default: web/dist beside the program)"},
+	{"sms", OPT_STRING, false, false, NULL,
+	 "短信验证码：demo（写入日志，仅供演示）或短信网关的 http(s) 网址",
+	 "one-time codes: demo (written to the log) or an SMS webhook URL"},
 	{"read-audit", OPT_ENUM, false, false, read_audit,
 	 "查阅审计：queued 审计记录入队即答复（随下一次合并提交落盘），durable "
 	 "落盘后才答复",
@@ -45,12 +52,33 @@ static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 10, 0, NULL,
+	serve_opts, 12, 0, NULL,
 };
+
+/* web/dist beside the program (build/liudong -> ../web/dist), if built. */
+static const char *default_web_dir(char *buf, size_t cap)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	int w = snprintf(buf, cap, "%s/../web/dist", exe);
+	if (w <= 0 || (size_t)w >= cap)
+		return NULL;
+	char index[4200];
+	snprintf(index, sizeof index, "%s/index.html", buf);
+	return access(index, R_OK) == 0 ? buf : NULL;
+}
 
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_val v[10];
+	char web_buf[4096];
+	struct cli_val v[12];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -66,7 +94,11 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.issuing_authority = v[6].set ? v[6].str : "济南市公安局",
 		.licence_type = v[7].set ? v[7].str : "JZZ",
 		.issuer_code = v[8].set ? v[8].str : "370100GA",
-		.read_audit_durable = v[9].set && v[9].num == 1,
+		.web_dir = v[9].set ? (strcmp(v[9].str, "off") == 0 ? NULL
+								    : v[9].str)
+				    : default_web_dir(web_buf, sizeof web_buf),
+		.sms = v[10].set ? v[10].str : "demo",
+		.read_audit_durable = v[11].set && v[11].num == 1,
 	};
 	const char *codes[2] = {cfg.licence_type, cfg.issuer_code};
 	const char *flags[2] = {"--licence-type", "--issuer-code"};

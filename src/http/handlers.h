@@ -40,6 +40,11 @@ void h_permit_qr(struct ld_req *r);
 void h_permit_print(struct ld_req *r);
 void h_verify(struct ld_req *r);
 
+void h_stats_overview(struct ld_req *r);
+void h_stats_timeline(struct ld_req *r);
+void h_registrations_list(struct ld_req *r);
+void h_person_permits(struct ld_req *r);
+
 void h_audit_list(struct ld_req *r);
 void h_audit_verify(struct ld_req *r);
 

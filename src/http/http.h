@@ -127,6 +127,11 @@ struct ld_server_config {
 	const char *issuing_authority;
 	const char *licence_type;
 	const char *issuer_code;
+	/* The built web application (web/dist), or NULL for none. */
+	const char *web_dir;
+	/* SMS of one-time codes: "demo" (written to the log and returned in
+	 * the answer) or an http(s) webhook URL. */
+	const char *sms;
 };
 
 /* A message posted back to a loop thread from another thread. */

@@ -194,6 +194,30 @@ static const struct ld_param on_query[] = {
 	{NULL, false, NULL},
 };
 
+static const struct ld_param stats_query[] = {
+	{"group", false, "district、street、community、grid、hukou_province、reason"},
+	{"parent", false, "只统计该区划代码之下"},
+	{"late", false, "1：只统计逾期申报"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param timeline_query[] = {
+	{"from", false, "起始月份 YYYY-MM"},
+	{"to", false, "截止月份 YYYY-MM"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param table_query[] = {
+	{"status", false, "active 或 cancelled"},
+	{"late", false, "1：只列逾期申报"},
+	{"grid", false, "区划代码（区县、街道、社区或网格）"},
+	{"sort", false, "declared_date、arrival_date 或 name"},
+	{"order", false, "asc 或 desc"},
+	{"page", false, "页码"},
+	{"per_page", false, "每页条数"},
+	{NULL, false, NULL},
+};
+
 static const struct ld_param verify_query[] = {
 	{"c", true, "二维码内容"},
 	{NULL, false, NULL},
@@ -307,6 +331,20 @@ const struct ld_route ld_routes[] = {
 	{"GET", "/verify", h_verify, "permit:verify", 0, 0, LD_T_NONE, 0,
 	 NULL, verify_query, "verify",
 	 "公开核验电子居住证：脱敏内容、签名是否有效、当前状态"},
+
+	{"GET", "/api/v1/stats/overview", h_stats_overview, "stats:read",
+	 STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, stats_query, "stats",
+	 "本辖区流动人口统计：按区县、街道、社区、网格、户籍省份、居住事由"},
+	{"GET", "/api/v1/stats/timeline", h_stats_timeline, "stats:read",
+	 STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, timeline_query, "stats",
+	 "按月统计居住登记、逾期申报和居住证发放"},
+	{"GET", "/api/v1/registrations", h_registrations_list,
+	 "registration:read", STAFF, LD_R_AUTH | LD_R_READ_REASON, LD_T_NONE,
+	 0, NULL, table_query, "registrations",
+	 "本辖区居住登记台账（分页、排序、筛选）"},
+	{"GET", "/api/v1/persons/{id}/permits", h_person_permits,
+	 "permit:read", STAFF, LD_R_AUTH | LD_R_READ_REASON, LD_T_PERSON, 0,
+	 NULL, NULL, "permits", "人员的居住证及其当前状态"},
 
 	{"GET", "/api/v1/audit", h_audit_list, "audit:read", AUDITORS,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, audit_query, "audit", "审计日志"},

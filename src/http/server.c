@@ -281,9 +281,26 @@ int ld_server_run(const struct ld_server_config *cfg)
 	srv->h2o.max_request_entity_size = (size_t)64 << 20;
 	h2o_hostconf_t *host = h2o_config_register_host(
 		&srv->h2o, h2o_iovec_init(H2O_STRLIT("default")), 65535);
-	h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
-	h2o_handler_t *handler = h2o_create_handler(path, sizeof *handler);
-	handler->on_req = ld_dispatch;
+	/* The API, verification, health and metrics go to the dispatcher;
+	 * everything else is the web application's files (web/dist), when
+	 * there are any. h2o picks the longest matching path. */
+	static const char *const api_paths[] = {"/api", "/verify", "/healthz",
+						"/metrics"};
+	for (size_t i = 0; i < sizeof api_paths / sizeof *api_paths; i++) {
+		h2o_pathconf_t *path =
+			h2o_config_register_path(host, api_paths[i], 0);
+		h2o_handler_t *handler = h2o_create_handler(path, sizeof *handler);
+		handler->on_req = ld_dispatch;
+	}
+	h2o_pathconf_t *root = h2o_config_register_path(host, "/", 0);
+	if (cfg->web_dir && *cfg->web_dir) {
+		static const char *index_files[] = {"index.html", NULL};
+		h2o_file_register(root, cfg->web_dir, index_files, NULL,
+				  H2O_FILE_FLAG_SEND_COMPRESSED);
+	} else {
+		h2o_handler_t *handler = h2o_create_handler(root, sizeof *handler);
+		handler->on_req = ld_dispatch;
+	}
 
 	srv->nthreads = cfg->threads > 0 ? cfg->threads
 					 : (int)sysconf(_SC_NPROCESSORS_ONLN);

@@ -160,6 +160,33 @@ typedef struct {
 	const char *certificate_no;
 } ld_late_item;
 
+/* One bar of a statistics chart. */
+typedef struct {
+	const char *key;   /* area code, province code, reason code */
+	const char *label; /* area name when the store knows it, else NULL */
+	int64_t count;
+} ld_stat_item;
+
+typedef struct {
+	const char *period; /* "YYYY-MM" */
+	int64_t registrations, late, permits_issued;
+} ld_stat_month;
+
+/* Filters of the registrations table. */
+typedef struct {
+	const char *status; /* "active" | "cancelled" | NULL for both */
+	bool late_only;
+	const char *area;   /* an area code: registrations under it */
+	const char *sort;   /* "declared_date" | "arrival_date" | "name" */
+	bool descending;
+} ld_registration_query;
+
+typedef struct {
+	ld_registration reg;
+	const char *person_name;
+	const char *id_number;
+} ld_registration_row;
+
 /* A residence permit (居住证): application to cancellation. */
 typedef struct {
 	ld_id id;

@@ -200,6 +200,25 @@ struct ld_store_ops {
 				      ld_arena *ar, ld_permit_event **out,
 				      size_t *n);
 
+	/* Statistics over active registrations in the access area. group:
+	 * "district", "street", "community", "grid", "hukou_province",
+	 * "reason"; parent: only under that area code (or NULL). */
+	ld_status (*stats_group)(ld_conn *c, const ld_access *acc,
+				 const char *group, const char *parent,
+				 bool late_only, ld_arena *ar,
+				 ld_stat_item **out, size_t *n);
+	/* Per month from `from` to `to` ("YYYY-MM"): registrations declared,
+	 * how many late, permits issued, in the access area. */
+	ld_status (*stats_timeline)(ld_conn *c, const ld_access *acc,
+				    const char *from, const char *to,
+				    ld_arena *ar, ld_stat_month **out,
+				    size_t *n);
+	ld_status (*registrations_list)(ld_conn *c, const ld_access *acc,
+					const ld_registration_query *q,
+					ld_page page, ld_arena *ar,
+					ld_registration_row **out, size_t *n,
+					int64_t *total);
+
 	/* Counts for /metrics and the demo summary. */
 	ld_status (*counts)(ld_conn *c, int64_t *persons,
 			    int64_t *active_registrations, int64_t *audit);

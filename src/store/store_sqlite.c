@@ -1894,6 +1894,223 @@ static ld_status s_permit_events_of(ld_conn *c, ld_id permit_id, ld_arena *ar,
 	return LD_OK;
 }
 
+/* ---- statistics and the registrations table ------------------------- */
+
+/* The access filter on registrations aliased r, written into buf with its
+ * one parameter numbered `num` (*arg is the value to bind, or NULL). */
+static const char *access_sql(const ld_access *acc, const char **arg, int num,
+			      char *buf, size_t cap)
+{
+	*arg = acc->code;
+	switch (acc->kind) {
+	case LD_ACCESS_STATION:
+		snprintf(buf, cap,
+			 "r.community IN (SELECT code FROM areas WHERE station "
+			 "= ?%d)",
+			 num);
+		return buf;
+	case LD_ACCESS_GRID:
+		snprintf(buf, cap, "r.grid = ?%d", num);
+		return buf;
+	case LD_ACCESS_ALL:
+		*arg = NULL;
+		return "1";
+	case LD_ACCESS_NONE:
+		break;
+	}
+	*arg = NULL;
+	return "0";
+}
+
+static ld_status s_stats_group(ld_conn *c, const ld_access *acc,
+			       const char *group, const char *parent,
+			       bool late_only, ld_arena *ar, ld_stat_item **out,
+			       size_t *n)
+{
+	static const struct {
+		const char *name, *expr;
+		bool area;
+	} groups[] = {
+		{"district", "r.district", true},
+		{"street", "r.street", true},
+		{"community", "r.community", true},
+		{"grid", "r.grid", true},
+		{"hukou_province", "substr(p.hukou_code, 1, 2) || '0000'", false},
+		{"reason", "r.reason", false},
+	};
+	const char *expr = NULL;
+	bool area = false;
+	for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+		if (strcmp(group, groups[i].name) == 0) {
+			expr = groups[i].expr;
+			area = groups[i].area;
+		}
+	if (!expr)
+		return LD_EINVAL;
+	const char *arg;
+	char fbuf[128];
+	const char *filter = access_sql(acc, &arg, 3, fbuf, sizeof fbuf);
+	char label[96] = "NULL", text[1200];
+	if (area)
+		snprintf(label, sizeof label,
+			 "(SELECT name FROM areas WHERE code = %s)", expr);
+	snprintf(text, sizeof text,
+		 "SELECT %s AS k, %s, count(*) FROM registrations r JOIN persons "
+		 "p ON p.id = r.person_id WHERE r.status = 'active' AND %s AND "
+		 "(?1 IS NULL OR r.grid LIKE ?1 || '%%') AND (?2 = 0 OR r.late = "
+		 "1) GROUP BY k ORDER BY count(*) DESC, k LIMIT 500",
+		 expr, label, filter);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
+		return LD_EIO;
+	bind_text(s, 1, parent);
+	sqlite3_bind_int(s, 2, late_only);
+	if (arg)
+		bind_text(s, 3, arg);
+	size_t cap = 16, cnt = 0;
+	ld_stat_item *arr = ld_arena_alloc(ar, cap * sizeof *arr);
+	while (arr && sqlite3_step(s) == SQLITE_ROW) {
+		if (cnt == cap) {
+			ld_stat_item *b = ld_arena_alloc(ar, 2 * cap * sizeof *b);
+			if (!b) {
+				arr = NULL;
+				break;
+			}
+			memcpy(b, arr, cap * sizeof *b);
+			arr = b;
+			cap *= 2;
+		}
+		arr[cnt].key = col_text(s, 0, ar);
+		arr[cnt].label = col_text(s, 1, ar);
+		arr[cnt].count = sqlite3_column_int64(s, 2);
+		cnt++;
+	}
+	sqlite3_finalize(s);
+	if (!arr)
+		return LD_ENOMEM;
+	*out = arr;
+	*n = cnt;
+	return LD_OK;
+}
+
+static ld_status s_stats_timeline(ld_conn *c, const ld_access *acc,
+				  const char *from, const char *to,
+				  ld_arena *ar, ld_stat_month **out, size_t *n)
+{
+	const char *arg;
+	char fbuf[128];
+	const char *filter = access_sql(acc, &arg, 3, fbuf, sizeof fbuf);
+	char text[1600];
+	snprintf(text, sizeof text,
+		 "WITH reg AS (SELECT substr(r.declared_date, 1, 7) AS m, "
+		 "count(*) AS n, sum(r.late) AS late FROM registrations r WHERE "
+		 "%s AND substr(r.declared_date, 1, 7) BETWEEN ?1 AND ?2 GROUP BY "
+		 "m), per AS (SELECT substr(pm.issued_date, 1, 7) AS m, count(*) "
+		 "AS n FROM permits pm WHERE pm.issued_date IS NOT NULL AND "
+		 "substr(pm.issued_date, 1, 7) BETWEEN ?1 AND ?2 AND "
+		 "pm.person_id IN (SELECT r.person_id FROM registrations r WHERE "
+		 "%s) GROUP BY m), months AS (SELECT m FROM reg UNION SELECT m "
+		 "FROM per) SELECT months.m, coalesce(reg.n, 0), "
+		 "coalesce(reg.late, 0), coalesce(per.n, 0) FROM months LEFT JOIN "
+		 "reg ON reg.m = months.m LEFT JOIN per ON per.m = months.m ORDER "
+		 "BY months.m",
+		 filter, filter);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
+		return LD_EIO;
+	bind_text(s, 1, from);
+	bind_text(s, 2, to);
+	if (arg)
+		bind_text(s, 3, arg);
+	size_t cap = 64, cnt = 0;
+	ld_stat_month *arr = ld_arena_alloc(ar, cap * sizeof *arr);
+	while (arr && cnt < cap && sqlite3_step(s) == SQLITE_ROW) {
+		arr[cnt].period = col_text(s, 0, ar);
+		arr[cnt].registrations = sqlite3_column_int64(s, 1);
+		arr[cnt].late = sqlite3_column_int64(s, 2);
+		arr[cnt].permits_issued = sqlite3_column_int64(s, 3);
+		cnt++;
+	}
+	sqlite3_finalize(s);
+	if (!arr)
+		return LD_ENOMEM;
+	*out = arr;
+	*n = cnt;
+	return LD_OK;
+}
+
+static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
+				      const ld_registration_query *q,
+				      ld_page page, ld_arena *ar,
+				      ld_registration_row **out, size_t *n,
+				      int64_t *total)
+{
+	const char *arg;
+	char fbuf[128];
+	const char *filter = access_sql(acc, &arg, 4, fbuf, sizeof fbuf);
+	const char *order = "r.declared_date";
+	if (q->sort && strcmp(q->sort, "arrival_date") == 0)
+		order = "r.arrival_date";
+	else if (q->sort && strcmp(q->sort, "name") == 0)
+		order = "p.name";
+	char where[700], text[1400];
+	snprintf(where, sizeof where,
+		 " FROM registrations r JOIN persons p ON p.id = r.person_id "
+		 "WHERE %s AND (?1 IS NULL OR r.status = ?1) AND (?2 = 0 OR "
+		 "r.late = 1) AND (?3 IS NULL OR r.grid LIKE ?3 || '%%')",
+		 filter);
+	sqlite3_stmt *s;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 0)
+			snprintf(text, sizeof text, "SELECT count(*)%s", where);
+		else
+			snprintf(text, sizeof text,
+				 "SELECT r.id, r.person_id, r.status, r.district, "
+				 "r.street, r.community, r.grid, r.road, "
+				 "r.house_number, r.building, r.unit, r.room, "
+				 "r.arrival_date, r.declared_date, r.deadline, "
+				 "r.late, r.calendar_complete, r.reason, r.housing, "
+				 "r.employer, r.in_scope, r.scope_reason, "
+				 "r.exemption, r.override_reason, "
+				 "r.certificate_no, r.cancelled_date, "
+				 "r.cancel_reason, r.cancel_reporter, r.created_by, "
+				 "r.created_at, p.name, p.id_number%s ORDER BY %s "
+				 "%s, r.id %s LIMIT ?5 OFFSET ?6",
+				 where, order, q->descending ? "DESC" : "ASC",
+				 q->descending ? "DESC" : "ASC");
+		if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
+			return LD_EIO;
+		bind_text(s, 1, q->status);
+		sqlite3_bind_int(s, 2, q->late_only);
+		bind_text(s, 3, q->area);
+		if (arg)
+			bind_text(s, 4, arg);
+		if (pass == 0) {
+			*total = sqlite3_step(s) == SQLITE_ROW
+					 ? sqlite3_column_int64(s, 0)
+					 : 0;
+			sqlite3_finalize(s);
+			continue;
+		}
+		sqlite3_bind_int(s, 5, page.limit);
+		sqlite3_bind_int(s, 6, page.offset);
+		size_t cap = (size_t)(page.limit > 0 ? page.limit : 1), cnt = 0;
+		ld_registration_row *arr = ld_arena_calloc(ar, cap * sizeof *arr);
+		while (arr && cnt < cap && sqlite3_step(s) == SQLITE_ROW) {
+			row_registration(s, ar, &arr[cnt].reg);
+			arr[cnt].person_name = col_text(s, 30, ar);
+			arr[cnt].id_number = col_text(s, 31, ar);
+			cnt++;
+		}
+		sqlite3_finalize(s);
+		if (!arr)
+			return LD_ENOMEM;
+		*out = arr;
+		*n = cnt;
+	}
+	return LD_OK;
+}
+
 const struct ld_store_ops ld_store_sqlite = {
 	.version = LD_STORE_VERSION,
 	.name = "sqlite",
@@ -1963,4 +2180,7 @@ const struct ld_store_ops ld_store_sqlite = {
 	.versions_of = s_versions_of,
 	.permit_event_insert = s_permit_event_insert,
 	.permit_events_of = s_permit_events_of,
+	.stats_group = s_stats_group,
+	.stats_timeline = s_stats_timeline,
+	.registrations_list = s_registrations_list,
 };
