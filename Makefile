@@ -30,7 +30,7 @@ ALL_LDFLAGS = $(OPT) $(LDFLAGS)
 
 # Outside libraries, all Debian packages found with pkg-config. libh2o's
 # pkg-config file omits the event-loop choice, so it is given here.
-PKGS      := libh2o-evloop sqlite3 libcrypto libargon2 jansson libqrencode
+PKGS      := libh2o-evloop sqlite3 libcrypto libargon2 jansson libqrencode libcurl
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS)) -DH2O_USE_LIBUV=0
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
 TEST_PKGS := cmocka
@@ -40,7 +40,7 @@ TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 CORE_SRC := $(wildcard src/core/*.c)
 UTIL_SRC := $(wildcard src/util/*.c)
 CLI_SRC  := $(filter-out src/cli/liudong.c,$(wildcard src/cli/*.c))
-MORE_SRC := $(wildcard src/crypto/*.c src/store/*.c src/http/*.c)
+MORE_SRC := $(wildcard src/crypto/*.c src/store/*.c src/http/*.c src/notify/*.c)
 GEN_SRC  := $(BUILD)/gen/division_table.c $(BUILD)/gen/holidays.c \
             $(BUILD)/gen/migrations.c
 LIB_SRC  := $(CORE_SRC) $(UTIL_SRC) $(CLI_SRC) $(MORE_SRC)

@@ -13,6 +13,7 @@
 #include "crypto/sm3.h"
 #include "http/body.h"
 #include "http/reply.h"
+#include "core/licence.h"
 
 /* ---- per-thread session cache --------------------------------------- */
 
@@ -508,4 +509,35 @@ void h_auth_me(struct ld_req *r)
 		   r->user.role, r->user.area);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
+}
+
+bool ld_resident_resolve(struct ld_req *r)
+{
+	h2o_req_t *req = r->h2o;
+	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+	if (i < 0)
+		return false;
+	h2o_iovec_t v = req->headers.entries[i].value;
+	if (v.len < 7 || strncasecmp(v.base, "Bearer ", 7) != 0 ||
+	    !token_ok(v.base + 7, v.len - 7))
+		return false;
+	char hash[LD_SM3_HEX_LEN + 1];
+	if (!token_hash(v.base + 7, LD_TOKEN_HEX, hash))
+		return false;
+	const char *idn, *phone;
+	if (r->srv->ops->resident_session_get(r->th->reader, hash,
+					      (int64_t)time(NULL), &r->arena,
+					      &idn, &phone) != LD_OK)
+		return false;
+	char masked[19];
+	ld_mask_id_number(idn, masked);
+	r->resident = true;
+	r->resident_id_number = idn;
+	r->resident_phone = phone;
+	r->authed = true;
+	r->user.id = 0;
+	r->user.role = LD_ROLE_AUDITOR; /* no staff rights whatever the route */
+	r->user.username = ld_arena_printf(&r->arena, "resident:%s", masked);
+	r->access = (ld_access){LD_ACCESS_NONE, NULL};
+	return r->user.username != NULL;
 }

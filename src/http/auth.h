@@ -30,6 +30,11 @@ void ld_throttle_failure(struct ld_throttle *t, const char *username,
 			 const char *address, time_t now);
 void ld_throttle_success(struct ld_throttle *t, const char *username);
 
+/* Resolve the request's bearer token as a resident's session: sets
+ * r->resident, r->resident_id_number and _phone, and a user name for the
+ * audit trail ("resident:" + the masked ID number). */
+bool ld_resident_resolve(struct ld_req *r);
+
 /* Handlers. */
 void h_auth_login(struct ld_req *r);
 void h_auth_logout(struct ld_req *r);

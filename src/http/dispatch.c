@@ -572,12 +572,20 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 		ld_reply_error(r, LD_HE_BAD_REQUEST, "查询参数格式不正确", NULL);
 		return 0;
 	}
-	if (rt->flags & LD_R_AUTH) {
-		if (!ld_auth_resolve_txn(r)) {
+	if (rt->flags & LD_R_RESIDENT) {
+		if (!ld_resident_resolve(r)) {
+			ld_reply_error(r, LD_HE_UNAUTHENTICATED,
+				       "请先用身份号码和手机验证码登录", NULL);
+			return 0;
+		}
+	} else if (rt->flags & LD_R_AUTH) {
+		if (ld_auth_resolve_txn(r)) {
+			r->access = access_of(&r->user);
+		} else if (!(rt->flags & LD_R_RESIDENT_OK) ||
+			   !ld_resident_resolve(r)) {
 			ld_reply_error(r, LD_HE_UNAUTHENTICATED, NULL, NULL);
 			return 0;
 		}
-		r->access = access_of(&r->user);
 	}
 	if (rt->flags & LD_R_READ_REASON) {
 		const char *reason = ld_req_query(r, "reason");
@@ -592,7 +600,8 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 		}
 		r->reason = reason;
 	}
-	if ((rt->flags & LD_R_AUTH) && !(rt->roles & (1u << r->user.role))) {
+	if ((rt->flags & LD_R_AUTH) && !r->resident &&
+	    !(rt->roles & (1u << r->user.role))) {
 		char target[48];
 		snprintf(target, sizeof target, "route:%s %s", rt->method,
 			 rt->path);

@@ -375,8 +375,13 @@ static const char *adup(ld_arena *a, const char *s)
 
 void h_registration_create(struct ld_req *r)
 {
+	ld_registration_create(r, true);
+}
+
+void ld_registration_create(struct ld_req *r, bool check_area)
+{
 	struct declaration d;
-	if (!declaration_parse(r, &d, true))
+	if (!declaration_parse(r, &d, check_area))
 		return;
 	if (!stored_anyway(&d)) {
 		/* The rules say no: tell why, store nothing. */

@@ -40,6 +40,17 @@ void h_permit_qr(struct ld_req *r);
 void h_permit_print(struct ld_req *r);
 void h_verify(struct ld_req *r);
 
+/* Declare a registration from r->body; check_area: the address must lie
+ * in the user's area (staff); residents may declare anywhere in Jinan. */
+void ld_registration_create(struct ld_req *r, bool check_area);
+
+void h_resident_otp(struct ld_req *r);
+void h_resident_login(struct ld_req *r);
+void h_resident_me(struct ld_req *r);
+void h_resident_declare(struct ld_req *r);
+void h_resident_apply(struct ld_req *r);
+void h_resident_endorse(struct ld_req *r);
+
 void h_stats_overview(struct ld_req *r);
 void h_stats_timeline(struct ld_req *r);
 void h_registrations_list(struct ld_req *r);

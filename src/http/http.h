@@ -65,6 +65,8 @@ enum {
 	LD_R_READ_REASON = 1 << 1,/* reads a person: `reason` required, audited */
 	LD_R_WRITE = 1 << 2,      /* changes data (through the writer) */
 	LD_R_BODY = 1 << 3,       /* takes a JSON object body */
+	LD_R_RESIDENT = 1 << 4,   /* needs a resident's session */
+	LD_R_RESIDENT_OK = 1 << 5,/* with LD_R_AUTH: a resident's will do */
 };
 
 enum ld_target {
@@ -186,6 +188,7 @@ struct ld_server {
 	pthread_mutex_t slow_lock;
 	pthread_cond_t slow_cond;
 	struct ld_slow_task *slow_head, *slow_tail;
+	struct ld_notifier *notifier;
 	bool stopping;
 	time_t started_at;
 	atomic_bool init_failed;
@@ -205,6 +208,9 @@ struct ld_req {
 	ld_arena arena;
 	uint64_t t0_us;
 	bool authed;
+	bool resident; /* signed in as a resident (not staff) */
+	const char *resident_id_number;
+	const char *resident_phone;
 	ld_user user;
 	ld_access access;
 	json_t *body;

@@ -194,6 +194,55 @@ static const struct ld_param on_query[] = {
 	{NULL, false, NULL},
 };
 
+static const struct ld_field otp_body[] = {
+	{"id_number", LD_F_STRING, true, 18, NULL, NULL, "公民身份号码"},
+	{"phone", LD_F_STRING, true, 11, NULL, NULL, "手机号码"},
+	END,
+};
+
+static const struct ld_field resident_login_body[] = {
+	{"id_number", LD_F_STRING, true, 18, NULL, NULL, "公民身份号码"},
+	{"phone", LD_F_STRING, true, 11, NULL, NULL, "手机号码"},
+	{"code", LD_F_STRING, true, 6, NULL, NULL, "短信验证码"},
+	END,
+};
+
+static const struct ld_field resident_person_fields[] = {
+	{"name", LD_F_STRING, true, 60, NULL, NULL, "姓名"},
+	{"ethnicity", LD_F_CODE, true, 20, NULL, &ld_ethnicities, "民族"},
+	{"hukou_code", LD_F_DIVISION, true, 6, NULL, NULL,
+	 "常住户口所在地县级行政区划代码"},
+	{"hukou_address", LD_F_STRING, false, 200, NULL, NULL, "户籍地址"},
+	END,
+};
+
+static const struct ld_field resident_declare_body[] = {
+	{"person", LD_F_OBJECT, true, 0, resident_person_fields, NULL,
+	 "本人信息（身份号码和手机号码取自登录）"},
+	{"address", LD_F_OBJECT, true, 0, address_fields, NULL, "居住地址"},
+	{"arrival_date", LD_F_DATE, true, 10, NULL, NULL, "到达居住地日期"},
+	{"reason", LD_F_CODE, true, 20, NULL, &ld_stay_reasons, "居住事由"},
+	{"housing", LD_F_CODE, true, 20, NULL, &ld_housing_kinds, "住所类型"},
+	{"employer", LD_F_STRING, false, 100, NULL, NULL, "就业单位或就读学校"},
+	{"stay_days", LD_F_INT, false, 0, NULL, NULL, "拟居住天数"},
+	{"lodging", LD_F_CODE, false, 10, NULL, &lodging_codes,
+	 "免于居住登记的住宿类型"},
+	END,
+};
+
+static const struct ld_field resident_apply_body[] = {
+	{"basis", LD_F_CODE, true, 20, NULL, &basis_codes, "申领条件"},
+	{"materials", LD_F_OBJECT, false, 0, material_fields, NULL,
+	 "已准备的材料"},
+	{"guardian", LD_F_OBJECT, false, 0, guardian_fields, NULL,
+	 "未满16周岁时的监护人或近亲属"},
+	END,
+};
+
+static const struct ld_field empty_body[] = {
+	END,
+};
+
 static const struct ld_param stats_query[] = {
 	{"group", false, "district、street、community、grid、hukou_province、reason"},
 	{"parent", false, "只统计该区划代码之下"},
@@ -246,8 +295,8 @@ const struct ld_route ld_routes[] = {
 	{"GET", "/api/v1/auth/me", h_auth_me, "auth:me", EVERYONE, LD_R_AUTH,
 	 LD_T_NONE, 0, NULL, NULL, "auth", "当前用户及其权限"},
 
-	{"GET", "/api/v1/areas", h_areas_list, "area:read", STAFF, LD_R_AUTH,
-	 LD_T_NONE, 0, NULL, areas_query, "areas",
+	{"GET", "/api/v1/areas", h_areas_list, "area:read", STAFF,
+	 LD_R_AUTH | LD_R_RESIDENT_OK, LD_T_NONE, 0, NULL, areas_query, "areas",
 	 "区划层级：区县、街道（镇）、社区（村）、网格"},
 	{"GET", "/api/v1/stations", h_stations_list, "area:read", STAFF,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "areas", "公安派出所"},
@@ -345,6 +394,26 @@ const struct ld_route ld_routes[] = {
 	{"GET", "/api/v1/persons/{id}/permits", h_person_permits,
 	 "permit:read", STAFF, LD_R_AUTH | LD_R_READ_REASON, LD_T_PERSON, 0,
 	 NULL, NULL, "permits", "人员的居住证及其当前状态"},
+
+	{"POST", "/api/v1/resident/otp", h_resident_otp, "resident:otp", 0,
+	 LD_R_BODY | LD_R_WRITE, LD_T_NONE, 4096, otp_body, NULL, "resident",
+	 "居民登录：向手机发送验证码"},
+	{"POST", "/api/v1/resident/login", h_resident_login, "resident:login",
+	 0, LD_R_BODY | LD_R_WRITE, LD_T_NONE, 4096, resident_login_body, NULL,
+	 "resident", "居民登录：身份号码、手机号码和验证码"},
+	{"GET", "/api/v1/resident/me", h_resident_me, "resident:read", 0,
+	 LD_R_RESIDENT, LD_T_NONE, 0, NULL, NULL, "resident",
+	 "本人的居住登记、居住证、电子居住证和可享有的服务"},
+	{"POST", "/api/v1/resident/registrations", h_resident_declare,
+	 "resident:declare", 0, LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE,
+	 LD_T_NONE, 0, resident_declare_body, NULL, "resident",
+	 "网上申报居住登记"},
+	{"POST", "/api/v1/resident/permits", h_resident_apply,
+	 "resident:apply", 0, LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE, LD_T_NONE,
+	 0, resident_apply_body, NULL, "resident", "网上申领居住证"},
+	{"POST", "/api/v1/resident/permits/endorse", h_resident_endorse,
+	 "resident:endorse", 0, LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE,
+	 LD_T_NONE, 0, empty_body, NULL, "resident", "网上签注"},
 
 	{"GET", "/api/v1/audit", h_audit_list, "audit:read", AUDITORS,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, audit_query, "audit", "审计日志"},

@@ -20,6 +20,7 @@
 #include "http/auth.h"
 #include "http/body.h"
 #include "crypto/keyring.h"
+#include "notify/notify.h"
 #include "crypto/sm2.h"
 #include "http/http.h"
 
@@ -255,6 +256,14 @@ int ld_server_run(const struct ld_server_config *cfg)
 			cfg->data_dir, err.message);
 		memset(&err, 0, sizeof err);
 	}
+	srv->notifier = ld_notifier_new(cfg->sms, &err);
+	if (!srv->notifier) {
+		fprintf(stderr, "liudong: --sms: %s\n", err.message);
+		goto out;
+	}
+	if (srv->notifier->demo)
+		fprintf(stderr, "liudong: 【演示】短信验证码写入本日志，不会真正发送 "
+				"(demo SMS: codes are written to this log)\n");
 	if (srv->ops->open(cfg->data_dir, &srv->store, &err) != LD_OK) {
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
@@ -384,6 +393,8 @@ out_writer:
 out_store:
 	srv->ops->close(srv->store);
 out:
+	if (srv->notifier)
+		srv->notifier->free(srv->notifier);
 	ld_sm2_free(srv->signer);
 	ld_throttle_free(srv->throttle);
 	pthread_cond_destroy(&srv->slow_cond);

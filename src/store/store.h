@@ -219,6 +219,28 @@ struct ld_store_ops {
 					ld_registration_row **out, size_t *n,
 					int64_t *total);
 
+	/* Residents' one-time codes and sessions (digests only). */
+	ld_status (*resident_code_put)(ld_conn *c, const char *id_number,
+				       const char *phone, const char *code_hash,
+				       int64_t now, int64_t expires_at);
+	ld_status (*resident_code_get)(ld_conn *c, const char *id_number,
+				       const char *phone, char code_hash[65],
+				       int64_t *created_at, int64_t *expires_at,
+				       int *attempts);
+	ld_status (*resident_code_attempt)(ld_conn *c, const char *id_number,
+					   const char *phone);
+	ld_status (*resident_code_delete)(ld_conn *c, const char *id_number,
+					  const char *phone);
+	ld_status (*resident_session_insert)(ld_conn *c, const char *token_hash,
+					     const char *id_number,
+					     const char *phone,
+					     int64_t expires_at);
+	/* LD_ENOTFOUND when absent or expired at `now`; strings in ar. */
+	ld_status (*resident_session_get)(ld_conn *c, const char *token_hash,
+					  int64_t now, ld_arena *ar,
+					  const char **id_number,
+					  const char **phone);
+
 	/* Counts for /metrics and the demo summary. */
 	ld_status (*counts)(ld_conn *c, int64_t *persons,
 			    int64_t *active_registrations, int64_t *audit);

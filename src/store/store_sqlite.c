@@ -49,6 +49,8 @@ enum q {
 	Q_PERMITS_GRID, Q_ENDORSE_INSERT, Q_ENDORSEMENTS, Q_VERSION_INSERT,
 	Q_VERSIONS_INVALIDATE, Q_VERSION_BY_LICENCE, Q_VERSIONS_OF,
 	Q_PEVENT_INSERT, Q_PEVENTS_OF,
+	Q_RCODE_PUT, Q_RCODE_GET, Q_RCODE_ATTEMPT, Q_RCODE_DELETE,
+	Q_RSESSION_INSERT, Q_RSESSION_GET,
 	Q__COUNT
 };
 
@@ -232,6 +234,19 @@ static const char *const sql[Q__COUNT] = {
 	[Q_PEVENTS_OF] = "SELECT id, permit_id, kind, date, detail, user_id, "
 			 "at FROM permit_events WHERE permit_id = ? ORDER BY "
 			 "id",
+	[Q_RCODE_PUT] = "INSERT OR REPLACE INTO resident_codes (id_number, phone, "
+			"code_hash, created_at, expires_at, attempts) VALUES "
+			"(?,?,?,?,?,0)",
+	[Q_RCODE_GET] = "SELECT code_hash, created_at, expires_at, attempts FROM "
+			"resident_codes WHERE id_number = ? AND phone = ?",
+	[Q_RCODE_ATTEMPT] = "UPDATE resident_codes SET attempts = attempts + 1 "
+			    "WHERE id_number = ? AND phone = ?",
+	[Q_RCODE_DELETE] = "DELETE FROM resident_codes WHERE id_number = ? AND "
+			   "phone = ?",
+	[Q_RSESSION_INSERT] = "INSERT INTO resident_sessions (token_hash, "
+			      "id_number, phone, expires_at) VALUES (?,?,?,?)",
+	[Q_RSESSION_GET] = "SELECT id_number, phone FROM resident_sessions WHERE "
+			   "token_hash = ? AND expires_at > ?",
 	[Q_COUNTS] = "SELECT (SELECT count(*) FROM persons), (SELECT count(*) "
 		     "FROM registrations WHERE status = 'active'), (SELECT "
 		     "count(*) FROM audit)",
@@ -2111,6 +2126,100 @@ static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
 	return LD_OK;
 }
 
+/* ---- residents ------------------------------------------------------ */
+
+static ld_status s_resident_code_put(ld_conn *c, const char *idn,
+				     const char *phone, const char *hash,
+				     int64_t now, int64_t expires_at)
+{
+	sqlite3_stmt *s = prep(c, Q_RCODE_PUT);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, idn);
+	bind_text(s, 2, phone);
+	bind_text(s, 3, hash);
+	sqlite3_bind_int64(s, 4, now);
+	sqlite3_bind_int64(s, 5, expires_at);
+	return exec_done(s);
+}
+
+static ld_status s_resident_code_get(ld_conn *c, const char *idn,
+				     const char *phone, char hash[65],
+				     int64_t *created_at, int64_t *expires_at,
+				     int *attempts)
+{
+	sqlite3_stmt *s = prep(c, Q_RCODE_GET);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, idn);
+	bind_text(s, 2, phone);
+	ld_status rc = step_one(s);
+	if (rc != LD_OK)
+		return rc;
+	const char *h = (const char *)sqlite3_column_text(s, 0);
+	snprintf(hash, 65, "%s", h ? h : "");
+	*created_at = sqlite3_column_int64(s, 1);
+	*expires_at = sqlite3_column_int64(s, 2);
+	*attempts = sqlite3_column_int(s, 3);
+	sqlite3_reset(s);
+	return LD_OK;
+}
+
+static ld_status rcode_simple(ld_conn *c, enum q q, const char *idn,
+			      const char *phone)
+{
+	sqlite3_stmt *s = prep(c, q);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, idn);
+	bind_text(s, 2, phone);
+	return exec_done(s);
+}
+
+static ld_status s_resident_code_attempt(ld_conn *c, const char *idn,
+					 const char *phone)
+{
+	return rcode_simple(c, Q_RCODE_ATTEMPT, idn, phone);
+}
+
+static ld_status s_resident_code_delete(ld_conn *c, const char *idn,
+					const char *phone)
+{
+	return rcode_simple(c, Q_RCODE_DELETE, idn, phone);
+}
+
+static ld_status s_resident_session_insert(ld_conn *c, const char *hash,
+					   const char *idn, const char *phone,
+					   int64_t expires_at)
+{
+	sqlite3_stmt *s = prep(c, Q_RSESSION_INSERT);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, hash);
+	bind_text(s, 2, idn);
+	bind_text(s, 3, phone);
+	sqlite3_bind_int64(s, 4, expires_at);
+	return exec_done(s);
+}
+
+static ld_status s_resident_session_get(ld_conn *c, const char *hash,
+					int64_t now, ld_arena *ar,
+					const char **idn, const char **phone)
+{
+	sqlite3_stmt *s = prep(c, Q_RSESSION_GET);
+	if (!s)
+		return LD_EIO;
+	bind_text(s, 1, hash);
+	sqlite3_bind_int64(s, 2, now);
+	ld_status rc = step_one(s);
+	if (rc != LD_OK)
+		return rc;
+	*idn = col_text(s, 0, ar);
+	*phone = col_text(s, 1, ar);
+	sqlite3_reset(s);
+	return *idn && *phone ? LD_OK : LD_ENOMEM;
+}
+
 const struct ld_store_ops ld_store_sqlite = {
 	.version = LD_STORE_VERSION,
 	.name = "sqlite",
@@ -2183,4 +2292,10 @@ const struct ld_store_ops ld_store_sqlite = {
 	.stats_group = s_stats_group,
 	.stats_timeline = s_stats_timeline,
 	.registrations_list = s_registrations_list,
+	.resident_code_put = s_resident_code_put,
+	.resident_code_get = s_resident_code_get,
+	.resident_code_attempt = s_resident_code_attempt,
+	.resident_code_delete = s_resident_code_delete,
+	.resident_session_insert = s_resident_session_insert,
+	.resident_session_get = s_resident_session_get,
 };
