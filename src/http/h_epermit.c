@@ -156,15 +156,17 @@ static void send_body(struct ld_req *r, const char *type, const char *body,
 	h2o_send_inline(req, copy, len);
 }
 
-/* Record the print in the audit trail (queued with the next commit). */
-static void audit_print(struct ld_req *r, const ld_permit *pm)
+/* Record the view or print in the audit trail (queued with the next
+ * commit). */
+static void audit_print(struct ld_req *r, const ld_permit *pm,
+			const char *action)
 {
 	struct ld_pending *p = ld_pending_new(r, 0);
 	if (!p)
 		return;
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld", (long long)pm->person_id);
-	ld_pending_audit(r, p, r->route->perm, target, NULL, pm->permit_no);
+	ld_pending_audit(r, p, action, target, NULL, pm->permit_no);
 	ld_pending_detach_submit(r, p);
 }
 
@@ -183,7 +185,7 @@ void h_permit_qr(struct ld_req *r)
 		ld_reply_error(r, LD_HE_INTERNAL, err.message, NULL);
 		return;
 	}
-	audit_print(r, &pm);
+	audit_print(r, &pm, "permit:qr_view");
 	send_body(r, "image/svg+xml", svg.data, svg.len);
 	ld_buf_release(&svg);
 }
@@ -234,10 +236,13 @@ void h_permit_print(struct ld_req *r)
 		    "</title><style>body{font-family:\"Noto Sans CJK SC\","
 		    "\"Microsoft YaHei\",sans-serif;margin:2em}"
 		    ".card{width:170mm;border:2px solid #333;padding:8mm;"
-		    "display:flex;gap:8mm}table{border-collapse:collapse}"
+		    "display:flex;gap:8mm;align-items:flex-start;box-sizing:border-box}"
+		    "table{border-collapse:collapse;flex:1 1 auto;min-width:0}"
+		    "td{word-break:break-all}.qr{flex:0 0 55mm;text-align:center}"
 		    "th{text-align:right;padding:2mm 4mm;color:#555;font-weight:"
 		    "normal;white-space:nowrap}td{padding:2mm 4mm}.qr svg{width:"
-		    "55mm;height:55mm}h1{font-size:20pt;letter-spacing:.5em}"
+		    "50mm;height:50mm;display:block;margin:0 auto}h1{font-size:20pt;"
+		    "letter-spacing:.5em}"
 		    "@media print{body{margin:0}}</style></head><body>\n"
 		    "<h1>山东省居住证</h1>\n<div class=\"card\"><table>\n");
 	row(&b, "姓名", holder.name);
@@ -268,7 +273,7 @@ void h_permit_print(struct ld_req *r)
 	ld_buf_adds(&b, "<p>扫码核验</p></div></div>\n<p>居住证每年签注一次；"
 			"逾期未签注的，使用功能中止（《居住证暂行条例》第十条）。"
 			"办理居住证不收取费用。</p>\n</body></html>\n");
-	audit_print(r, &pm);
+	audit_print(r, &pm, "permit:print");
 	send_body(r, "text/html; charset=utf-8", b.data, b.len);
 out:
 	ld_buf_release(&b);

@@ -1,0 +1,15 @@
+import { http } from './http'
+import type { StatsGroup, StatsItem, TimelineItem } from './types'
+
+export function statsOverview(group: StatsGroup, parent?: string, late?: boolean) {
+  return http.get<{ items: StatsItem[] }>('/api/v1/stats/overview', {
+    group,
+    parent,
+    late: late ? 1 : undefined,
+  })
+}
+
+/** Per month, from and to as YYYY-MM. */
+export function statsTimeline(from: string, to: string) {
+  return http.get<{ items: TimelineItem[] }>('/api/v1/stats/timeline', { from, to })
+}

@@ -1,0 +1,397 @@
+// Shapes of the liudong HTTP API (see GET /api/v1/openapi.json and src/http/routes.c).
+
+export type Role = 'admin' | 'clerk' | 'grid' | 'auditor'
+
+export interface User {
+  id: number
+  username: string
+  display_name: string
+  role: Role
+  /** Station code (S + street) for clerks, 15-digit grid code for grid workers. */
+  area: string | null
+  permissions: string[]
+}
+
+export interface LoginAnswer {
+  token: string
+  expires_at: number
+  user: User
+}
+
+export interface Page<T> {
+  total: number
+  page: number
+  per_page: number
+  items: T[]
+}
+
+export interface Code {
+  code: string
+  label: string
+}
+
+export interface Codes {
+  ethnicity: Code[]
+  reason: Code[]
+  housing: Code[]
+  reporter: Code[]
+}
+
+export interface Area {
+  code: string
+  parent: string | null
+  /** 1 district/county, 2 street/town, 3 community/village, 4 grid. */
+  level: number
+  name: string
+  station: string | null
+}
+
+export interface Station {
+  code: string
+  name: string
+  district: string
+  address: string
+  phone: string
+}
+
+export interface Person {
+  id: number
+  id_number: string
+  name: string
+  sex: 'male' | 'female'
+  ethnicity: string
+  ethnicity_name: string
+  birth: string
+  hukou_code: string
+  hukou_place: string | null
+  hukou_address: string | null
+  phone: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface Address {
+  district: string
+  district_name?: string
+  street?: string
+  community?: string
+  grid: string
+  road: string
+  house_number: string | null
+  building: string | null
+  unit: string | null
+  room: string | null
+}
+
+export interface Registration {
+  id: number
+  person_id: number
+  status: 'active' | 'cancelled'
+  certificate_no: string
+  address: Address
+  arrival_date: string
+  declared_date: string
+  deadline: string
+  late: boolean
+  calendar_complete: boolean
+  reason: string
+  reason_name: string
+  housing: string
+  housing_name: string
+  employer: string | null
+  in_scope: boolean
+  scope_reason: string
+  exemption: string | null
+  override_reason: string | null
+  cancelled_date: string | null
+  cancel_reason: string | null
+  cancel_reporter: string | null
+  created_at: string
+}
+
+/** A row of the registrations table: a registration with its person's name and ID number. */
+export interface RegistrationRow extends Registration {
+  person_name: string
+  id_number: string
+}
+
+export interface Scope {
+  in_scope: boolean
+  registration_required: boolean
+  reason: string
+  reason_text: string
+  hukou: string
+  exemption: string | null
+  basis: string[]
+}
+
+export interface Deadline {
+  event: string
+  deadline?: string
+  deadline_at?: string
+  working_days: number | null
+  calendar_complete: boolean
+  late?: boolean
+  warning?: string
+  basis: string[]
+}
+
+export interface CheckAnswer {
+  scope: Scope
+  deadline: Deadline
+  would_store: boolean
+}
+
+export interface CreateAnswer {
+  person: Person
+  registration: Registration
+  scope: Scope
+  deadline: Deadline
+}
+
+export interface PersonInput {
+  id_number: string
+  name: string
+  ethnicity: string
+  hukou_code: string
+  hukou_address?: string
+  phone?: string
+}
+
+export interface AddressInput {
+  grid: string
+  road: string
+  house_number?: string
+  building?: string
+  unit?: string
+  room?: string
+}
+
+export interface RegistrationInput {
+  person: PersonInput
+  address: AddressInput
+  arrival_date: string
+  declared_date?: string
+  reason: string
+  housing: string
+  employer?: string
+  stay_days?: number
+  lodging?: string
+  override_reason?: string
+}
+
+export interface AddressChangeInput {
+  address: AddressInput
+  moved_date: string
+  declared_date?: string
+}
+
+export interface CancelInput {
+  left_date: string
+  reporter: string
+  reason: string
+  destination?: string
+}
+
+export interface PersonDetail {
+  person: Person
+  active_registration: Registration | null
+  registrations: Registration[]
+}
+
+export interface HistoryEvent {
+  id: number
+  registration_id: number
+  kind: string
+  date: string
+  deadline: string | null
+  late: boolean
+  detail: Record<string, unknown>
+  at: string
+}
+
+export interface History {
+  person_id: number
+  name: string
+  events: HistoryEvent[]
+}
+
+export interface Entitlement {
+  code: string
+  title: string
+  conditional: boolean
+  basis: string[]
+}
+
+export interface Entitlements {
+  person_id: number
+  on: string
+  certificate_active: boolean
+  permit: string
+  entitlements: Entitlement[]
+}
+
+export interface Permit {
+  id: number
+  person_id: number
+  registration_id: number
+  status: 'applied' | 'accepted' | 'issued' | 'cancelled'
+  permit_no: string | null
+  version: number
+  basis: string
+  channel: string
+  applicant: 'self' | 'guardian'
+  district: string
+  applied_date: string
+  accepted_date: string | null
+  issue_deadline: string | null
+  issued_date: string | null
+  issuing_authority: string | null
+  cancelled_date: string | null
+  cancel_reason: string | null
+  fee: number
+  guardian_name?: string | null
+  guardian_relation?: string | null
+}
+
+export interface LedgerEntry {
+  date: string
+  event: string
+  anniversary?: string
+}
+
+/** Before issue only `code` is present. */
+export interface PermitState {
+  code: string
+  next_anniversary?: string | null
+  window_opens?: string | null
+  continuous_since?: string | null
+  residence_years?: number
+  ledger?: LedgerEntry[]
+  basis?: string[]
+}
+
+export interface Material {
+  code: string
+  name: string
+}
+
+export interface Endorsement {
+  date: string
+  anniversary: string
+  late: boolean
+}
+
+export interface PermitVersion {
+  version: number
+  licence_id: string
+  issued_date: string
+  reason: string
+  invalidated_date: string | null
+  payload: string
+}
+
+export interface PermitEvent {
+  kind: string
+  date: string
+  at: string
+}
+
+export interface PermitDetail {
+  permit: Permit
+  on: string
+  state: PermitState
+  missing_materials: Material[]
+  endorsements: Endorsement[]
+  versions: PermitVersion[]
+  events: PermitEvent[]
+}
+
+export interface PersonPermit {
+  permit: Permit
+  state: PermitState | null
+}
+
+export interface Materials {
+  id_card?: boolean
+  photo?: boolean
+  residence_proof?: boolean
+  basis_proof?: boolean
+  guardian_id?: boolean
+}
+
+export interface ApplyInput {
+  basis: string
+  applied_date?: string
+  channel?: string
+  materials?: Materials
+  guardian?: { name: string; id_number: string; relation: string }
+}
+
+export interface PermitAnswer {
+  permit: Permit
+  missing_materials?: Material[]
+  endorsement?: { date: string; anniversary: string; late: boolean }
+  electronic?: { version: number; licence_id: string; payload: string; key_id: string }
+}
+
+export interface LateItem {
+  kind: 'late_declaration' | 'late_address_change'
+  registration_id: number
+  person_id: number
+  name: string
+  date: string
+  deadline: string
+  grid: string
+  community: string
+  certificate_no: string
+}
+
+export interface PermitWorkItem {
+  kind: 'issue_overdue' | 'endorsement_due' | 'suspended'
+  permit_id: number
+  person_id: number
+  permit_no?: string | null
+  name?: string
+  date: string
+}
+
+export interface AuditEntry {
+  seq: number
+  at: string
+  user_id: number | null
+  username: string | null
+  action: string
+  target: string
+  reason: string
+  result: string
+  detail: string
+  hash: string
+}
+
+export interface AuditPage {
+  page: number
+  items: AuditEntry[]
+}
+
+export interface AuditVerify {
+  intact: boolean
+  entries: number
+  first_bad_seq?: number
+  problem?: string
+}
+
+export type StatsGroup = 'district' | 'street' | 'community' | 'grid' | 'hukou_province' | 'reason'
+
+export interface StatsItem {
+  key: string
+  label: string
+  count: number
+}
+
+export interface TimelineItem {
+  period: string
+  registrations: number
+  late: number
+  permits_issued: number
+}

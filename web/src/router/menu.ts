@@ -1,0 +1,22 @@
+// The console's side menu; an item shows only when the user has its permission.
+import type { Component } from 'vue'
+import { Checked, DataAnalysis, Document, EditPen, List, Postcard, User } from '@element-plus/icons-vue'
+
+export interface MenuItem {
+  name: string
+  path: string
+  title: string
+  icon: Component
+  permission: string
+}
+
+export const MENU: MenuItem[] = [
+  { name: 'dashboard', path: '/dashboard', title: '工作台', icon: DataAnalysis, permission: 'worklist:read' },
+  { name: 'desk', path: '/desk', title: '居住登记', icon: EditPen, permission: 'registration:create' },
+  { name: 'persons', path: '/persons', title: '人员', icon: User, permission: 'person:read' },
+  { name: 'permits', path: '/permits', title: '居住证', icon: Postcard, permission: 'permit:process' },
+  { name: 'worklists', path: '/worklists', title: '工作清单', icon: List, permission: 'worklist:read' },
+  { name: 'audit', path: '/audit', title: '审计', icon: Document, permission: 'audit:read' },
+]
+
+export const FALLBACK_ICON = Checked

@@ -1,0 +1,127 @@
+/*
+ * The staff console at 1366×768: a clerk signs in, declares a registration at
+ * the desk (registered half a year ago, so a permit can be applied for), opens
+ * the person, applies for a permit, accepts and issues it, and prints it (the
+ * printable page opens in a new window without error).
+ */
+import { test, expect, shot, freshIdNumber, beijingDay } from './fixtures'
+import type { Locator, Page } from '@playwright/test'
+
+test.use({ viewport: { width: 1366, height: 768 } })
+
+/** The form item whose label is `label`, inside `scope`. */
+function item(scope: Page | Locator, label: string): Locator {
+  const page = 'page' in scope ? scope.page() : scope
+  const text = new RegExp(`^\\s*${label.replace(/[()（）/]/g, '\\$&')}\\s*$`)
+  return scope.locator('.el-form-item').filter({ has: page.locator('.el-form-item__label', { hasText: text }) })
+}
+
+/** Types a date into an Element Plus date picker. */
+async function fillDate(field: Locator, date: string) {
+  const input = field.locator('input').first()
+  await input.click()
+  await input.fill(date)
+  await input.press('Enter')
+  await expect(input).toHaveValue(date)
+}
+
+/** Answers the reading-reason prompt (查阅事由), keeping it for the session. */
+async function giveReason(page: Page) {
+  const box = page.locator('.el-message-box', { hasText: '请说明查阅事由' })
+  await expect(box).toBeVisible()
+  await box.locator('input[type="text"], textarea').first().fill('窗口办理居住证')
+  const keep = box.getByText('本次登录期间沿用此事由，不再询问')
+  if (await keep.isVisible()) await keep.click()
+  await box.getByRole('button', { name: '确定' }).click()
+  await expect(box).toBeHidden()
+}
+
+test('a clerk declares a registration, applies for a permit, issues and prints it', async ({ page, env }) => {
+  const idNumber = freshIdNumber('510104', 1987)
+  const name = '孙建国'
+  const arrival = beijingDay(-3, -7)
+  const declared = beijingDay(-1, -7)
+
+  // Sign in.
+  await page.goto('/#/login')
+  await expect(page.getByRole('heading', { name: '工作人员登录' })).toBeVisible()
+  await item(page, '用户名').locator('input').fill(env.clerk.username)
+  await item(page, '密码').locator('input').fill(env.clerk.password)
+  await shot(page, 'console-login')
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await expect(page).not.toHaveURL(/#\/login/)
+  await page.waitForLoadState('networkidle')
+  await shot(page, 'console-dashboard')
+
+  // Declare at the desk (through the menu, as a clerk would).
+  await page.locator('.el-menu-item', { hasText: '居住登记' }).click()
+  await expect(page).toHaveURL(/#\/desk$/)
+  const form = page.locator('.desk-form')
+  await expect(form).toBeVisible()
+  await form.locator('input[data-test="id-number"], [data-test="id-number"] input').first().fill(idNumber)
+  await item(form, '姓名').locator('input').fill(name)
+  await expect(item(form, '户籍地（县级行政区划代码）').locator('input')).toHaveValue('510104')
+  await item(form, '联系电话').locator('input').fill('13812345678')
+  await item(form, '区县 / 街道 / 社区 / 网格').locator('.el-cascader').click()
+  for (const level of ['历下区', '解放路街道', '解放路社区', '第一网格'])
+    await page.locator('.el-cascader-node:visible', { hasText: level }).first().click()
+  await expect(item(form, '区县 / 街道 / 社区 / 网格').locator('input').first()).toHaveValue(/第一网格/)
+  await item(form, '街路巷').locator('input').fill('解放路')
+  await item(form, '门牌号').locator('input').fill('66号')
+  await fillDate(item(form, '到达居住地日期'), arrival)
+  await fillDate(item(form, '申报日期'), declared)
+  await item(form, '就业单位或就读学校').locator('input').fill('济南某机械厂')
+  await page.locator('[data-test="declare"]').click()
+
+  const created = page.locator('[data-test="created"]')
+  await expect(created).toBeVisible()
+  const cert = (await created.locator('.cert-no').innerText()).trim()
+  expect(cert).toMatch(/^DJ370102\d{11}[0-9X]$/)
+  await expect(created.getByText('按期')).toBeVisible()
+  await shot(page, 'console-desk')
+
+  // The person.
+  await created.getByRole('button', { name: '查看人员' }).click()
+  await expect(page).toHaveURL(/#\/persons\/\d+$/)
+  await giveReason(page)
+  await expect(page.getByText(idNumber).or(page.getByText(name)).first()).toBeVisible()
+  await expect(page.getByText(cert).first()).toBeVisible()
+  await shot(page, 'console-person')
+
+  // Apply for a permit with every material.
+  await page.getByRole('button', { name: '申领居住证' }).first().click()
+  const apply = page.getByRole('dialog', { name: /申领居住证/ })
+  await expect(apply).toBeVisible()
+  await apply.getByText('合法稳定就业').click()
+  for (const m of ['居民身份证', '本人近期相片', '居住地住址证明', '就业或就读证明'])
+    await apply.getByText(m, { exact: true }).click()
+  await apply.locator('[data-test="apply-submit"]').click()
+  await expect(apply.getByText('申请已登记，材料齐全，可以受理')).toBeVisible()
+  await apply.getByRole('button', { name: '办理受理' }).click()
+  await expect(page).toHaveURL(/#\/permits\/\d+$/)
+
+  // Accept and issue.
+  const panel = page.locator('.permit-panel')
+  await expect(panel.locator('[data-test="permit-state"]')).toContainText('已申请')
+  await panel.getByRole('button', { name: '受理', exact: true }).click()
+  await page.locator('[data-test="permit-action-submit"]:visible').click()
+  await expect(panel.locator('[data-test="permit-state"]')).toContainText('已受理')
+  await panel.getByRole('button', { name: '发证', exact: true }).click()
+  await page.locator('[data-test="permit-action-submit"]:visible').click()
+  await expect(panel.locator('[data-test="permit-state"]')).toContainText('有效')
+  const permitNo = (await panel.locator('.no').innerText()).trim()
+  expect(permitNo).toMatch(/^JZ370102\d{11}[0-9X]$/)
+  await expect(panel.locator('[data-test="permit-qr"] svg')).toBeVisible()
+  await expect(panel.locator('[data-test="ledger"]')).toContainText('发放居住证')
+  await shot(page, 'console-permit')
+
+  // Print: the printable page opens in a new window.
+  const popup = page.waitForEvent('popup')
+  await panel.getByRole('button', { name: '打印居住证' }).click()
+  const print = await popup
+  await print.waitForURL(/^blob:/)
+  await print.waitForLoadState('load')
+  await expect(print.locator('body')).toContainText(permitNo)
+  await expect(print.locator('svg').first()).toBeVisible()
+  await shot(print, 'console-print')
+})

@@ -1,0 +1,209 @@
+/*
+ * What every browser test shares: the server started by global-setup.ts,
+ * a browser context that fails the test on ANY console error or uncaught
+ * page error (in every page of the context, popups included), full-page
+ * screenshots into test-results/screenshots/, and API helpers that prepare
+ * data the way the server's own end-to-end tests do.
+ */
+import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export { expect }
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const screenshotDir = path.join(webDir, 'test-results', 'screenshots')
+
+export interface E2EEnv {
+  base: string
+  dataDir: string
+  logFile: string
+  admin: { username: string; password: string }
+  clerk: { username: string; password: string }
+  station: string
+  street: string
+}
+
+function account(v: string | undefined) {
+  const [username, ...rest] = (v ?? '').split(':')
+  return { username, password: rest.join(':') }
+}
+
+export function e2eEnv(): E2EEnv {
+  const b = process.env.LIUDONG_E2E_BASE
+  if (!b) throw new Error('LIUDONG_E2E_BASE is not set: run through `npm run test:e2e`')
+  return {
+    base: b,
+    dataDir: process.env.LIUDONG_E2E_DATA!,
+    logFile: process.env.LIUDONG_E2E_LOG!,
+    admin: account(process.env.LIUDONG_E2E_ADMIN),
+    clerk: account(process.env.LIUDONG_E2E_CLERK),
+    station: process.env.LIUDONG_E2E_STATION!,
+    street: process.env.LIUDONG_E2E_STREET!,
+  }
+}
+
+/** A valid 18-digit citizen ID number (GB 11643, ISO 7064 MOD 11-2 check). */
+export function idNumber(area: string, birth: string, seq: number): string {
+  const body = area + birth.replace(/-/g, '') + String(seq % 1000).padStart(3, '0')
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(body[i]) * weights[i]
+  return body + '10X98765432'[sum % 11]
+}
+
+/** A fresh ID number of someone born in another province (so in scope in Jinan). */
+export function freshIdNumber(area = '110105', year = 1990): string {
+  const month = 1 + Math.floor(Math.random() * 12)
+  const day = 1 + Math.floor(Math.random() * 28)
+  const birth = `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`
+  return idNumber(area, birth, Math.floor(Math.random() * 1000))
+}
+
+export function freshPhone(): string {
+  return '139' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0')
+}
+
+/** Today in Beijing time, or `days` from it, as YYYY-MM-DD. */
+export function beijingDay(days = 0, months = 0): string {
+  const now = new Date(Date.now() + 8 * 3600_000)
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + months, now.getUTCDate() + days))
+  return d.toISOString().slice(0, 10)
+}
+
+/**
+ * A screenshot under test-results/screenshots/NAME.png: the full page, or only the
+ * screen (`fullPage: false`) for what sits fixed over it, like a full-screen dialog.
+ * Transitions are run to their end first.
+ */
+export async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  await page.screenshot({
+    path: path.join(screenshotDir, `${name}.png`),
+    fullPage: opts.fullPage ?? true,
+    animations: 'disabled',
+  })
+}
+
+/** The page must not scroll sideways (phone pages). */
+export async function expectNoHorizontalScroll(page: Page): Promise<void> {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }))
+  expect(scroll, 'page is wider than the screen').toBeLessThanOrEqual(client)
+}
+
+/** Picks `option` in the Element Plus select inside `scope` (a form item or the select). */
+export async function pickOption(page: Page, scope: Locator, option: string | RegExp): Promise<void> {
+  await scope.locator('.el-select__wrapper').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click()
+}
+
+/* ---- API helpers (staff side), for preparing data ---------------------- */
+
+export class StaffApi {
+  constructor(
+    private request: APIRequestContext,
+    private token: string,
+  ) {}
+
+  static async login(request: APIRequestContext, who: { username: string; password: string }) {
+    const r = await request.post('/api/v1/auth/login', { data: who })
+    expect(r.status(), await r.text()).toBe(200)
+    return new StaffApi(request, (await r.json()).token)
+  }
+
+  async call(method: 'GET' | 'POST', p: string, data?: unknown, expected = [200, 201]) {
+    const r = await this.request.fetch(p, {
+      method,
+      headers: { Authorization: `Bearer ${this.token}` },
+      data,
+    })
+    const text = await r.text()
+    expect(expected, `${method} ${p}: ${r.status()} ${text}`).toContain(r.status())
+    return JSON.parse(text)
+  }
+
+  /**
+   * Declares a registration (seven months ago, or `declared`) and runs a permit through
+   * application, acceptance and issue (today, or on `issued`); returns the issue answer.
+   */
+  async issuedPermit(opts: {
+    idNumber: string
+    name: string
+    phone?: string
+    grid: string
+    declared?: string
+    issued?: string
+  }) {
+    const declared = opts.declared ?? beijingDay(0, -7)
+    const reg = await this.call('POST', '/api/v1/registrations', {
+      person: {
+        id_number: opts.idNumber,
+        name: opts.name,
+        ethnicity: '01',
+        hukou_code: opts.idNumber.slice(0, 6),
+        ...(opts.phone ? { phone: opts.phone } : {}),
+      },
+      address: { grid: opts.grid, road: '解放路', house_number: '88号', building: '2', unit: '1', room: '502' },
+      arrival_date: declared,
+      declared_date: declared,
+      reason: 'work',
+      housing: 'rented',
+      employer: '济南某软件公司',
+    })
+    const all = { id_card: true, photo: true, residence_proof: true, basis_proof: true }
+    const applied = await this.call('POST', `/api/v1/persons/${reg.person.id}/permits`, {
+      basis: 'employment',
+      materials: all,
+      ...(opts.issued ? { applied_date: opts.issued } : {}),
+    })
+    const id = applied.permit.id
+    await this.call('POST', `/api/v1/permits/${id}/accept`, opts.issued ? { accepted_date: opts.issued } : {})
+    const issued = await this.call('POST', `/api/v1/permits/${id}/issue`, opts.issued ? { issued_date: opts.issued } : {})
+    return { person: reg.person, registration: reg.registration, permit: issued.permit, electronic: issued.electronic }
+  }
+}
+
+/** The first grid of the clerk's street (inside the clerk's area). */
+export async function firstGrid(api: StaffApi, street: string): Promise<string> {
+  const communities = await api.call('GET', `/api/v1/areas?parent=${street}`)
+  const grids = await api.call('GET', `/api/v1/areas?parent=${communities.items[0].code}`)
+  return grids.items[0].code
+}
+
+/* ---- the fixtures ------------------------------------------------------- */
+
+export const test = base.extend<{ env: E2EEnv; browserErrors: string[]; expectedConsoleErrors: RegExp[] }>({
+  env: async ({}, use) => {
+    await use(e2eEnv())
+  },
+  baseURL: async ({}, use) => {
+    await use(e2eEnv().base)
+  },
+  browserErrors: async ({}, use) => {
+    await use([])
+  },
+  /**
+   * Console errors a test provokes on purpose, each matched exactly (Chromium logs every
+   * 4xx answer as "Failed to load resource"); a test that expects none leaves this empty.
+   */
+  expectedConsoleErrors: async ({}, use) => {
+    await use([])
+  },
+  context: async ({ context, browserErrors, expectedConsoleErrors }, use) => {
+    const watch = (p: Page) => {
+      p.on('console', (m) => {
+        if (m.type() === 'error') browserErrors.push(`console.error on ${p.url()}: ${m.text()}`)
+      })
+      p.on('pageerror', (e) => browserErrors.push(`page error on ${p.url()}: ${e.message}`))
+    }
+    context.pages().forEach(watch)
+    context.on('page', watch)
+    await use(context)
+    const unexpected = browserErrors.filter((e) => !expectedConsoleErrors.some((re) => re.test(e)))
+    expect(unexpected, 'the browser reported errors').toEqual([])
+  },
+})
