@@ -900,14 +900,9 @@ void h_permit_get(struct ld_req *r)
 	}
 	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
-	if (ld_jw_finish(&w) != LD_OK) {
-		ld_buf_release(&b);
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld", (long long)pm->person_id);
-	ld_reply_audited(r, &b, 200, "permit:read", target);
+	ld_reply_audited_jw(r, &w, &b, 200, "permit:read", target);
 }
 
 /* Whether the person's residence registration certificate was in force on
@@ -978,31 +973,12 @@ void h_person_entitlements(struct ld_req *r)
 	ld_jw_kstr(&w, "on", day);
 	ld_jw_kbool(&w, "certificate_active", docs.certificate_active);
 	ld_jw_kstr(&w, "permit", pm ? ld_permit_state_name(&st) : "none");
-	ld_jw_key(&w, "entitlements");
-	ld_jw_arr_open(&w);
-	for (size_t i = 0; i < k; i++) {
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "code", list[i]->code);
-		ld_jw_kstr(&w, "title", list[i]->title);
-		ld_jw_kbool(&w, "conditional", list[i]->conditional);
-		ld_jw_key(&w, "basis");
-		ld_jw_arr_open(&w);
-		for (int c = 0; c < list[i]->n_basis; c++)
-			ld_jw_str(&w, ld_cite_text(list[i]->basis[c]));
-		ld_jw_arr_close(&w);
-		ld_jw_obj_close(&w);
-	}
-	ld_jw_arr_close(&w);
+	ld_view_entitlements(&w, (const void *const *)list, k);
 	ld_jw_obj_close(&w);
-	if (ld_jw_finish(&w) != LD_OK) {
-		ld_buf_release(&b);
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld",
 		 (long long)r->target_person->id);
-	ld_reply_audited(r, &b, 200, "person:entitlements", target);
+	ld_reply_audited_jw(r, &w, &b, 200, "person:entitlements", target);
 }
 
 /* The station's permit work list on a day: applications past their issue

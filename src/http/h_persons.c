@@ -61,17 +61,12 @@ void h_persons_search(struct ld_req *r)
 		ld_view_person(&w, &list[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
-	if (ld_jw_finish(&w) != LD_OK) {
-		ld_buf_release(&b);
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
 	/* The target lists who was shown. */
 	char *target = ld_arena_printf(&r->arena, "search:%zu", n);
 	for (size_t i = 0; i < n && i < 20 && target; i++)
 		target = ld_arena_printf(&r->arena, "%s%sperson:%lld", target,
 					 i ? "," : " ", (long long)list[i].id);
-	ld_reply_audited(r, &b, 200, "person:search", target ? target : "search");
+	ld_reply_audited_jw(r, &w, &b, 200, "person:search", target ? target : "search");
 }
 
 static bool load(struct ld_req *r, ld_person *p, ld_registration **regs,

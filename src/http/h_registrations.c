@@ -551,14 +551,9 @@ void h_registration_get(struct ld_req *r)
 	ld_jw_key(&w, "registration");
 	ld_view_registration(&w, &reg);
 	ld_jw_obj_close(&w);
-	if (ld_jw_finish(&w) != LD_OK) {
-		ld_buf_release(&b);
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld", (long long)reg.person_id);
-	ld_reply_audited(r, &b, 200, "registration:read", target);
+	ld_reply_audited_jw(r, &w, &b, 200, "registration:read", target);
 }
 
 /* ---- change of address and cancellation ----------------------------- */

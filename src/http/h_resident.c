@@ -366,21 +366,7 @@ void h_resident_me(struct ld_req *r)
 	} else {
 		ld_jw_knull(&w, "permit_state");
 	}
-	ld_jw_key(&w, "entitlements");
-	ld_jw_arr_open(&w);
-	for (size_t i = 0; i < k; i++) {
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "code", list[i]->code);
-		ld_jw_kstr(&w, "title", list[i]->title);
-		ld_jw_kbool(&w, "conditional", list[i]->conditional);
-		ld_jw_key(&w, "basis");
-		ld_jw_arr_open(&w);
-		for (int c = 0; c < list[i]->n_basis; c++)
-			ld_jw_str(&w, ld_cite_text(list[i]->basis[c]));
-		ld_jw_arr_close(&w);
-		ld_jw_obj_close(&w);
-	}
-	ld_jw_arr_close(&w);
+	ld_view_entitlements(&w, (const void *const *)list, k);
 	const ld_permit_version *cur = NULL;
 	for (size_t i = nv; i-- > 0 && !cur;)
 		if (!vers[i].invalidated_date)
@@ -395,13 +381,8 @@ void h_resident_me(struct ld_req *r)
 		ld_jw_knull(&w, "electronic");
 	}
 	ld_jw_obj_close(&w);
-	if (ld_jw_finish(&w) != LD_OK) {
-		ld_buf_release(&b);
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
 	char *target = ld_arena_printf(&r->arena, "%s", r->user.username);
-	ld_reply_audited(r, &b, 200, "resident:read", target);
+	ld_reply_audited_jw(r, &w, &b, 200, "resident:read", target);
 }
 
 /* ---- online declaration, application, endorsement ------------------- */

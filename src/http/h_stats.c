@@ -195,17 +195,12 @@ void h_registrations_list(struct ld_req *r)
 	}
 	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
-	if (ld_jw_finish(&w) != LD_OK) {
-		ld_buf_release(&b);
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
 	char *target = ld_arena_printf(&r->arena, "table:%zu", n);
 	for (size_t i = 0; i < n && i < 20 && target; i++)
 		target = ld_arena_printf(&r->arena, "%s%sperson:%lld", target,
 					 i ? "," : " ",
 					 (long long)rows[i].reg.person_id);
-	ld_reply_audited(r, &b, 200, "registration:list",
+	ld_reply_audited_jw(r, &w, &b, 200, "registration:list",
 			 target ? target : "table");
 }
 
@@ -237,13 +232,8 @@ void h_person_permits(struct ld_req *r)
 	}
 	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
-	if (ld_jw_finish(&w) != LD_OK) {
-		ld_buf_release(&b);
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld",
 		 (long long)r->target_person->id);
-	ld_reply_audited(r, &b, 200, "permit:read", target);
+	ld_reply_audited_jw(r, &w, &b, 200, "permit:read", target);
 }

@@ -9,6 +9,9 @@
 
 #include "core/catalog.h"
 #include "core/division.h"
+#include "core/entitlement.h"
+#include "http/handlers.h"
+#include "http/reply.h"
 
 ld_day ld_http_today(void)
 {
@@ -204,4 +207,35 @@ bool ld_query_date(struct ld_req *r, const char *name, const char **out)
 		return false;
 	*out = v;
 	return true;
+}
+
+void ld_view_entitlements(ld_jw *w, const void *const *items, size_t n)
+{
+	const ld_entitlement *const *list = (const ld_entitlement *const *)items;
+	ld_jw_key(w, "entitlements");
+	ld_jw_arr_open(w);
+	for (size_t i = 0; i < n; i++) {
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "code", list[i]->code);
+		ld_jw_kstr(w, "title", list[i]->title);
+		ld_jw_kbool(w, "conditional", list[i]->conditional);
+		ld_jw_key(w, "basis");
+		ld_jw_arr_open(w);
+		for (int c = 0; c < list[i]->n_basis; c++)
+			ld_jw_str(w, ld_cite_text(list[i]->basis[c]));
+		ld_jw_arr_close(w);
+		ld_jw_obj_close(w);
+	}
+	ld_jw_arr_close(w);
+}
+
+void ld_reply_audited_jw(struct ld_req *r, ld_jw *w, ld_buf *b, int status,
+			 const char *action, const char *target)
+{
+	if (ld_jw_finish(w) != LD_OK) {
+		ld_buf_release(b);
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	ld_reply_audited(r, b, status, action, target);
 }

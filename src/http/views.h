@@ -18,6 +18,14 @@ void ld_view_event(ld_jw *w, const ld_reg_event *e);
 void ld_view_scope(ld_jw *w, const ld_scope_decision *d);
 void ld_view_basis(ld_jw *w, const ld_basis *b);
 
+/* "entitlements": [{code, title, conditional, basis}, ...] */
+void ld_view_entitlements(ld_jw *w, const void *const *list, size_t n);
+
+/* Finish w (into b, which it takes over) and reply with status once the
+ * read's audit entry is handed to the writer (see ld_reply_audited). */
+void ld_reply_audited_jw(struct ld_req *r, ld_jw *w, ld_buf *b, int status,
+			 const char *action, const char *target);
+
 /* Whether the user's access covers grid `grid` (whose community is
  * `community` with serving station `station`). */
 bool ld_access_allows(const ld_access *acc, const ld_area *community,
