@@ -22,6 +22,11 @@ ifeq ($(SAN),1)
 OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=all
 endif
+# Fuzzing (clang only): the library instrumented for libFuzzer's coverage.
+ifeq ($(FUZZ),1)
+OPT      := -O1 -g -fno-omit-frame-pointer \
+            -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+endif
 CFLAGS   ?=
 CPPFLAGS := -Isrc -I$(BUILD)/gen
 ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS)
@@ -55,7 +60,10 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 CASES_BIN := $(BUILD)/tests/t_cases
 TEST_BINS := $(UNIT_BIN) $(CASES_BIN)
 
-.PHONY: all check tests format clean
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+
+.PHONY: all check tests format clean fuzzers
 all: $(BIN)
 
 $(BUILD)/gen/division_table.c: data/gb2260-history.tsv tools/embed.sh
@@ -98,6 +106,13 @@ $(CASES_BIN): $(BUILD)/obj/tests/t_cases.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) $^ $(TEST_LIBS) $(PKG_LIBS) -o $@
 
 tests: $(BIN) $(TEST_BINS)
+
+# make BUILD=build/fuzz CC=clang FUZZ=1 fuzzers
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $< $(LIB) $(PKG_LIBS) -o $@
+
+fuzzers: $(FUZZ_BIN)
 
 check: tests
 	tests/run-suite $(BUILD) $(TEST_BINS)
