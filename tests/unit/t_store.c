@@ -12,7 +12,6 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -21,6 +20,7 @@
 
 #include "store/audit.h"
 #include "store/store.h"
+#include "tmpdir.h"
 
 /* ---- fixture -------------------------------------------------------- */
 
@@ -31,24 +31,6 @@ struct fx {
 	ld_conn *c; /* a writer connection */
 	ld_arena ar;
 };
-
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			if (strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0)
-				continue;
-			char path[512];
-			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-}
 
 static int setup(void **state)
 {

@@ -12,7 +12,6 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -24,6 +23,7 @@
 #include "store/audit.h"
 #include "store/store.h"
 #include "store/writer.h"
+#include "tmpdir.h"
 
 /* ---- fixture -------------------------------------------------------- */
 
@@ -35,24 +35,6 @@ struct fx {
 	ld_conn *r; /* a reader: sees only what is committed */
 	ld_arena ar;
 };
-
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			if (strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0)
-				continue;
-			char path[512];
-			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-}
 
 static int setup(void **state)
 {
