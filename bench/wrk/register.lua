@@ -1,6 +1,6 @@
 -- register.lua — wrk script: POST /api/v1/registrations, a NEW person in
 -- every request, and count the responses by status (only 201 is a
--- success). Prints the same RESULT line as status.lua.
+-- success). Prints the RESULT line of report.lua.
 --
 -- Script arguments: GRID BASE NTHREADS
 --   GRID      a 15-digit grid code of the demo database
@@ -40,11 +40,13 @@ local BODY = '{"person":{"id_number":"%s","name":"压测人员","ethnicity":"01"
    .. '"arrival_date":"2025-09-26","declared_date":"2025-09-29",'
    .. '"reason":"work","housing":"rented"}'
 
--- Globals of each thread's Lua state: tid is set by setup(), the rest by
--- init(); expected, counts and closed are read back by done().
-tid = 0
+-- The reporting part (response, setup, done) is in report.lua, next to
+-- this file.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
+
+-- Globals of each thread's Lua state: tid (report.lua) is set by setup(),
+-- the rest by init(); expected is read back by done().
 expected = 201
-counts = {}
 local grid, next_n, stride
 
 function init(args)
@@ -57,54 +59,4 @@ function request()
    local n = next_n
    next_n = next_n + stride
    return wrk.format("POST", nil, nil, string.format(BODY, id_number(n), grid))
-end
-
--- Responses that came with "Connection: close": each costs a new TCP
--- connection, and wrk also counts the close as a read error.
-closed = 0
-
-function response(status, headers, body)
-   counts[status] = (counts[status] or 0) + 1
-   local c = headers["Connection"] or headers["connection"]
-   if c and c:lower() == "close" then
-      closed = closed + 1
-   end
-end
-
-local threads = {}
-
-function setup(thread)
-   thread:set("tid", #threads)
-   table.insert(threads, thread)
-end
-
--- The same report as status.lua.
-function done(summary, latency, requests)
-   local ok, other, closed_all = 0, {}, 0
-   local want = threads[1]:get("expected")
-   for _, t in ipairs(threads) do
-      closed_all = closed_all + t:get("closed")
-      for status, n in pairs(t:get("counts")) do
-         if status == want then
-            ok = ok + n
-         else
-            other[status] = (other[status] or 0) + n
-         end
-      end
-   end
-   local parts = {}
-   for status, n in pairs(other) do
-      table.insert(parts, status .. ":" .. n)
-   end
-   table.sort(parts)
-   local e = summary.errors
-   local seconds = summary.duration / 1e6
-   io.write(string.format(
-      "RESULT responses=%d seconds=%.3f ok=%d ok_per_sec=%.1f "
-         .. "p50_ms=%.2f p99_ms=%.2f other=%s closed=%d "
-         .. "socket_errors=connect:%d,read:%d,write:%d,timeout:%d\n",
-      summary.requests, seconds, ok, ok / seconds,
-      latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-      #parts > 0 and table.concat(parts, ",") or "none", closed_all,
-      e.connect, e.read, e.write, e.timeout))
 end
