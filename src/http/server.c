@@ -92,6 +92,38 @@ static int thread_init(struct ld_server *srv, struct ld_thread *th, int index,
 		       int listen_fd);
 static void thread_release(struct ld_thread *th);
 
+/* On stop, while the writer still runs: stop accepting and close every
+ * client connection, since h2o asserts that no connection holds a timeout
+ * when the context is disposed. Idle keep-alive connections close at once;
+ * one whose request is still being served gets up to DRAIN_MS for its answer
+ * (sent with "Connection: close"), and no further request is read. */
+enum { DRAIN_MS = 5000, DRAIN_STEP_MS = 50 };
+
+static bool has_connections(h2o_context_t *ctx)
+{
+	return !h2o_linklist_is_empty(&ctx->http1._conns) ||
+	       !h2o_linklist_is_empty(&ctx->http2._conns);
+}
+
+static void drain_connections(struct ld_thread *th)
+{
+	if (th->listener) {
+		h2o_socket_close(th->listener);
+		th->listener = NULL;
+	}
+	h2o_context_request_shutdown(&th->ctx);
+	/* HTTP/1 has no shutdown hook in this h2o: an idle keep-alive
+	 * connection waits on the request timeout, so make that expire now. */
+	th->ctx.http1.req_timeout.timeout = 0;
+	for (int waited = 0; has_connections(&th->ctx) && waited < DRAIN_MS;
+	     waited += DRAIN_STEP_MS)
+		h2o_evloop_run(th->ctx.loop, DRAIN_STEP_MS);
+	/* request_shutdown also arms HTTP/2's graceful-shutdown timer, on the
+	 * context whether or not an HTTP/2 connection exists. */
+	if (h2o_timeout_is_linked(&th->ctx.http2._graceful_shutdown_timeout))
+		h2o_timeout_unlink(&th->ctx.http2._graceful_shutdown_timeout);
+}
+
 /*
  * A loop thread's life. h2o keeps per-thread free lists (its buffer and pool
  * allocators are __thread), so each loop creates, runs and disposes of its
@@ -106,9 +138,11 @@ static void *loop_main(void *arg)
 	if (thread_init(srv, th, th->index, srv->listen_fd) != 0)
 		atomic_store(&srv->init_failed, true);
 	pthread_barrier_wait(&srv->started);
-	if (!atomic_load(&srv->init_failed))
+	if (!atomic_load(&srv->init_failed)) {
 		while (!stop_requested)
 			h2o_evloop_run(th->ctx.loop, 200);
+		drain_connections(th);
+	}
 	pthread_barrier_wait(&srv->loops_stopped);
 	pthread_barrier_wait(&srv->writer_drained);
 	thread_release(th);
@@ -178,9 +212,10 @@ static int thread_init(struct ld_server *srv, struct ld_thread *th, int index,
 	return 0;
 }
 
-/* Undo thread_init, after the loop has stopped. Messages still queued for
- * this loop (results of the last jobs) are delivered first, so their memory
- * is freed; their clients are gone. */
+/* Undo thread_init, after the loop has stopped and the writer has drained.
+ * Messages still queued for this loop (results of the last jobs) are
+ * delivered first, so their memory is freed; drain_connections has closed
+ * their clients (or the listener, when start-up failed, is closed here). */
 static void thread_release(struct ld_thread *th)
 {
 	if (th->queue) {

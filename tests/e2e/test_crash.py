@@ -2,6 +2,7 @@
 with SIGKILL at a random moment and restarted. Every registration that got
 its 201 must be there, the database must pass its integrity check, and the
 audit chain must verify (SQLite's crash tests, in miniature)."""
+import http.client
 import json
 import random
 import signal
@@ -66,6 +67,59 @@ class Crash(unittest.TestCase):
                 s.tokens.clear()
                 s.start()
             self.assertGreater(len(acked), 50, "too few writes to be a test")
+        finally:
+            s.close()
+
+    def test_sigterm_under_load_stops_cleanly(self):
+        """SIGTERM while keep-alive clients are mid-request and one sits idle:
+        the server answers or closes every connection, exits 0, and every
+        registration it acknowledged is stored."""
+        s = Server(people=30)
+        try:
+            token = s.login("admin")
+            acked = []
+            lock = threading.Lock()
+            stop = threading.Event()
+
+            def client(k):
+                conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+                n = 0
+                while not stop.is_set():
+                    n += 1
+                    idn = id_number("1101%02d" % (1 + k), "1980%02d%02d" % (1 + n // 28 % 12, 1 + n % 28),
+                                    k * 100 + n % 100 + 1)
+                    body = json.dumps(declaration(s.grids_a[k % len(s.grids_a)], idn=idn),
+                                      ensure_ascii=False).encode("utf-8")
+                    try:
+                        conn.request("POST", "/api/v1/registrations", body=body, headers={
+                            "Content-Type": "application/json",
+                            "Authorization": "Bearer " + token})
+                        r = conn.getresponse()
+                        r.read()
+                    except (OSError, http.client.HTTPException):
+                        return
+                    if r.status == 201:
+                        with lock:
+                            acked.append(idn)
+
+            idle = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+            idle.request("GET", "/healthz")
+            idle.getresponse().read()  # kept open, idle, across the stop
+            threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
+            for t in threads:
+                t.start()
+            time.sleep(1.0)
+            code = s.stop()
+            stop.set()
+            for t in threads:
+                t.join()
+            idle.close()
+            self.assertEqual(code, 0, s.log()[-6000:])
+            self.assertGreater(len(acked), 10, "too few writes to be a test")
+            db = s.db()
+            stored = {r[0] for r in db.execute("SELECT id_number FROM persons")}
+            db.close()
+            self.assertEqual([i for i in acked if i not in stored], [])
         finally:
             s.close()
 
