@@ -1,6 +1,6 @@
 /*
  * cmd_rules.c — `liudong rules <scope|deadline|permit|endorsement|
- * entitlements>`: the rules engine from the command line, one JSON object
+ * entitlements|report|group-rental>`: the rules engine from the command line, one JSON object
  * per call. The contract (field names and exit codes) is relied on by
  * scripts and tests; see README.md.
  */
@@ -13,6 +13,7 @@
 #include "core/endorsement.h"
 #include "core/entitlement.h"
 #include "core/permit.h"
+#include "core/report.h"
 #include "core/scope.h"
 #include "util/json_out.h"
 
@@ -419,6 +420,167 @@ out:
 	return rc < 0 ? 0 : rc;
 }
 
+/* ---- report --------------------------------------------------------- */
+
+static const char *const report_kind_choices[] = {
+	"tenant_move_in", "tenant_move_out", "hire", "separation", "placement",
+	NULL};
+static const char *const org_kind_choices[] = {
+	"landlord", "property", "rental_agency", "employer", "job_agency", NULL};
+
+static const struct cli_opt report_opts[] = {
+	{"kind", OPT_ENUM, true, false, report_kind_choices, "报告类型",
+	 "what is reported"},
+	{"org", OPT_ENUM, true, false, org_kind_choices, "报告单位类型",
+	 "kind of the reporting organisation"},
+	{"event", OPT_DATE, true, false, NULL, "入住、招用等事件的日期",
+	 "date of the move-in, hire, ..."},
+	{"event-time", OPT_TIME, false, false, NULL, "事件时间（缺省按当日23:59计）",
+	 "time of the event (default 23:59)"},
+	{"reported", OPT_DATE, true, false, NULL, "报告日期", "date of the report"},
+	{"reported-time", OPT_TIME, false, false, NULL, "报告时间",
+	 "time of the report"},
+};
+
+static const struct cli_spec report_spec = {
+	"rules report --kind KIND --org ORG --event DATE [--event-time HH:MM] "
+	"--reported DATE [--reported-time HH:MM]",
+	"判断报告单位可否报告此事项，以及报告是否逾期",
+	"whether the organisation may make this report, and whether it is late",
+	report_opts, N(report_opts), 0, NULL,
+};
+
+static void write_at(ld_jw *w, const char *key, ld_day d, int minute)
+{
+	char day[LD_DATE_STRLEN], at[40];
+	ld_day_format(d, day);
+	snprintf(at, sizeof at, "%sT%02d:%02d", day, minute / 60, minute % 60);
+	ld_jw_kstr(w, key, at);
+}
+
+static int rules_report(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_val v[N(report_opts)];
+	int rc = cli_parse(ctx, &report_spec, argc, argv, v, NULL);
+	if (rc)
+		goto out;
+	ld_report_kind kind = (ld_report_kind)v[0].num;
+	ld_org_kind org = (ld_org_kind)v[1].num;
+	ld_basis allowed_basis = {0};
+	bool allowed = ld_report_allowed(org, kind, &allowed_basis);
+	ld_report_check chk;
+	ld_error err = {0};
+	if (ld_report_check_deadlines(
+		    ctx->cal, kind, v[2].day,
+		    v[3].set ? v[3].num : LD_MINUTE_UNKNOWN, v[4].day,
+		    v[5].set ? v[5].num : LD_MINUTE_UNKNOWN, &chk,
+		    &err) != LD_OK) {
+		err.field = "reported";
+		rc = cli_bad_input(ctx, &err);
+		goto out;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_buf_init(&b, 0);
+	ld_jw_init(&w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_kstr(&w, "kind", ld_report_kind_code(kind));
+	ld_jw_kstr(&w, "org", ld_org_kind_code(org));
+	ld_jw_kbool(&w, "allowed", allowed);
+	ld_jw_key(&w, "allowed_basis");
+	ld_jw_arr_open(&w);
+	for (int i = 0; i < allowed_basis.n; i++)
+		ld_jw_str(&w, ld_cite_text(allowed_basis.items[i]));
+	ld_jw_arr_close(&w);
+	ld_jw_kbool(&w, "late", chk.late);
+	ld_jw_kbool(&w, "calendar_complete", chk.calendar_complete);
+	ld_jw_key(&w, "checks");
+	ld_jw_arr_open(&w);
+	for (int i = 0; i < chk.n; i++) {
+		const ld_deadline *dl = &chk.duties[i].deadline;
+		ld_jw_obj_open(&w);
+		ld_jw_kstr(&w, "event", ld_event_code(dl->event));
+		ld_jw_kstr(&w, "duty", ld_event_duty(dl->event));
+		write_date(&w, "deadline", dl->deadline);
+		if (dl->hours > 0)
+			write_at(&w, "deadline_at", dl->deadline,
+				 dl->deadline_minute);
+		ld_jw_kbool(&w, "late", chk.duties[i].late);
+		write_basis(&w, &dl->basis);
+		ld_jw_obj_close(&w);
+	}
+	ld_jw_arr_close(&w);
+	ld_jw_obj_close(&w);
+	rc = emit(ctx, &b, &w);
+out:
+	cli_vals_release(&report_spec, v);
+	return rc < 0 ? 0 : rc;
+}
+
+/* ---- group rental --------------------------------------------------- */
+
+static const struct cli_opt group_rental_opts[] = {
+	{"occupants", OPT_UINT, true, false, NULL, "登记居住人数",
+	 "registered occupants"},
+	{"rooms", OPT_UINT, true, false, NULL, "房间数", "rooms"},
+	{"capacity", OPT_UINT, true, false, NULL, "核定居住人数",
+	 "declared capacity"},
+	{"area", OPT_UINT, false, false, NULL, "建筑面积（平方米）",
+	 "floor area in m2"},
+	{"per-room", OPT_UINT, false, false, NULL, "每个房间最多居住人数（缺省2）",
+	 "most occupants per room (default 2)"},
+	{"min-area", OPT_UINT, false, false, NULL,
+	 "人均最小居住面积（平方米，缺省5）",
+	 "least floor area per occupant in m2 (default 5)"},
+};
+
+static const struct cli_spec group_rental_spec = {
+	"rules group-rental --occupants N --rooms N --capacity N [--area M2] "
+	"[--per-room N] [--min-area M2]",
+	"判断出租房屋是否疑似群租",
+	"whether a rental house is a suspected group rental",
+	group_rental_opts, N(group_rental_opts), 0, NULL,
+};
+
+static int rules_group_rental(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_val v[N(group_rental_opts)];
+	int rc = cli_parse(ctx, &group_rental_spec, argc, argv, v, NULL);
+	if (rc)
+		goto out;
+	ld_group_rental_settings s = LD_GROUP_RENTAL_DEFAULTS;
+	if (v[4].set)
+		s.per_room = v[4].num;
+	if (v[5].set)
+		s.min_area = v[5].num;
+	ld_group_rental g;
+	ld_error err = {0};
+	if (ld_group_rental_check(v[0].num, v[1].num, v[2].num,
+				  v[3].set ? v[3].num : 0, &s, &g,
+				  &err) != LD_OK) {
+		rc = cli_bad_input(ctx, &err);
+		goto out;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_buf_init(&b, 0);
+	ld_jw_init(&w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_kbool(&w, "flagged", g.flagged);
+	ld_jw_key(&w, "reasons");
+	ld_jw_arr_open(&w);
+	for (unsigned bit = 1; bit <= LD_GR_UNDER_AREA; bit <<= 1)
+		if (g.reasons & bit)
+			ld_jw_str(&w, ld_group_rental_code(bit));
+	ld_jw_arr_close(&w);
+	write_basis(&w, &g.basis);
+	ld_jw_obj_close(&w);
+	rc = emit(ctx, &b, &w);
+out:
+	cli_vals_release(&group_rental_spec, v);
+	return rc < 0 ? 0 : rc;
+}
+
 /* ---- dispatch ------------------------------------------------------- */
 
 static const struct {
@@ -431,6 +593,8 @@ static const struct {
 	{"permit", rules_permit, &permit_spec},
 	{"endorsement", rules_endorsement, &endorsement_spec},
 	{"entitlements", rules_entitlements, &entitlements_spec},
+	{"report", rules_report, &report_spec},
+	{"group-rental", rules_group_rental, &group_rental_spec},
 };
 
 static void rules_help(FILE *f)

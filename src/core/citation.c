@@ -82,6 +82,8 @@ static const char *const texts[LD_CITE__COUNT] = {
 	[LD_CITE_LEGAL_AID_LAW] = "《中华人民共和国法律援助法》",
 	[LD_CITE_MARKET_ENTITY_REGULATION] =
 		"《中华人民共和国市场主体登记管理条例》",
+	/* 住房和城乡建设部令第6号 (2011) */
+	[LD_CITE_RENTAL_MEASURES_8] = "《商品房屋租赁管理办法》第八条",
 };
 
 const char *ld_cite_text(ld_cite c)

@@ -55,6 +55,11 @@ const char *ld_event_duty(ld_event e)
 	return duties[e].duty;
 }
 
+ld_cite ld_event_rule(ld_event e)
+{
+	return duties[e].rule;
+}
+
 bool ld_event_from_code(const char *s, ld_event *out)
 {
 	for (int i = 0; i < LD_EV__COUNT; i++)

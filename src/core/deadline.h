@@ -48,6 +48,8 @@ const char *ld_event_code(ld_event e);
 bool ld_event_from_code(const char *s, ld_event *out);
 /* The duty in Chinese, e.g. "流动人口申报居住登记". */
 const char *ld_event_duty(ld_event e);
+/* The citation that sets the duty (who bears it and by when). */
+ld_cite ld_event_rule(ld_event e);
 
 /*
  * Compute the deadline of `event` that happened on `date` at `minute`
