@@ -33,6 +33,7 @@ export default defineConfig({
             { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus)[\\/]/, priority: 30 },
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 30 },
             { name: 'xlsx', test: /node_modules[\\/]write-excel-file[\\/]/, priority: 20 },
+            { name: 'read-xlsx', test: /node_modules[\\/]read-excel-file[\\/]/, priority: 20 },
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia)[\\/]/, priority: 10 },
           ],
         },

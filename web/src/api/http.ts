@@ -46,6 +46,13 @@ export interface RequestOptions {
   as?: 'json' | 'text'
   /** Without the session token (login). */
   anonymous?: boolean
+  /**
+   * Sent instead of the staff token (an organisation's `ApiKey …`). A 401 then ends no
+   * staff session: the caller deals with it.
+   */
+  authorization?: string
+  /** A body sent as it is (an uploaded file) with its content type, instead of JSON. */
+  raw?: { data: Blob; type: string }
   signal?: AbortSignal
 }
 
@@ -69,9 +76,13 @@ export function buildUrl(path: string, query?: Query): string {
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const session = useSessionStore()
   const headers: Record<string, string> = { Accept: opts.as === 'text' ? '*/*' : 'application/json' }
-  if (!opts.anonymous && session.token) headers.Authorization = `Bearer ${session.token}`
-  let body: string | undefined
-  if (opts.body !== undefined) {
+  if (opts.authorization) headers.Authorization = opts.authorization
+  else if (!opts.anonymous && session.token) headers.Authorization = `Bearer ${session.token}`
+  let body: string | Blob | undefined
+  if (opts.raw) {
+    headers['Content-Type'] = opts.raw.type
+    body = opts.raw.data
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(opts.body)
   }
@@ -114,7 +125,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
       error.message = `${error.message}（请于${Math.ceil(after / 60)}分钟后再试）`
     }
   }
-  if (res.status === 401 && !opts.anonymous && session.token) {
+  if (res.status === 401 && !opts.anonymous && !opts.authorization && session.token) {
     session.clear()
     error.handled = true
     ElMessage.warning('登录已失效，请重新登录')

@@ -395,3 +395,278 @@ export interface TimelineItem {
   late: number
   permits_issued: number
 }
+
+// ---- Rental houses, reporting organisations, reports, the grid's tasks (docs/grid.md) ----
+
+export type OrgKind = 'landlord' | 'property' | 'rental_agency' | 'employer' | 'job_agency'
+
+export interface OrgKey {
+  prefix: string
+  created_at: string
+  revoked_at: string | null
+}
+
+export interface Organisation {
+  id: number
+  kind: OrgKind
+  name: string
+  credit_code: string | null
+  id_number: string | null
+  phone: string
+  grid: string
+  community: string
+  address: string
+  created_at: string
+  keys: OrgKey[]
+}
+
+export interface OrganisationInput {
+  kind: OrgKind
+  name: string
+  credit_code?: string
+  id_number?: string
+  phone?: string
+  grid: string
+  address?: string
+}
+
+export interface OrgKeyAnswer {
+  key: string
+  prefix: string
+  organisation_id: number
+}
+
+/** An organisation as another record names it. */
+export interface OrgRef {
+  id: number
+  name: string
+  kind: OrgKind
+}
+
+export interface HouseAddress {
+  district: string
+  street: string
+  community: string
+  grid: string
+  road: string
+  house_number: string | null
+  building: string | null
+  unit: string | null
+  room: string | null
+}
+
+export interface HouseFlag {
+  flagged: boolean
+  reasons: { code: string; message: string }[]
+  basis: string[]
+}
+
+export interface House {
+  id: number
+  address: HouseAddress
+  address_text: string
+  landlord: OrgRef
+  agent: OrgRef | null
+  filing_no: string
+  rooms: number
+  capacity: number
+  area_m2: number | null
+  occupants: number
+  flag: HouseFlag
+  created_at: string
+}
+
+export interface HouseInput {
+  address: AddressInput
+  landlord: number
+  agent?: number
+  filing_no?: string
+  rooms: number
+  capacity: number
+  area_m2?: number
+}
+
+export interface Tenant {
+  id: number
+  id_number: string
+  name: string
+  move_in: string
+  move_out: string | null
+}
+
+export interface HouseDetail {
+  house: House
+  tenants: Tenant[]
+}
+
+export type ReportKind = 'tenant_move_in' | 'tenant_move_out' | 'hire' | 'separation' | 'placement'
+
+export interface ReportCheck {
+  event: string
+  duty: string
+  deadline: string
+  late: boolean
+  basis: string[]
+}
+
+export interface Report {
+  id: number
+  kind: ReportKind
+  organisation: OrgRef
+  id_number: string
+  name: string
+  phone: string
+  hukou_code: string
+  hukou_presumed: boolean
+  event_date: string
+  /** HH:MM */
+  event_time: string | null
+  reported_date: string
+  deadline: string
+  late: boolean
+  checks: ReportCheck[]
+  house_id: number | null
+  grid: string
+  address: string
+  in_scope: boolean
+  registered: boolean
+  upload_id: number | null
+  created_at: string
+}
+
+export interface ReportInput {
+  /** Staff only (a key's organisation is implied). */
+  organisation?: number
+  kind: ReportKind
+  person: { id_number: string; name: string; phone?: string; hukou_code?: string }
+  event_date: string
+  event_time?: string
+  /** Staff only: the day a paper report was received. */
+  reported_date?: string
+  house?: number
+  address?: AddressInput
+  arrival_date?: string
+}
+
+export interface ReportAnswer {
+  report: Report
+  task: Task | null
+  house: { house: House } | House | null
+}
+
+export interface UploadSummary {
+  id: number
+  status: 'previewed' | 'confirmed'
+  encoding: string
+  rows: number
+  good: number
+  bad: number
+  by_kind: Partial<Record<ReportKind, number>>
+  late: number
+  tasks: number
+}
+
+export interface UploadRow {
+  line: number
+  kind: ReportKind
+  /** Masked by the server. */
+  id_number: string
+  name?: string
+  event_date?: string
+  late: boolean
+  task: boolean
+}
+
+export interface UploadError {
+  line: number
+  field: string
+  message: string
+}
+
+export interface UploadPreview {
+  upload: UploadSummary
+  rows: UploadRow[]
+  errors: UploadError[]
+}
+
+export interface UploadConfirmed {
+  upload: UploadSummary
+  written: number
+  tasks: number
+}
+
+export type TaskKind = 'unregistered' | 'group_rental' | 'absent'
+export type TaskOutcome = 'visited' | 'registered' | 'moved_away' | 'not_found'
+
+export interface Task {
+  id: number
+  kind: TaskKind
+  grid: string
+  community: string
+  id_number: string | null
+  name: string
+  house_id: number | null
+  report_id: number | null
+  visit_id: number | null
+  detail: string
+  due_date: string
+  overdue: boolean
+  status: 'open' | 'done'
+  outcome: TaskOutcome | null
+  note: string
+  assignee: string | null
+  closed_at: string | null
+  created_at: string
+}
+
+export interface VisitOccupant {
+  id_number: string
+  name: string
+  hukou_code?: string
+}
+
+export interface VisitInput {
+  house?: number
+  address?: AddressInput
+  date?: string
+  occupants: VisitOccupant[]
+  note?: string
+}
+
+export interface VisitAnswer {
+  visit: { id: number; house_id: number | null; grid: string; date: string }
+  found: { id_number: string; name: string; status: 'registered' | 'unregistered' | 'not_in_scope' }[]
+  absent: { id_number: string; name: string }[]
+  tasks: Task[]
+}
+
+export interface GridWorklist {
+  tasks: Task[]
+  flagged_houses: House[]
+  late_registrations: LateItem[]
+  late_reports: Report[]
+  permits_due: PermitWorkItem[]
+}
+
+export interface GridStatsItem {
+  code: string
+  name: string
+  actual_population: number
+  floating_population: number
+  rental_houses: number
+  tasks_open: number
+  tasks_overdue: number
+}
+
+export interface GridStats {
+  parent: string | null
+  items: GridStatsItem[]
+}
+
+/** A paged list of the grid routes (page and per_page may be left out). */
+export interface Listing<T> {
+  items: T[]
+  total: number
+  page?: number
+  per_page?: number
+}

@@ -171,3 +171,76 @@ export const AUDIT_RESULTS: Record<string, string> = {
   denied: '拒绝',
   failed: '失败',
 }
+
+// ---- rental houses, organisations, reports and the grid's tasks ----------------
+
+export const ORG_KINDS: { code: 'landlord' | 'property' | 'rental_agency' | 'employer' | 'job_agency'; label: string }[] = [
+  { code: 'landlord', label: '房屋出租人' },
+  { code: 'property', label: '物业服务企业' },
+  { code: 'rental_agency', label: '房屋租赁中介机构' },
+  { code: 'employer', label: '用人单位' },
+  { code: 'job_agency', label: '职业介绍机构' },
+]
+
+export const ORG_KIND_LABELS: Record<string, string> = Object.fromEntries(ORG_KINDS.map((k) => [k.code, k.label]))
+
+export const REPORT_KINDS: { code: 'tenant_move_in' | 'tenant_move_out' | 'hire' | 'separation' | 'placement'; label: string }[] = [
+  { code: 'tenant_move_in', label: '承租人入住' },
+  { code: 'tenant_move_out', label: '承租人退租' },
+  { code: 'hire', label: '招用' },
+  { code: 'separation', label: '解除劳动关系' },
+  { code: 'placement', label: '中介成功' },
+]
+
+export const REPORT_KIND_LABELS: Record<string, string> = Object.fromEntries(REPORT_KINDS.map((k) => [k.code, k.label]))
+
+/** What each kind of organisation may report (docs/grid.md). */
+export const ORG_MAY_REPORT: Record<string, string[]> = {
+  landlord: ['tenant_move_in', 'tenant_move_out'],
+  property: ['tenant_move_in', 'tenant_move_out'],
+  rental_agency: ['placement', 'tenant_move_in', 'tenant_move_out'],
+  employer: ['hire', 'separation'],
+  job_agency: ['placement'],
+}
+
+/** Reports about a tenancy name a house; the others an address. */
+export function isTenantReport(kind: string): boolean {
+  return kind === 'tenant_move_in' || kind === 'tenant_move_out'
+}
+
+/** The duties a report is checked against (checks[].duty), with a fallback to the code. */
+export const REPORT_DUTIES: Record<string, string> = {
+  report: '报告期限',
+  identity: '登记承租人身份（24小时）',
+  identity_record: '登记承租人身份（24小时）',
+  report_move_in: '入住报告（3个工作日）',
+  report_move_out: '退租报告（3个工作日）',
+}
+
+export const TASK_KINDS: Record<string, string> = {
+  unregistered: '未申报居住登记',
+  group_rental: '疑似群租',
+  absent: '在册未见',
+}
+
+export const TASK_OUTCOMES: { code: 'visited' | 'registered' | 'moved_away' | 'not_found'; label: string }[] = [
+  { code: 'visited', label: '已走访' },
+  { code: 'registered', label: '已登记' },
+  { code: 'moved_away', label: '已搬离' },
+  { code: 'not_found', label: '查无此人' },
+]
+
+export const TASK_OUTCOME_LABELS: Record<string, string> = Object.fromEntries(TASK_OUTCOMES.map((k) => [k.code, k.label]))
+
+export const VISIT_STATUS: Record<string, string> = {
+  registered: '已登记',
+  unregistered: '未申报居住登记',
+  not_in_scope: '不属于服务管理范围',
+}
+
+export const UPLOAD_ENCODINGS: Record<string, string> = {
+  'utf-8': 'UTF-8',
+  utf8: 'UTF-8',
+  gbk: 'GBK（GB 18030）',
+  gb18030: 'GB 18030',
+}
