@@ -76,6 +76,42 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '工作清单', permission: 'worklist:read', menu: '/worklists' },
       },
       {
+        path: 'houses',
+        name: 'houses',
+        component: () => import('../views/console/houses/HousesPage.vue'),
+        meta: { title: '出租房屋', permission: 'house:read', menu: '/houses' },
+      },
+      {
+        path: 'houses/:id(\\d+)',
+        name: 'house',
+        component: () => import('../views/console/houses/HousePage.vue'),
+        meta: { title: '出租房屋详情', permission: 'house:read', menu: '/houses' },
+      },
+      {
+        path: 'organisations',
+        name: 'organisations',
+        component: () => import('../views/console/organisations/OrganisationsPage.vue'),
+        meta: { title: '报告单位', permission: 'organisation:manage', menu: '/organisations' },
+      },
+      {
+        path: 'reports',
+        name: 'reports',
+        component: () => import('../views/console/reports/ReportsPage.vue'),
+        meta: { title: '单位报告', permission: 'report:read', menu: '/reports' },
+      },
+      {
+        path: 'reports/upload',
+        name: 'reports-upload',
+        component: () => import('../views/console/reports/UploadPage.vue'),
+        meta: { title: '批量上报', permission: 'report:create', menu: '/reports' },
+      },
+      {
+        path: 'tasks',
+        name: 'tasks',
+        component: () => import('../views/console/tasks/TasksPage.vue'),
+        meta: { title: '网格任务', permission: 'task:read', menu: '/tasks' },
+      },
+      {
         path: 'audit',
         name: 'audit',
         component: () => import('../views/console/audit/AuditPage.vue'),
@@ -115,6 +151,19 @@ const routes: RouteRecordRaw[] = [
     name: 'm-permit',
     component: () => import('../views/mobile/MobilePermit.vue'),
     meta: { public: true, title: '我的居住证' },
+  },
+  // The grid worker's phone page (staff session) and the organisations' reporting page (API key).
+  {
+    path: '/m/visit',
+    name: 'm-visit',
+    component: () => import('../views/mobile/MobileVisit.vue'),
+    meta: { title: '入户走访', permission: 'visit:create' },
+  },
+  {
+    path: '/report',
+    name: 'report',
+    component: () => import('../views/report/ReporterPage.vue'),
+    meta: { public: true, title: '单位信息报告' },
   },
   {
     path: '/verify',

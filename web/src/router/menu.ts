@@ -1,6 +1,19 @@
 // The console's side menu; an item shows only when the user has its permission.
 import type { Component } from 'vue'
-import { Checked, DataAnalysis, Document, EditPen, List, Postcard, User } from '@element-plus/icons-vue'
+import {
+  Checked,
+  DataAnalysis,
+  Document,
+  EditPen,
+  Guide,
+  House,
+  Iphone,
+  List,
+  OfficeBuilding,
+  Postcard,
+  Tickets,
+  User,
+} from '@element-plus/icons-vue'
 
 export interface MenuItem {
   name: string
@@ -16,6 +29,11 @@ export const MENU: MenuItem[] = [
   { name: 'persons', path: '/persons', title: '人员', icon: User, permission: 'person:read' },
   { name: 'permits', path: '/permits', title: '居住证', icon: Postcard, permission: 'permit:process' },
   { name: 'worklists', path: '/worklists', title: '工作清单', icon: List, permission: 'worklist:read' },
+  { name: 'houses', path: '/houses', title: '出租房屋', icon: House, permission: 'house:read' },
+  { name: 'organisations', path: '/organisations', title: '报告单位', icon: OfficeBuilding, permission: 'organisation:manage' },
+  { name: 'reports', path: '/reports', title: '单位报告', icon: Tickets, permission: 'report:read' },
+  { name: 'tasks', path: '/tasks', title: '网格任务', icon: Guide, permission: 'task:read' },
+  { name: 'visit', path: '/m/visit', title: '入户走访', icon: Iphone, permission: 'visit:create' },
   { name: 'audit', path: '/audit', title: '审计', icon: Document, permission: 'audit:read' },
 ]
 

@@ -208,13 +208,20 @@ export function isTenantReport(kind: string): boolean {
   return kind === 'tenant_move_in' || kind === 'tenant_move_out'
 }
 
-/** The duties a report is checked against (checks[].duty), with a fallback to the code. */
+/** The duties a report is checked against (checks[].event), for when the server gives a code. */
 export const REPORT_DUTIES: Record<string, string> = {
-  report: '报告期限',
-  identity: '登记承租人身份（24小时）',
-  identity_record: '登记承租人身份（24小时）',
-  report_move_in: '入住报告（3个工作日）',
-  report_move_out: '退租报告（3个工作日）',
+  tenant_move_in: '房屋出租人（或代理人）登记承租人身份信息（24小时）',
+  tenant_report: '房屋出租人向公安派出所报告承租人信息（3个工作日）',
+  tenant_departure: '房屋出租人报告承租人退租离开（3个工作日）',
+  hire: '用人单位组织招用的流动人口申报居住登记（3个工作日）',
+  separation: '用人单位报告与流动人口终止劳动关系（3个工作日）',
+  placement: '中介机构报告成交或介绍成功（3个工作日）',
+}
+
+/** What a check of a report is about: the server's own wording when it is Chinese. */
+export function dutyText(c: { event: string; duty: string }): string {
+  if (/[\u4e00-\u9fff]/.test(c.duty)) return c.duty
+  return REPORT_DUTIES[c.duty] ?? REPORT_DUTIES[c.event] ?? c.duty
 }
 
 export const TASK_KINDS: Record<string, string> = {
