@@ -50,11 +50,14 @@ CREATE TABLE houses (
 	area_m2      REAL,
 	-- Open tenancies, kept by the writer with every move in and out.
 	occupants    INTEGER NOT NULL DEFAULT 0,
+	-- The group-rental check (src/core/report.c) at the last change.
+	flagged      INTEGER NOT NULL DEFAULT 0,
 	created_by   INTEGER REFERENCES users(id),
 	created_at   TEXT NOT NULL
 );
 CREATE INDEX houses_grid ON houses(grid);
 CREATE INDEX houses_community ON houses(community);
+CREATE INDEX houses_flagged ON houses(community) WHERE flagged = 1;
 CREATE UNIQUE INDEX houses_address ON houses(grid, road, house_number,
 	building, unit, room);
 

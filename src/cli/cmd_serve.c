@@ -46,13 +46,22 @@ static const struct cli_opt serve_opts[] = {
 	 "查阅审计：queued 审计记录入队即答复（随下一次合并提交落盘），durable "
 	 "落盘后才答复",
 	 "answer a read once its audit entry is queued (default) or on disk"},
+	{"group-rental-per-room", OPT_UINT, false, false, NULL,
+	 "疑似群租：每个房间最多居住人数，缺省2；0为不限",
+	 "group rental: most occupants per room (default 2, 0 = no limit)"},
+	{"group-rental-min-area", OPT_UINT, false, false, NULL,
+	 "疑似群租：人均最小居住面积（平方米），缺省5；0为不限",
+	 "group rental: least m2 per occupant (default 5, 0 = no limit)"},
+	{"task-days", OPT_UINT, false, false, NULL,
+	 "疑似群租、入户走访生成的任务的办理期限（工作日），缺省5",
+	 "working days given to group-rental and visit tasks (default 5)"},
 };
 
 static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 12, 0, NULL,
+	serve_opts, 15, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -78,7 +87,7 @@ static const char *default_web_dir(char *buf, size_t cap)
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[12];
+	struct cli_val v[15];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -98,6 +107,9 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 								    : v[9].str)
 				    : default_web_dir(web_buf, sizeof web_buf),
 		.sms = v[10].set ? v[10].str : "demo",
+		.group_rental_per_room = v[12].set ? v[12].num : 2,
+		.group_rental_min_area = v[13].set ? v[13].num : 5,
+		.task_days = v[14].set && v[14].num > 0 ? v[14].num : 5,
 		.read_audit_durable = v[11].set && v[11].num == 1,
 	};
 	const char *codes[2] = {cfg.licence_type, cfg.issuer_code};

@@ -57,15 +57,24 @@ static unsigned slot_of(const char *hash)
 	return v % CACHE_SLOTS;
 }
 
+static bool token_ok_len(const char *t, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
+			return false;
+	return true;
+}
+
+static bool token_ok(const char *t, size_t len)
+{
+	return len == LD_TOKEN_HEX && token_ok_len(t, len);
+}
+
 static bool token_hash(const char *token, size_t len,
 		       char out[LD_SM3_HEX_LEN + 1])
 {
-	if (len != LD_TOKEN_HEX)
+	if (!token_ok(token, len))
 		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!((token[i] >= '0' && token[i] <= '9') ||
-		      (token[i] >= 'a' && token[i] <= 'f')))
-			return false;
 	return ld_sm3_hex(token, len, out) == LD_OK;
 }
 
@@ -79,15 +88,6 @@ static void fill_user(struct ld_req *r, const struct cached *c)
 	r->authed = r->user.username != NULL;
 }
 
-static bool token_ok(const char *t, size_t len)
-{
-	if (len != LD_TOKEN_HEX)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
-			return false;
-	return true;
-}
 
 bool ld_auth_resolve(struct ld_req *r)
 {
@@ -540,4 +540,68 @@ bool ld_resident_resolve(struct ld_req *r)
 	r->user.username = ld_arena_printf(&r->arena, "resident:%s", masked);
 	r->access = (ld_access){LD_ACCESS_NONE, NULL};
 	return r->user.username != NULL;
+}
+
+/* ---- organisations' API keys ---------------------------------------- */
+
+#define KEY_PREFIX "ldk_"
+#define KEY_HEX 40
+
+static bool api_key_of(struct ld_req *r, const char **key)
+{
+	ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_AUTHORIZATION,
+				    -1);
+	if (i < 0)
+		return false;
+	h2o_iovec_t v = r->h2o->headers.entries[i].value;
+	if (v.len < 7 || strncasecmp(v.base, "ApiKey ", 7) != 0)
+		return false;
+	if (key) {
+		*key = ld_arena_strndup(&r->arena, v.base + 7, v.len - 7);
+		if (!*key)
+			return false;
+	}
+	return true;
+}
+
+bool ld_org_key_given(struct ld_req *r)
+{
+	return api_key_of(r, NULL);
+}
+
+bool ld_org_resolve(struct ld_req *r)
+{
+	const char *key;
+	if (!api_key_of(r, &key))
+		return false;
+	size_t len = strlen(key);
+	if (len != strlen(KEY_PREFIX) + KEY_HEX ||
+	    strncmp(key, KEY_PREFIX, strlen(KEY_PREFIX)) != 0 ||
+	    !token_ok_len(key + strlen(KEY_PREFIX), KEY_HEX))
+		return false;
+	char hash[LD_SM3_HEX_LEN + 1];
+	if (ld_sm3_hex(key, len, hash) != LD_OK)
+		return false;
+	ld_id org;
+	if (r->srv->ops->api_key_org(r->th->reader, hash, &org) != LD_OK)
+		return false;
+	r->org = true;
+	r->org_id = org;
+	r->authed = true;
+	r->user.id = 0;
+	r->user.role = LD_ROLE_AUDITOR; /* no staff rights whatever the route */
+	r->user.username = ld_arena_printf(&r->arena, "org:%lld",
+					   (long long)org);
+	r->access = (ld_access){LD_ACCESS_NONE, NULL};
+	return r->user.username != NULL;
+}
+
+bool ld_org_key_new(char key[45], char hash[65], char prefix[9])
+{
+	char hex[KEY_HEX + 1];
+	if (ld_random_hex(hex, KEY_HEX / 2) != LD_OK)
+		return false;
+	snprintf(key, 45, "%s%s", KEY_PREFIX, hex);
+	snprintf(prefix, 9, "%.8s", hex);
+	return ld_sm3_hex(key, strlen(key), hash) == LD_OK;
 }

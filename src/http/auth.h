@@ -35,6 +35,14 @@ void ld_throttle_success(struct ld_throttle *t, const char *username);
  * audit trail ("resident:" + the masked ID number). */
 bool ld_resident_resolve(struct ld_req *r);
 
+/* Whether the request carries "Authorization: ApiKey …". */
+bool ld_org_key_given(struct ld_req *r);
+/* Resolve an organisation's API key: sets r->org, r->org_id, r->authed and
+ * a user name for the audit trail ("org:ID"). */
+bool ld_org_resolve(struct ld_req *r);
+/* A new key ("ldk_" + 40 hex digits), its SM3 digest and its prefix. */
+bool ld_org_key_new(char key[45], char hash[65], char prefix[9]);
+
 /* Handlers. */
 void h_auth_login(struct ld_req *r);
 void h_auth_logout(struct ld_req *r);

@@ -114,6 +114,9 @@ static bool check_object(const json_t *obj, const struct ld_field *schema,
 		case LD_F_OBJECT:
 			ok = json_is_object(v);
 			break;
+		case LD_F_ARRAY:
+			ok = json_is_array(v);
+			break;
 		default:
 			ok = json_is_string(v);
 		}
@@ -122,6 +125,21 @@ static bool check_object(const json_t *obj, const struct ld_field *schema,
 		if (f->type == LD_F_OBJECT) {
 			if (!check_object(v, f->fields, path, e))
 				return false;
+		} else if (f->type == LD_F_ARRAY) {
+			size_t max = f->max_len ? f->max_len : 100, i;
+			json_t *item;
+			if (json_array_size(v) > max) {
+				char msg[64];
+				snprintf(msg, sizeof msg, "最多%zu项", max);
+				return fail(e, LD_HE_INVALID, path, msg);
+			}
+			json_array_foreach(v, i, item)
+			{
+				char ipath[128];
+				snprintf(ipath, sizeof ipath, "%.90s[%zu]", path, i);
+				if (!check_object(item, f->fields, ipath, e))
+					return false;
+			}
 		} else if (json_is_string(v) &&
 			   !check_string(f, json_string_value(v),
 					 json_string_length(v), path, e)) {

@@ -15,6 +15,7 @@
 
 #include "http/auth.h"
 #include "http/body.h"
+#include "http/handlers.h"
 #include "http/http.h"
 #include "http/reply.h"
 
@@ -429,7 +430,7 @@ static void denial_finish(struct ld_req *r, struct ld_pending *p)
 }
 
 /* Refuse, recording the attempt in the audit trail first. */
-static void deny(struct ld_req *r, enum ld_http_error kind, const char *target)
+void ld_deny(struct ld_req *r, enum ld_http_error kind, const char *target)
 {
 	struct ld_pending *p = ld_pending_new(r, sizeof(struct denial));
 	if (!p) {
@@ -532,7 +533,7 @@ static bool check_target(struct ld_req *r)
 		char target[48];
 		snprintf(target, sizeof target, "%s:%lld", kind,
 			 (long long)r->path_id);
-		deny(r, LD_HE_OUT_OF_AREA, target);
+		ld_deny(r, LD_HE_OUT_OF_AREA, target);
 		return false;
 	}
 	return true;
@@ -581,6 +582,19 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 	} else if (rt->flags & LD_R_AUTH) {
 		if (ld_auth_resolve_txn(r)) {
 			r->access = access_of(&r->user);
+		} else if (ld_org_key_given(r)) {
+			if (!ld_org_resolve(r)) {
+				ld_reply_error(r, LD_HE_UNAUTHENTICATED,
+					       "接入密钥无效或已停用", NULL);
+				return 0;
+			}
+			if (!(rt->flags & LD_R_ORG_OK)) {
+				char target[48];
+				snprintf(target, sizeof target, "route:%s %s",
+					 rt->method, rt->path);
+				ld_deny(r, LD_HE_FORBIDDEN, target);
+				return 0;
+			}
 		} else if (!(rt->flags & LD_R_RESIDENT_OK) ||
 			   !ld_resident_resolve(r)) {
 			ld_reply_error(r, LD_HE_UNAUTHENTICATED, NULL, NULL);
@@ -600,12 +614,12 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 		}
 		r->reason = reason;
 	}
-	if ((rt->flags & LD_R_AUTH) && !r->resident &&
+	if ((rt->flags & LD_R_AUTH) && !r->resident && !r->org &&
 	    !(rt->roles & (1u << r->user.role))) {
 		char target[48];
 		snprintf(target, sizeof target, "route:%s %s", rt->method,
 			 rt->path);
-		deny(r, LD_HE_FORBIDDEN, target);
+		ld_deny(r, LD_HE_FORBIDDEN, target);
 		return 0;
 	}
 	if (rt->flags & LD_R_BODY) {

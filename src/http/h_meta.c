@@ -203,6 +203,17 @@ static void field_schema(ld_jw *w, const struct ld_field *f)
 		schema_of(w, f->fields);
 		return;
 	}
+	if (f->type == LD_F_ARRAY) {
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "type", "array");
+		ld_jw_kint(w, "maxItems", f->max_len ? f->max_len : 100);
+		ld_jw_key(w, "items");
+		schema_of(w, f->fields);
+		if (f->desc)
+			ld_jw_kstr(w, "description", f->desc);
+		ld_jw_obj_close(w);
+		return;
+	}
 	ld_jw_obj_open(w);
 	switch (f->type) {
 	case LD_F_INT:
@@ -292,6 +303,13 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 		ld_jw_arr_open(w);
 		ld_jw_arr_close(w);
 		ld_jw_obj_close(w);
+		if (rt->flags & LD_R_ORG_OK) {
+			ld_jw_obj_open(w);
+			ld_jw_key(w, "apiKey");
+			ld_jw_arr_open(w);
+			ld_jw_arr_close(w);
+			ld_jw_obj_close(w);
+		}
 		ld_jw_arr_close(w);
 	}
 	ld_jw_key(w, "parameters");
@@ -415,6 +433,14 @@ void h_meta_openapi(struct ld_req *r)
 	ld_jw_obj_open(&w);
 	ld_jw_kstr(&w, "type", "http");
 	ld_jw_kstr(&w, "scheme", "bearer");
+	ld_jw_obj_close(&w);
+	ld_jw_key(&w, "apiKey");
+	ld_jw_obj_open(&w);
+	ld_jw_kstr(&w, "type", "apiKey");
+	ld_jw_kstr(&w, "in", "header");
+	ld_jw_kstr(&w, "name", "Authorization");
+	ld_jw_kstr(&w, "description",
+		   "报告单位的接入密钥：Authorization: ApiKey <密钥>");
 	ld_jw_obj_close(&w);
 	ld_jw_obj_close(&w);
 	ld_jw_key(&w, "responses");

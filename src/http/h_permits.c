@@ -983,38 +983,28 @@ void h_person_entitlements(struct ld_req *r)
 
 /* The station's permit work list on a day: applications past their issue
  * deadline, endorsements due (window open), suspended permits. */
-void h_worklist_permits(struct ld_req *r)
+bool ld_write_permit_worklist(struct ld_req *r, ld_jw *w, ld_day on)
 {
 	const struct ld_store_ops *ops = r->srv->ops;
-	ld_day on;
-	if (!query_on(r, &on))
-		return;
 	ld_permit *accepted, *issued;
 	size_t na, ni;
 	if (ops->permits_in_area(r->th->reader, &r->access, "accepted", 10000,
 				 &r->arena, &accepted, &na) != LD_OK ||
 	    ops->permits_in_area(r->th->reader, &r->access, "issued", 10000,
-				 &r->arena, &issued, &ni) != LD_OK) {
-		ld_reply_error(r, LD_HE_UNAVAILABLE, NULL, NULL);
-		return;
-	}
-	ld_buf b;
-	ld_jw w;
-	ld_reply_begin(r, &w, &b);
-	ld_jw_obj_open(&w);
-	ld_jw_key(&w, "items");
-	ld_jw_arr_open(&w);
+				 &r->arena, &issued, &ni) != LD_OK)
+		return false;
+	ld_jw_arr_open(w);
 	for (size_t i = 0; i < na; i++) {
 		ld_day deadline;
 		if (!parse_day(accepted[i].issue_deadline, &deadline) ||
 		    deadline >= on)
 			continue;
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "kind", "issue_overdue");
-		ld_jw_kint(&w, "permit_id", accepted[i].id);
-		ld_jw_kint(&w, "person_id", accepted[i].person_id);
-		ld_jw_kstr(&w, "date", accepted[i].issue_deadline);
-		ld_jw_obj_close(&w);
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "kind", "issue_overdue");
+		ld_jw_kint(w, "permit_id", accepted[i].id);
+		ld_jw_kint(w, "person_id", accepted[i].person_id);
+		ld_jw_kstr(w, "date", accepted[i].issue_deadline);
+		ld_jw_obj_close(w);
 	}
 	for (size_t i = 0; i < ni; i++) {
 		struct ld_permit_state st;
@@ -1023,17 +1013,35 @@ void h_worklist_permits(struct ld_req *r)
 			continue;
 		char d[LD_DATE_STRLEN];
 		ld_day_format(st.endorse.next_anniversary, d);
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "kind", st.endorse.state == LD_PSTATE_SUSPENDED
-					       ? "suspended"
-					       : "endorsement_due");
-		ld_jw_kint(&w, "permit_id", issued[i].id);
-		ld_jw_kint(&w, "person_id", issued[i].person_id);
-		ld_jw_kstr(&w, "permit_no", issued[i].permit_no);
-		ld_jw_kstr(&w, "date", d);
-		ld_jw_obj_close(&w);
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "kind", st.endorse.state == LD_PSTATE_SUSPENDED
+					      ? "suspended"
+					      : "endorsement_due");
+		ld_jw_kint(w, "permit_id", issued[i].id);
+		ld_jw_kint(w, "person_id", issued[i].person_id);
+		ld_jw_kstr(w, "permit_no", issued[i].permit_no);
+		ld_jw_kstr(w, "date", d);
+		ld_jw_obj_close(w);
 	}
-	ld_jw_arr_close(&w);
+	ld_jw_arr_close(w);
+	return true;
+}
+
+void h_worklist_permits(struct ld_req *r)
+{
+	ld_day on;
+	if (!query_on(r, &on))
+		return;
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "items");
+	if (!ld_write_permit_worklist(r, &w, on)) {
+		ld_buf_release(&b);
+		ld_reply_error(r, LD_HE_UNAVAILABLE, NULL, NULL);
+		return;
+	}
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }

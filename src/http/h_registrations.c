@@ -338,6 +338,12 @@ static ld_status declare_run(ld_write_job *job, const struct ld_store_ops *ops,
 	rc = ops->event_insert(c, &j->event);
 	if (rc != LD_OK)
 		return rc;
+	/* The grid's follow-up of this person is done (docs/grid.md). */
+	int closed;
+	rc = ops->tasks_close_registered(c, j->person.id_number, j->now,
+					 j->reg.created_by, &closed);
+	if (rc != LD_OK)
+		return rc;
 	job->audit[0].target =
 		ld_arena_printf(&p->arena, "person:%lld", (long long)j->person.id);
 	job->audit[0].detail = ld_arena_printf(

@@ -6,6 +6,7 @@
 #define LD_HANDLERS_H
 
 #include "http/http.h"
+#include "http/reply.h"
 
 void h_meta_healthz(struct ld_req *r);
 void h_meta_metrics(struct ld_req *r);
@@ -36,6 +37,9 @@ void h_permit_cancel(struct ld_req *r);
 void h_permit_get(struct ld_req *r);
 void h_person_entitlements(struct ld_req *r);
 void h_worklist_permits(struct ld_req *r);
+/* The permit work list (issue overdue, endorsement due, suspended) on `on`
+ * as a JSON array; false when the store failed. */
+bool ld_write_permit_worklist(struct ld_req *r, ld_jw *w, ld_day on);
 void h_permit_qr(struct ld_req *r);
 void h_permit_print(struct ld_req *r);
 void h_verify(struct ld_req *r);
@@ -58,6 +62,27 @@ void h_person_permits(struct ld_req *r);
 
 void h_audit_list(struct ld_req *r);
 void h_audit_verify(struct ld_req *r);
+
+/* Refuse, recording the attempt in the audit trail first. */
+void ld_deny(struct ld_req *r, enum ld_http_error kind, const char *target);
+
+void h_orgs_create(struct ld_req *r);
+void h_orgs_list(struct ld_req *r);
+void h_org_key(struct ld_req *r);
+void h_houses_create(struct ld_req *r);
+void h_houses_list(struct ld_req *r);
+void h_house_get(struct ld_req *r);
+void h_reports_create(struct ld_req *r);
+void h_reports_list(struct ld_req *r);
+void h_report_get(struct ld_req *r);
+void h_upload_preview(struct ld_req *r);
+void h_upload_confirm(struct ld_req *r);
+void h_tasks_list(struct ld_req *r);
+void h_task_close(struct ld_req *r);
+void h_task_reassign(struct ld_req *r);
+void h_visits_create(struct ld_req *r);
+void h_grid_worklist(struct ld_req *r);
+void h_stats_grid(struct ld_req *r);
 
 /* Reply with `body` (taken over) only once an audit entry for this read is
  * durable (group commit): no person data leaves unaudited. */

@@ -40,6 +40,8 @@ enum ld_ftype {
 	LD_F_DIVISION,  /* six-digit county-level GB/T 2260 code */
 	LD_F_CODE,      /* one code of `codes` */
 	LD_F_OBJECT,    /* nested, described by `fields` */
+	LD_F_ARRAY,     /* of objects described by `fields`; at most max_len
+			   items (0 = 100) */
 };
 
 struct ld_field {
@@ -67,6 +69,8 @@ enum {
 	LD_R_BODY = 1 << 3,       /* takes a JSON object body */
 	LD_R_RESIDENT = 1 << 4,   /* needs a resident's session */
 	LD_R_RESIDENT_OK = 1 << 5,/* with LD_R_AUTH: a resident's will do */
+	LD_R_ORG_OK = 1 << 6,     /* with LD_R_AUTH: an organisation's API key
+				     will do (docs/grid.md) */
 };
 
 enum ld_target {
@@ -131,6 +135,9 @@ struct ld_server_config {
 	const char *issuer_code;
 	/* The built web application (web/dist), or NULL for none. */
 	const char *web_dir;
+	/* The group-rental standard and the working days given to house
+	 * and visit tasks (docs/grid.md). */
+	int group_rental_per_room, group_rental_min_area, task_days;
 	/* SMS of one-time codes: "demo" (written to the log and returned in
 	 * the answer) or an http(s) webhook URL. */
 	const char *sms;
@@ -211,6 +218,8 @@ struct ld_req {
 	bool resident; /* signed in as a resident (not staff) */
 	const char *resident_id_number;
 	const char *resident_phone;
+	bool org; /* signed in with an organisation's API key */
+	ld_id org_id;
 	ld_user user;
 	ld_access access;
 	json_t *body;

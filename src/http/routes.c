@@ -4,6 +4,7 @@
  * before a handler runs, and the OpenAPI document is generated from it.
  */
 #include "core/catalog.h"
+#include "core/report.h"
 #include "http/permits.h"
 #include "http/auth.h"
 #include "http/handlers.h"
@@ -272,6 +273,171 @@ static const struct ld_param verify_query[] = {
 	{NULL, false, NULL},
 };
 
+
+/* ---- rental housing, reports, the grid (docs/grid.md) --------------- */
+
+static const struct ld_code org_kind_items[] = {
+	{"landlord", "房屋出租人"},	     {"property", "物业服务企业"},
+	{"rental_agency", "房屋租赁中介机构"}, {"employer", "用人单位"},
+	{"job_agency", "职业介绍机构"},
+};
+static const struct ld_code_list org_kind_codes = {"org_kind", org_kind_items,
+						   5};
+static const struct ld_code report_kind_items[] = {
+	{"tenant_move_in", "入住"},  {"tenant_move_out", "退租"},
+	{"hire", "招用"},	     {"separation", "解除劳动关系"},
+	{"placement", "中介成功"},
+};
+static const struct ld_code_list report_kind_codes = {"report_kind",
+						      report_kind_items, 5};
+static const struct ld_code outcome_items[] = {
+	{"visited", "已走访"},
+	{"registered", "已登记"},
+	{"moved_away", "已搬离"},
+	{"not_found", "查无此人"},
+};
+static const struct ld_code_list outcome_codes = {"outcome", outcome_items, 4};
+
+static const struct ld_field org_body[] = {
+	{"kind", LD_F_CODE, true, 20, NULL, &org_kind_codes, "单位类型"},
+	{"name", LD_F_STRING, true, 100, NULL, NULL, "名称或姓名"},
+	{"credit_code", LD_F_STRING, false, 18, NULL, NULL,
+	 "统一社会信用代码（单位）"},
+	{"id_number", LD_F_STRING, false, 18, NULL, NULL,
+	 "公民身份号码（个人出租人）"},
+	{"phone", LD_F_STRING, false, 20, NULL, NULL, "联系电话"},
+	{"grid", LD_F_STRING, true, 15, NULL, NULL, "所在网格代码"},
+	{"address", LD_F_STRING, false, 200, NULL, NULL, "地址"},
+	END,
+};
+
+static const struct ld_field house_body[] = {
+	{"address", LD_F_OBJECT, true, 0, address_fields, NULL, "房屋地址"},
+	{"landlord", LD_F_INT, true, 0, NULL, NULL, "出租人（报告单位编号）"},
+	{"agent", LD_F_INT, false, 0, NULL, NULL, "代理的租赁中介机构编号"},
+	{"filing_no", LD_F_STRING, false, 40, NULL, NULL,
+	 "住房租赁登记备案号"},
+	{"rooms", LD_F_INT, true, 0, NULL, NULL, "房间数"},
+	{"capacity", LD_F_INT, true, 0, NULL, NULL, "核定居住人数"},
+	{"area_m2", LD_F_INT, false, 0, NULL, NULL, "建筑面积（平方米）"},
+	END,
+};
+
+static const struct ld_field report_person_fields[] = {
+	{"id_number", LD_F_STRING, true, 18, NULL, NULL, "公民身份号码"},
+	{"name", LD_F_STRING, true, 60, NULL, NULL, "姓名"},
+	{"phone", LD_F_STRING, false, 20, NULL, NULL, "联系电话"},
+	{"hukou_code", LD_F_STRING, false, 6, NULL, NULL,
+	 "户籍地县级行政区划代码（缺省按身份号码前6位推定）"},
+	END,
+};
+
+static const struct ld_field report_address_fields[] = {
+	{"grid", LD_F_STRING, false, 15, NULL, NULL, "网格代码（15位）"},
+	{"road", LD_F_STRING, false, 100, NULL, NULL, "街路巷"},
+	{"house_number", LD_F_STRING, false, 40, NULL, NULL, "门牌号"},
+	{"building", LD_F_STRING, false, 20, NULL, NULL, "楼栋"},
+	{"unit", LD_F_STRING, false, 20, NULL, NULL, "单元"},
+	{"room", LD_F_STRING, false, 20, NULL, NULL, "房间"},
+	END,
+};
+
+static const struct ld_field report_body[] = {
+	{"organisation", LD_F_INT, false, 0, NULL, NULL,
+	 "报告单位编号（工作人员代为录入时必填）"},
+	{"kind", LD_F_CODE, true, 20, NULL, &report_kind_codes, "报告类型"},
+	{"person", LD_F_OBJECT, true, 0, report_person_fields, NULL, "人员"},
+	{"event_date", LD_F_DATE, true, 10, NULL, NULL, "入住、招用等发生日期"},
+	{"event_time", LD_F_STRING, false, 5, NULL, NULL, "发生时间 HH:MM"},
+	{"reported_date", LD_F_DATE, false, 10, NULL, NULL,
+	 "收到纸质报告的日期（仅工作人员）"},
+	{"house", LD_F_INT, false, 0, NULL, NULL, "出租房屋编号"},
+	{"address", LD_F_OBJECT, false, 0, report_address_fields, NULL,
+	 "居住地址（非租房报告）"},
+	{"arrival_date", LD_F_DATE, false, 10, NULL, NULL, "到达本市日期"},
+	END,
+};
+
+static const struct ld_field task_close_body[] = {
+	{"outcome", LD_F_CODE, true, 20, NULL, &outcome_codes, "办理结果"},
+	{"note", LD_F_STRING, false, 500, NULL, NULL, "说明"},
+	END,
+};
+
+static const struct ld_field task_reassign_body[] = {
+	{"grid", LD_F_STRING, true, 15, NULL, NULL, "转派到的网格"},
+	{"assignee", LD_F_STRING, false, 64, NULL, NULL, "网格员用户名"},
+	END,
+};
+
+static const struct ld_field occupant_fields[] = {
+	{"id_number", LD_F_STRING, true, 18, NULL, NULL, "公民身份号码"},
+	{"name", LD_F_STRING, true, 60, NULL, NULL, "姓名"},
+	{"hukou_code", LD_F_STRING, false, 6, NULL, NULL,
+	 "户籍地县级行政区划代码"},
+	END,
+};
+
+static const struct ld_field visit_body[] = {
+	{"house", LD_F_INT, false, 0, NULL, NULL, "出租房屋编号"},
+	{"address", LD_F_OBJECT, false, 0, address_fields, NULL,
+	 "地址（不是登记的出租房屋时）"},
+	{"date", LD_F_DATE, false, 10, NULL, NULL, "走访日期（缺省今天）"},
+	{"occupants", LD_F_ARRAY, true, 50, occupant_fields, NULL,
+	 "现居住人员"},
+	{"note", LD_F_STRING, false, 500, NULL, NULL, "说明"},
+	END,
+};
+
+static const struct ld_param orgs_query[] = {
+	{"kind", false, "单位类型"},
+	{"page", false, "页码"},
+	{"per_page", false, "每页条数"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param houses_query[] = {
+	{"grid", false, "区划代码：只列出其下的房屋"},
+	{"flagged", false, "1：只列出疑似群租"},
+	{"page", false, "页码"},
+	{"per_page", false, "每页条数"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param reports_query[] = {
+	{"kind", false, "报告类型"},
+	{"late", false, "1：只列出逾期报告"},
+	{"organisation", false, "报告单位编号"},
+	{"page", false, "页码"},
+	{"per_page", false, "每页条数"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param upload_query[] = {
+	{"organisation", false, "报告单位编号（工作人员代为上传时必填）"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param tasks_query[] = {
+	{"status", false, "open 或 done"},
+	{"kind", false, "unregistered、group_rental 或 absent"},
+	{"overdue", false, "1：只列出已超期的"},
+	{"grid", false, "区划代码：只列出其下的任务"},
+	{"page", false, "页码"},
+	{"per_page", false, "每页条数"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param grid_query[] = {
+	{"area", false, "网格代码（缺省为本人可见的全部）"},
+	{NULL, false, NULL},
+};
+
+static const struct ld_param grid_stats_query[] = {
+	{"parent", false, "上级区划代码（缺省按区县）"},
+	{NULL, false, NULL},
+};
+
 #define ADMIN (1u << LD_ROLE_ADMIN)
 #define AUDITORS ((1u << LD_ROLE_AUDITOR) | ADMIN)
 #define STAFF LD_ALL_STAFF
@@ -414,6 +580,62 @@ const struct ld_route ld_routes[] = {
 	{"POST", "/api/v1/resident/permits/endorse", h_resident_endorse,
 	 "resident:endorse", 0, LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE,
 	 LD_T_NONE, 0, empty_body, NULL, "resident", "网上签注"},
+
+	{"POST", "/api/v1/organisations", h_orgs_create, "organisation:manage",
+	 DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0, org_body, NULL,
+	 "grid", "登记报告单位（出租人、物业、中介、用人单位）"},
+	{"GET", "/api/v1/organisations", h_orgs_list, "organisation:manage",
+	 DESK, LD_R_AUTH, LD_T_NONE, 0, NULL, orgs_query, "grid",
+	 "本辖区的报告单位及其接入密钥"},
+	{"POST", "/api/v1/organisations/{id}/keys", h_org_key,
+	 "organisation:manage", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_NONE, 0, empty_body, NULL, "grid",
+	 "生成接入密钥（只显示一次，旧密钥作废）"},
+	{"POST", "/api/v1/houses", h_houses_create, "house:write", DESK,
+	 LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0, house_body, NULL,
+	 "grid", "登记出租房屋"},
+	{"GET", "/api/v1/houses", h_houses_list, "house:read", STAFF, LD_R_AUTH,
+	 LD_T_NONE, 0, NULL, houses_query, "grid",
+	 "本辖区出租房屋：居住人数、疑似群租"},
+	{"GET", "/api/v1/houses/{id}", h_house_get, "house:read", STAFF,
+	 LD_R_AUTH | LD_R_READ_REASON, LD_T_NONE, 0, NULL, NULL, "grid",
+	 "出租房屋及其承租人（记入审计）"},
+	{"POST", "/api/v1/reports", h_reports_create, "report:create", DESK,
+	 LD_R_AUTH | LD_R_ORG_OK | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0,
+	 report_body, NULL, "grid",
+	 "报告入住、退租、招用、解除劳动关系或中介成功"},
+	{"GET", "/api/v1/reports", h_reports_list, "report:read", STAFF,
+	 LD_R_AUTH | LD_R_ORG_OK, LD_T_NONE, 0, NULL, reports_query, "grid",
+	 "报告列表：工作人员看本辖区，报告单位只看本单位的"},
+	{"GET", "/api/v1/reports/{id}", h_report_get, "report:read", STAFF,
+	 LD_R_AUTH | LD_R_ORG_OK, LD_T_NONE, 0, NULL, NULL, "grid",
+	 "一条报告及其期限判断"},
+	{"POST", "/api/v1/reports/uploads", h_upload_preview, "report:create",
+	 DESK, LD_R_AUTH | LD_R_ORG_OK | LD_R_WRITE, LD_T_NONE,
+	 (size_t)64 << 20, NULL, upload_query, "grid",
+	 "批量上报（CSV，UTF-8 或 GBK）：逐行检查并预览，不写入"},
+	{"POST", "/api/v1/reports/uploads/{id}/confirm", h_upload_confirm,
+	 "report:create", DESK,
+	 LD_R_AUTH | LD_R_ORG_OK | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0,
+	 empty_body, NULL, "grid",
+	 "确认导入：再次逐行检查，全部写入或全部不写入"},
+	{"GET", "/api/v1/tasks", h_tasks_list, "task:read", STAFF, LD_R_AUTH,
+	 LD_T_NONE, 0, NULL, tasks_query, "grid", "网格任务"},
+	{"POST", "/api/v1/tasks/{id}/close", h_task_close, "task:update",
+	 STAFF, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0,
+	 task_close_body, NULL, "grid", "办结任务"},
+	{"POST", "/api/v1/tasks/{id}/reassign", h_task_reassign,
+	 "task:reassign", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_NONE,
+	 0, task_reassign_body, NULL, "grid", "转派任务到本所的其他网格"},
+	{"POST", "/api/v1/visits", h_visits_create, "visit:create", STAFF,
+	 LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0, visit_body, NULL,
+	 "grid", "入户走访：登记现居住人员，与台账不一致的生成任务"},
+	{"GET", "/api/v1/grid/worklist", h_grid_worklist, "grid:read", STAFF,
+	 LD_R_AUTH, LD_T_NONE, 0, NULL, grid_query, "grid",
+	 "网格工作清单：任务、疑似群租、逾期登记和报告、待签注居住证"},
+	{"GET", "/api/v1/stats/grid", h_stats_grid, "stats:read", STAFF,
+	 LD_R_AUTH, LD_T_NONE, 0, NULL, grid_stats_query, "grid",
+	 "按区县、街道、社区、网格统计实有人口、流动人口、出租房屋和任务"},
 
 	{"GET", "/api/v1/audit", h_audit_list, "audit:read", AUDITORS,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, audit_query, "audit", "审计日志"},

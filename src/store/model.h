@@ -246,4 +246,145 @@ typedef struct {
 	const char *at;
 } ld_permit_event;
 
+/* ---- rental housing, reports and the grid (docs/grid.md) ------------ */
+
+/* A reporting organisation: landlord, property manager, agency, employer. */
+typedef struct {
+	ld_id id;
+	const char *kind; /* ld_org_kind code */
+	const char *name;
+	const char *credit_code; /* NULL for a person */
+	const char *id_number;	 /* NULL for a company */
+	const char *phone;
+	const char *grid;
+	const char *community;
+	const char *address;
+	ld_id created_by;
+	const char *created_at;
+} ld_org;
+
+typedef struct {
+	const char *prefix;
+	const char *created_at;
+	const char *revoked_at; /* NULL while valid */
+} ld_api_key;
+
+typedef struct {
+	ld_id id;
+	ld_address addr;
+	ld_id landlord_org;
+	ld_id agent_org; /* 0 for none */
+	const char *filing_no;
+	int rooms, capacity;
+	int area_m2; /* 0 when unknown */
+	int occupants;
+	bool flagged;
+	ld_id created_by;
+	const char *created_at;
+	/* Read with the house: */
+	const char *landlord_name, *landlord_kind;
+	const char *agent_name, *agent_kind;
+} ld_house;
+
+typedef struct {
+	ld_id id;
+	ld_id house_id;
+	const char *id_number;
+	const char *name;
+	const char *move_in;
+	const char *move_out; /* NULL while open */
+	ld_id report_in, report_out;
+} ld_tenancy;
+
+typedef struct {
+	ld_id id;
+	ld_id org_id;
+	const char *kind; /* ld_report_kind code */
+	const char *id_number;
+	const char *name;
+	const char *phone;
+	const char *hukou_code;
+	const char *event_date;
+	int event_minute; /* -1 when not given */
+	const char *reported_date;
+	const char *deadline;
+	bool late;
+	ld_id house_id; /* 0 for none */
+	const char *grid;
+	const char *community;
+	const char *address;
+	bool in_scope;
+	bool registered; /* had an active registration when reported */
+	ld_id upload_id;
+	ld_id user_id;
+	const char *created_at;
+	/* Read with the report: */
+	const char *org_name, *org_kind;
+} ld_report;
+
+typedef struct {
+	ld_id id;
+	ld_id org_id;
+	const char *status; /* previewed | confirmed */
+	const char *encoding;
+	int rows, bad;
+	const char *data;
+	size_t len;
+	ld_id user_id;
+	const char *created_at;
+	const char *confirmed_at;
+} ld_upload;
+
+typedef struct {
+	ld_id id;
+	const char *kind; /* unregistered | group_rental | absent */
+	const char *grid;
+	const char *community;
+	const char *id_number; /* NULL for house tasks */
+	const char *name;
+	ld_id house_id, report_id, visit_id;
+	const char *detail;
+	const char *due_date;
+	const char *status; /* open | done */
+	const char *outcome;
+	const char *note;
+	ld_id assignee;
+	const char *assignee_name; /* read with the task */
+	ld_id closed_by;
+	const char *closed_at;
+	const char *created_at;
+} ld_task;
+
+typedef struct {
+	ld_id id;
+	ld_id house_id;
+	const char *grid;
+	const char *address;
+	const char *date;
+	const char *occupants; /* JSON array */
+	const char *note;
+	ld_id user_id;
+	const char *created_at;
+} ld_visit;
+
+typedef struct {
+	const char *status;   /* open | done | NULL */
+	const char *kind;     /* NULL for all */
+	const char *area;     /* an area code: tasks under it */
+	const char *overdue_before; /* open tasks due before this day */
+} ld_task_query;
+
+typedef struct {
+	const char *kind;
+	bool late_only;
+	ld_id org_id; /* 0 for all the access allows */
+} ld_report_query;
+
+/* Figures of one area for the grid statistics. */
+typedef struct {
+	const char *code;
+	const char *name;
+	int64_t actual, floating, houses, tasks_open, tasks_overdue;
+} ld_grid_stat;
+
 #endif

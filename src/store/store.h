@@ -244,6 +244,92 @@ struct ld_store_ops {
 	/* Counts for /metrics and the demo summary. */
 	ld_status (*counts)(ld_conn *c, int64_t *persons,
 			    int64_t *active_registrations, int64_t *audit);
+
+	/* ---- rental housing, reports, the grid (sqlite_grid.c) ---------- */
+
+	ld_status (*org_insert)(ld_conn *c, ld_org *o); /* sets o->id */
+	ld_status (*org_get)(ld_conn *c, ld_id id, ld_arena *ar, ld_org *out);
+	/* Organisations in the access area (by their grid), of `kind` or all. */
+	ld_status (*orgs_list)(ld_conn *c, const ld_access *acc,
+			       const char *kind, ld_page page, ld_arena *ar,
+			       ld_org **out, size_t *n, int64_t *total);
+	/* Revoke the organisation's keys and store a new one (digest). */
+	ld_status (*api_key_replace)(ld_conn *c, ld_id org_id,
+				     const char *key_hash, const char *prefix,
+				     const char *now);
+	/* The organisation of a valid key; LD_ENOTFOUND otherwise. */
+	ld_status (*api_key_org)(ld_conn *c, const char *key_hash,
+				 ld_id *org_id);
+	ld_status (*api_keys_of)(ld_conn *c, ld_id org_id, ld_arena *ar,
+				 ld_api_key **out, size_t *n);
+
+	ld_status (*house_insert)(ld_conn *c, ld_house *h); /* sets h->id */
+	ld_status (*house_get)(ld_conn *c, ld_id id, ld_arena *ar,
+			       ld_house *out);
+	ld_status (*house_set_occupancy)(ld_conn *c, ld_id id, int occupants,
+					 bool flagged);
+	/* Houses in the access area and under `area` (or all). */
+	ld_status (*houses_list)(ld_conn *c, const ld_access *acc,
+				 const char *area, bool flagged_only,
+				 ld_page page, ld_arena *ar, ld_house **out,
+				 size_t *n, int64_t *total);
+
+	ld_status (*tenancy_insert)(ld_conn *c, ld_tenancy *t);
+	/* The open tenancy of a person in a house; LD_ENOTFOUND if none. */
+	ld_status (*tenancy_open_of)(ld_conn *c, ld_id house_id,
+				     const char *id_number, ld_id *id);
+	ld_status (*tenancy_close)(ld_conn *c, ld_id id, const char *date,
+				   ld_id report_id);
+	ld_status (*tenancies_open_count)(ld_conn *c, ld_id house_id,
+					  int *count);
+	ld_status (*tenancies_of_house)(ld_conn *c, ld_id house_id,
+					bool open_only, ld_arena *ar,
+					ld_tenancy **out, size_t *n);
+
+	/* Whether a person with this ID number has an active registration. */
+	ld_status (*person_registered)(ld_conn *c, const char *id_number,
+				       bool *registered);
+
+	ld_status (*report_insert)(ld_conn *c, ld_report *r); /* sets r->id */
+	ld_status (*report_get)(ld_conn *c, ld_id id, ld_arena *ar,
+				ld_report *out);
+	ld_status (*reports_list)(ld_conn *c, const ld_access *acc,
+				  const ld_report_query *q, ld_page page,
+				  ld_arena *ar, ld_report **out, size_t *n,
+				  int64_t *total);
+
+	ld_status (*upload_insert)(ld_conn *c, ld_upload *u); /* sets u->id */
+	ld_status (*upload_get)(ld_conn *c, ld_id id, ld_arena *ar,
+				ld_upload *out);
+	/* previewed -> confirmed; LD_ECONFLICT when already confirmed. */
+	ld_status (*upload_confirm)(ld_conn *c, ld_id id, const char *now);
+
+	ld_status (*task_insert)(ld_conn *c, ld_task *t); /* sets t->id */
+	ld_status (*task_get)(ld_conn *c, ld_id id, ld_arena *ar,
+			      ld_task *out);
+	/* Writes status, outcome, note, grid, community, assignee, closed_*. */
+	ld_status (*task_update)(ld_conn *c, const ld_task *t);
+	ld_status (*tasks_list)(ld_conn *c, const ld_access *acc,
+				const ld_task_query *q, ld_page page,
+				ld_arena *ar, ld_task **out, size_t *n,
+				int64_t *total);
+	/* Whether an open task of `kind` exists for the person (id_number)
+	 * or, when id_number is NULL, for the house. */
+	ld_status (*task_open_exists)(ld_conn *c, const char *kind,
+				      const char *id_number, ld_id house_id,
+				      bool *exists);
+	/* Close the person's open `unregistered` tasks as registered. */
+	ld_status (*tasks_close_registered)(ld_conn *c, const char *id_number,
+					    const char *now, ld_id user_id,
+					    int *closed);
+
+	ld_status (*visit_insert)(ld_conn *c, ld_visit *v); /* sets v->id */
+
+	/* Figures per child area of `parent` (districts when NULL) within the
+	 * access area; overdue: open tasks due before `today`. */
+	ld_status (*grid_stats)(ld_conn *c, const ld_access *acc,
+				const char *parent, const char *today,
+				ld_arena *ar, ld_grid_stat **out, size_t *n);
 };
 
 /* The backend registered under `name` ("sqlite"), or NULL. */

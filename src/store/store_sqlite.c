@@ -18,6 +18,8 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite_grid.h"
+#include "store/sqlite_int.h"
 #include "store/store.h"
 #include "util/embed.h"
 
@@ -53,6 +55,7 @@ enum q {
 	Q_RSESSION_INSERT, Q_RSESSION_GET,
 	Q__COUNT
 };
+_Static_assert(Q__COUNT <= LD_SQ_MAIN_STMTS, "raise LD_SQ_MAIN_STMTS");
 
 #define PERMIT_COLS                                                         \
 	"p.id, p.person_id, p.registration_id, p.status, p.basis, p.channel, " \
@@ -252,36 +255,12 @@ static const char *const sql[Q__COUNT] = {
 		     "count(*) FROM audit)",
 };
 
-/* Certificate serials handed out in the current transaction, written back
- * once at commit instead of twice per certificate. Never written earlier:
- * a write inside a savepoint could be rolled back while the cache kept
- * counting, and a number would be handed out twice. It grows as needed
- * (one entry per county and year in the transaction). */
-struct serial_entry {
-	char district[16];
-	int year;
-	long next;
-	bool dirty;
-};
-
-struct serial_cache {
-	int n, cap;
-	struct serial_entry *e;
-};
-
-struct ld_conn {
-	sqlite3 *db;
-	bool writer;
-	sqlite3_stmt *stmt[Q__COUNT];
-	struct serial_cache serials;
-};
-
 /* ---- helpers -------------------------------------------------------- */
 
 /* Connections use extended result codes: only a uniqueness violation is a
  * conflict; other constraint failures (NOT NULL, CHECK, foreign keys) mean
  * the program passed something it should not have. */
-static ld_status map_rc(int rc)
+ld_status ld_sq_map_rc(int rc)
 {
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return LD_ECONFLICT;
@@ -318,7 +297,7 @@ static sqlite3_stmt *prep(ld_conn *c, enum q q)
 	return c->stmt[q];
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+void ld_sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
@@ -326,7 +305,7 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
-static const char *col_text(sqlite3_stmt *s, int i, ld_arena *ar)
+const char *ld_sq_col_text(sqlite3_stmt *s, int i, ld_arena *ar)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 	if (!t)
@@ -336,10 +315,10 @@ static const char *col_text(sqlite3_stmt *s, int i, ld_arena *ar)
 }
 
 /* Step a statement that returns no rows. */
-static ld_status exec_done(sqlite3_stmt *s)
+ld_status ld_sq_exec_done(sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
-	ld_status st = rc == SQLITE_DONE ? LD_OK : map_rc(rc);
+	ld_status st = rc == SQLITE_DONE ? LD_OK : ld_sq_map_rc(rc);
 	sqlite3_reset(s);
 	return st;
 }
@@ -347,7 +326,7 @@ static ld_status exec_done(sqlite3_stmt *s)
 static ld_status run(ld_conn *c, enum q q)
 {
 	sqlite3_stmt *s = prep(c, q);
-	return s ? exec_done(s) : LD_EIO;
+	return s ? ld_sq_exec_done(s) : LD_EIO;
 }
 
 /* ---- migrations, open, connect --------------------------------------- */
@@ -525,6 +504,8 @@ static void s_disconnect(ld_conn *c)
 		return;
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(c->stmt[i]);
+	for (int i = 0; i < LD_SQ_GRID_STMTS; i++)
+		sqlite3_finalize(c->grid_stmt[i]);
 	sqlite3_close(c->db);
 	free(c->serials.e);
 	free(c);
@@ -628,7 +609,7 @@ static ld_status s_maintain(ld_conn *c)
 		rc = sqlite3_wal_checkpoint_v2(c->db, NULL,
 					       SQLITE_CHECKPOINT_RESTART, NULL,
 					       NULL);
-	return rc == SQLITE_OK || rc == SQLITE_BUSY ? LD_OK : map_rc(rc);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? LD_OK : ld_sq_map_rc(rc);
 }
 
 /* ---- areas ---------------------------------------------------------- */
@@ -638,12 +619,12 @@ static ld_status s_station_put(ld_conn *c, const ld_station *st)
 	sqlite3_stmt *s = prep(c, Q_STATION_PUT);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, st->code);
-	bind_text(s, 2, st->name);
-	bind_text(s, 3, st->district);
-	bind_text(s, 4, st->address ? st->address : "");
-	bind_text(s, 5, st->phone ? st->phone : "");
-	return exec_done(s);
+	ld_sq_bind_text(s, 1, st->code);
+	ld_sq_bind_text(s, 2, st->name);
+	ld_sq_bind_text(s, 3, st->district);
+	ld_sq_bind_text(s, 4, st->address ? st->address : "");
+	ld_sq_bind_text(s, 5, st->phone ? st->phone : "");
+	return ld_sq_exec_done(s);
 }
 
 static ld_status s_area_put(ld_conn *c, const ld_area *a)
@@ -651,41 +632,41 @@ static ld_status s_area_put(ld_conn *c, const ld_area *a)
 	sqlite3_stmt *s = prep(c, Q_AREA_PUT);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, a->code);
-	bind_text(s, 2, a->parent);
+	ld_sq_bind_text(s, 1, a->code);
+	ld_sq_bind_text(s, 2, a->parent);
 	sqlite3_bind_int(s, 3, a->level);
-	bind_text(s, 4, a->name);
-	bind_text(s, 5, a->station);
-	return exec_done(s);
+	ld_sq_bind_text(s, 4, a->name);
+	ld_sq_bind_text(s, 5, a->station);
+	return ld_sq_exec_done(s);
 }
 
 static void row_area(sqlite3_stmt *s, ld_arena *ar, ld_area *a)
 {
-	a->code = col_text(s, 0, ar);
-	a->parent = col_text(s, 1, ar);
+	a->code = ld_sq_col_text(s, 0, ar);
+	a->parent = ld_sq_col_text(s, 1, ar);
 	a->level = sqlite3_column_int(s, 2);
-	a->name = col_text(s, 3, ar);
-	a->station = col_text(s, 4, ar);
+	a->name = ld_sq_col_text(s, 3, ar);
+	a->station = ld_sq_col_text(s, 4, ar);
 }
 
 static void row_station(sqlite3_stmt *s, ld_arena *ar, ld_station *st)
 {
-	st->code = col_text(s, 0, ar);
-	st->name = col_text(s, 1, ar);
-	st->district = col_text(s, 2, ar);
-	st->address = col_text(s, 3, ar);
-	st->phone = col_text(s, 4, ar);
+	st->code = ld_sq_col_text(s, 0, ar);
+	st->name = ld_sq_col_text(s, 1, ar);
+	st->district = ld_sq_col_text(s, 2, ar);
+	st->address = ld_sq_col_text(s, 3, ar);
+	st->phone = ld_sq_col_text(s, 4, ar);
 }
 
 /* Run a one-row query: LD_OK with the row current, LD_ENOTFOUND, or LD_EIO.
  * The caller reads the row and resets the statement. */
-static ld_status step_one(sqlite3_stmt *s)
+ld_status ld_sq_step_one(sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		return LD_OK;
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? LD_ENOTFOUND : map_rc(rc);
+	return rc == SQLITE_DONE ? LD_ENOTFOUND : ld_sq_map_rc(rc);
 }
 
 static ld_status s_area_get(ld_conn *c, const char *code, ld_arena *ar,
@@ -694,8 +675,8 @@ static ld_status s_area_get(ld_conn *c, const char *code, ld_arena *ar,
 	sqlite3_stmt *s = prep(c, Q_AREA_GET);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, code);
-	ld_status rc = step_one(s);
+	ld_sq_bind_text(s, 1, code);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_OK) {
 		row_area(s, ar, out);
 		sqlite3_reset(s);
@@ -703,34 +684,6 @@ static ld_status s_area_get(ld_conn *c, const char *code, ld_arena *ar,
 	return rc;
 }
 
-/* Collect rows into an arena array with a row reader. */
-#define COLLECT(s, ar, type, out, n, reader)                               \
-	do {                                                               \
-		size_t cap_ = 16, cnt_ = 0;                                \
-		type *arr_ = ld_arena_alloc(ar, cap_ * sizeof(type));      \
-		int rc_;                                                   \
-		while (arr_ && (rc_ = sqlite3_step(s)) == SQLITE_ROW) {    \
-			if (cnt_ == cap_) {                                \
-				type *bigger_ = ld_arena_alloc(            \
-					ar, 2 * cap_ * sizeof(type));      \
-				if (!bigger_) {                            \
-					arr_ = NULL;                       \
-					break;                             \
-				}                                          \
-				memcpy(bigger_, arr_, cap_ * sizeof(type)); \
-				arr_ = bigger_;                            \
-				cap_ *= 2;                                 \
-			}                                                  \
-			memset(&arr_[cnt_], 0, sizeof(type));              \
-			reader(s, ar, &arr_[cnt_]);                        \
-			cnt_++;                                            \
-		}                                                          \
-		sqlite3_reset(s);                                          \
-		if (!arr_)                                                 \
-			return LD_ENOMEM;                                  \
-		*(out) = arr_;                                             \
-		*(n) = cnt_;                                               \
-	} while (0)
 
 static ld_status s_area_children(ld_conn *c, const char *parent, ld_arena *ar,
 				 ld_area **out, size_t *n)
@@ -739,7 +692,7 @@ static ld_status s_area_children(ld_conn *c, const char *parent, ld_arena *ar,
 	if (!s)
 		return LD_EIO;
 	if (parent)
-		bind_text(s, 1, parent);
+		ld_sq_bind_text(s, 1, parent);
 	COLLECT(s, ar, ld_area, out, n, row_area);
 	return LD_OK;
 }
@@ -750,8 +703,8 @@ static ld_status s_station_get(ld_conn *c, const char *code, ld_arena *ar,
 	sqlite3_stmt *s = prep(c, Q_STATION_GET);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, code);
-	ld_status rc = step_one(s);
+	ld_sq_bind_text(s, 1, code);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_OK) {
 		row_station(s, ar, out);
 		sqlite3_reset(s);
@@ -776,14 +729,14 @@ static ld_status s_user_insert(ld_conn *c, ld_user *u)
 	sqlite3_stmt *s = prep(c, Q_USER_INSERT);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, u->username);
-	bind_text(s, 2, u->display_name ? u->display_name : "");
-	bind_text(s, 3, ld_role_code(u->role));
-	bind_text(s, 4, u->area);
-	bind_text(s, 5, u->password_hash);
+	ld_sq_bind_text(s, 1, u->username);
+	ld_sq_bind_text(s, 2, u->display_name ? u->display_name : "");
+	ld_sq_bind_text(s, 3, ld_role_code(u->role));
+	ld_sq_bind_text(s, 4, u->area);
+	ld_sq_bind_text(s, 5, u->password_hash);
 	sqlite3_bind_int(s, 6, u->disabled);
-	bind_text(s, 7, u->created_at);
-	ld_status rc = exec_done(s);
+	ld_sq_bind_text(s, 7, u->created_at);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK)
 		u->id = sqlite3_last_insert_rowid(c->db);
 	return rc;
@@ -792,15 +745,15 @@ static ld_status s_user_insert(ld_conn *c, ld_user *u)
 static void row_user(sqlite3_stmt *s, ld_arena *ar, ld_user *u)
 {
 	u->id = sqlite3_column_int64(s, 0);
-	u->username = col_text(s, 1, ar);
-	u->display_name = col_text(s, 2, ar);
+	u->username = ld_sq_col_text(s, 1, ar);
+	u->display_name = ld_sq_col_text(s, 2, ar);
 	const char *role = (const char *)sqlite3_column_text(s, 3);
 	if (!role || !ld_role_from_code(role, &u->role))
 		u->role = LD_ROLE_AUDITOR;
-	u->area = col_text(s, 4, ar);
-	u->password_hash = col_text(s, 5, ar);
+	u->area = ld_sq_col_text(s, 4, ar);
+	u->password_hash = ld_sq_col_text(s, 5, ar);
 	u->disabled = sqlite3_column_int(s, 6) != 0;
-	u->created_at = col_text(s, 7, ar);
+	u->created_at = ld_sq_col_text(s, 7, ar);
 }
 
 static ld_status s_user_by_name(ld_conn *c, const char *username,
@@ -809,8 +762,8 @@ static ld_status s_user_by_name(ld_conn *c, const char *username,
 	sqlite3_stmt *s = prep(c, Q_USER_BY_NAME);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, username);
-	ld_status rc = step_one(s);
+	ld_sq_bind_text(s, 1, username);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_OK) {
 		row_user(s, ar, out);
 		sqlite3_reset(s);
@@ -824,7 +777,7 @@ static ld_status s_user_by_id(ld_conn *c, ld_id id, ld_arena *ar, ld_user *out)
 	if (!s)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, id);
-	ld_status rc = step_one(s);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_OK) {
 		row_user(s, ar, out);
 		sqlite3_reset(s);
@@ -839,11 +792,11 @@ static ld_status s_session_insert(ld_conn *c, const char *token_hash,
 	sqlite3_stmt *s = prep(c, Q_SESSION_INSERT);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, token_hash);
+	ld_sq_bind_text(s, 1, token_hash);
 	sqlite3_bind_int64(s, 2, user_id);
 	sqlite3_bind_int64(s, 3, expires_at);
-	bind_text(s, 4, address ? address : "");
-	return exec_done(s);
+	ld_sq_bind_text(s, 4, address ? address : "");
+	return ld_sq_exec_done(s);
 }
 
 static ld_status s_session_get(ld_conn *c, const char *token_hash, int64_t now,
@@ -852,9 +805,9 @@ static ld_status s_session_get(ld_conn *c, const char *token_hash, int64_t now,
 	sqlite3_stmt *s = prep(c, Q_SESSION_GET);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, token_hash);
+	ld_sq_bind_text(s, 1, token_hash);
 	sqlite3_bind_int64(s, 2, now);
-	ld_status rc = step_one(s);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_OK) {
 		*user_id = sqlite3_column_int64(s, 0);
 		*expires_at = sqlite3_column_int64(s, 1);
@@ -868,8 +821,8 @@ static ld_status s_session_delete(ld_conn *c, const char *token_hash)
 	sqlite3_stmt *s = prep(c, Q_SESSION_DELETE);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, token_hash);
-	return exec_done(s);
+	ld_sq_bind_text(s, 1, token_hash);
+	return ld_sq_exec_done(s);
 }
 
 /* ---- persons -------------------------------------------------------- */
@@ -879,17 +832,17 @@ static ld_status s_person_insert(ld_conn *c, ld_person *p)
 	sqlite3_stmt *s = prep(c, Q_PERSON_INSERT);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, p->id_number);
-	bind_text(s, 2, p->name);
-	bind_text(s, 3, p->sex);
-	bind_text(s, 4, p->ethnicity);
-	bind_text(s, 5, p->birth);
-	bind_text(s, 6, p->hukou_code);
-	bind_text(s, 7, p->hukou_address ? p->hukou_address : "");
-	bind_text(s, 8, p->phone ? p->phone : "");
-	bind_text(s, 9, p->created_at);
-	bind_text(s, 10, p->updated_at ? p->updated_at : p->created_at);
-	ld_status rc = exec_done(s);
+	ld_sq_bind_text(s, 1, p->id_number);
+	ld_sq_bind_text(s, 2, p->name);
+	ld_sq_bind_text(s, 3, p->sex);
+	ld_sq_bind_text(s, 4, p->ethnicity);
+	ld_sq_bind_text(s, 5, p->birth);
+	ld_sq_bind_text(s, 6, p->hukou_code);
+	ld_sq_bind_text(s, 7, p->hukou_address ? p->hukou_address : "");
+	ld_sq_bind_text(s, 8, p->phone ? p->phone : "");
+	ld_sq_bind_text(s, 9, p->created_at);
+	ld_sq_bind_text(s, 10, p->updated_at ? p->updated_at : p->created_at);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK)
 		p->id = sqlite3_last_insert_rowid(c->db);
 	return rc;
@@ -900,14 +853,14 @@ static ld_status s_person_update(ld_conn *c, const ld_person *p)
 	sqlite3_stmt *s = prep(c, Q_PERSON_UPDATE);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, p->name);
-	bind_text(s, 2, p->ethnicity);
-	bind_text(s, 3, p->hukou_code);
-	bind_text(s, 4, p->hukou_address ? p->hukou_address : "");
-	bind_text(s, 5, p->phone ? p->phone : "");
-	bind_text(s, 6, p->updated_at);
+	ld_sq_bind_text(s, 1, p->name);
+	ld_sq_bind_text(s, 2, p->ethnicity);
+	ld_sq_bind_text(s, 3, p->hukou_code);
+	ld_sq_bind_text(s, 4, p->hukou_address ? p->hukou_address : "");
+	ld_sq_bind_text(s, 5, p->phone ? p->phone : "");
+	ld_sq_bind_text(s, 6, p->updated_at);
 	sqlite3_bind_int64(s, 7, p->id);
-	ld_status rc = exec_done(s);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
 		return LD_ENOTFOUND;
 	return rc;
@@ -916,16 +869,16 @@ static ld_status s_person_update(ld_conn *c, const ld_person *p)
 static void row_person(sqlite3_stmt *s, ld_arena *ar, ld_person *p)
 {
 	p->id = sqlite3_column_int64(s, 0);
-	p->id_number = col_text(s, 1, ar);
-	p->name = col_text(s, 2, ar);
-	p->sex = col_text(s, 3, ar);
-	p->ethnicity = col_text(s, 4, ar);
-	p->birth = col_text(s, 5, ar);
-	p->hukou_code = col_text(s, 6, ar);
-	p->hukou_address = col_text(s, 7, ar);
-	p->phone = col_text(s, 8, ar);
-	p->created_at = col_text(s, 9, ar);
-	p->updated_at = col_text(s, 10, ar);
+	p->id_number = ld_sq_col_text(s, 1, ar);
+	p->name = ld_sq_col_text(s, 2, ar);
+	p->sex = ld_sq_col_text(s, 3, ar);
+	p->ethnicity = ld_sq_col_text(s, 4, ar);
+	p->birth = ld_sq_col_text(s, 5, ar);
+	p->hukou_code = ld_sq_col_text(s, 6, ar);
+	p->hukou_address = ld_sq_col_text(s, 7, ar);
+	p->phone = ld_sq_col_text(s, 8, ar);
+	p->created_at = ld_sq_col_text(s, 9, ar);
+	p->updated_at = ld_sq_col_text(s, 10, ar);
 }
 
 static ld_status s_person_get(ld_conn *c, ld_id id, ld_arena *ar,
@@ -935,7 +888,7 @@ static ld_status s_person_get(ld_conn *c, ld_id id, ld_arena *ar,
 	if (!s)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, id);
-	ld_status rc = step_one(s);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_OK) {
 		row_person(s, ar, out);
 		sqlite3_reset(s);
@@ -949,8 +902,8 @@ static ld_status s_person_by_id_number(ld_conn *c, const char *idn,
 	sqlite3_stmt *s = prep(c, Q_PERSON_BY_IDN);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, idn);
-	ld_status rc = step_one(s);
+	ld_sq_bind_text(s, 1, idn);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_OK) {
 		row_person(s, ar, out);
 		sqlite3_reset(s);
@@ -1034,7 +987,7 @@ static ld_status s_person_search(ld_conn *c, const ld_access *acc,
 	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
 		return LD_EIO;
 	for (int i = 0; i < nargs; i++)
-		bind_text(s, i + 1, args[i]);
+		ld_sq_bind_text(s, i + 1, args[i]);
 	*total = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
 
@@ -1045,7 +998,7 @@ static ld_status s_person_search(ld_conn *c, const ld_access *acc,
 	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
 		return LD_EIO;
 	for (int i = 0; i < nargs; i++)
-		bind_text(s, i + 1, args[i]);
+		ld_sq_bind_text(s, i + 1, args[i]);
 	sqlite3_bind_int(s, nargs + 1, page.limit);
 	sqlite3_bind_int(s, nargs + 2, page.offset);
 	ld_status rc = LD_OK;
@@ -1069,8 +1022,8 @@ static ld_status visible_query(ld_conn *c, enum q q, ld_id id,
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, id);
 	if (code)
-		bind_text(s, 2, code);
-	ld_status rc = step_one(s);
+		ld_sq_bind_text(s, 2, code);
+	ld_status rc = ld_sq_step_one(s);
 	*visible = rc == LD_OK;
 	if (rc == LD_OK)
 		sqlite3_reset(s);
@@ -1106,35 +1059,35 @@ static ld_status s_registration_insert(ld_conn *c, ld_registration *r)
 		return LD_EIO;
 	int i = 1;
 	sqlite3_bind_int64(s, i++, r->person_id);
-	bind_text(s, i++, r->status);
-	bind_text(s, i++, r->addr.district);
-	bind_text(s, i++, r->addr.street);
-	bind_text(s, i++, r->addr.community);
-	bind_text(s, i++, r->addr.grid);
-	bind_text(s, i++, r->addr.road ? r->addr.road : "");
-	bind_text(s, i++, r->addr.house_number ? r->addr.house_number : "");
-	bind_text(s, i++, r->addr.building ? r->addr.building : "");
-	bind_text(s, i++, r->addr.unit ? r->addr.unit : "");
-	bind_text(s, i++, r->addr.room ? r->addr.room : "");
-	bind_text(s, i++, r->arrival_date);
-	bind_text(s, i++, r->declared_date);
-	bind_text(s, i++, r->deadline);
+	ld_sq_bind_text(s, i++, r->status);
+	ld_sq_bind_text(s, i++, r->addr.district);
+	ld_sq_bind_text(s, i++, r->addr.street);
+	ld_sq_bind_text(s, i++, r->addr.community);
+	ld_sq_bind_text(s, i++, r->addr.grid);
+	ld_sq_bind_text(s, i++, r->addr.road ? r->addr.road : "");
+	ld_sq_bind_text(s, i++, r->addr.house_number ? r->addr.house_number : "");
+	ld_sq_bind_text(s, i++, r->addr.building ? r->addr.building : "");
+	ld_sq_bind_text(s, i++, r->addr.unit ? r->addr.unit : "");
+	ld_sq_bind_text(s, i++, r->addr.room ? r->addr.room : "");
+	ld_sq_bind_text(s, i++, r->arrival_date);
+	ld_sq_bind_text(s, i++, r->declared_date);
+	ld_sq_bind_text(s, i++, r->deadline);
 	sqlite3_bind_int(s, i++, r->late);
 	sqlite3_bind_int(s, i++, r->calendar_complete);
-	bind_text(s, i++, r->reason);
-	bind_text(s, i++, r->housing);
-	bind_text(s, i++, r->employer ? r->employer : "");
+	ld_sq_bind_text(s, i++, r->reason);
+	ld_sq_bind_text(s, i++, r->housing);
+	ld_sq_bind_text(s, i++, r->employer ? r->employer : "");
 	sqlite3_bind_int(s, i++, r->in_scope);
-	bind_text(s, i++, r->scope_reason);
-	bind_text(s, i++, r->exemption);
-	bind_text(s, i++, r->override_reason);
-	bind_text(s, i++, r->certificate_no);
+	ld_sq_bind_text(s, i++, r->scope_reason);
+	ld_sq_bind_text(s, i++, r->exemption);
+	ld_sq_bind_text(s, i++, r->override_reason);
+	ld_sq_bind_text(s, i++, r->certificate_no);
 	if (r->created_by)
 		sqlite3_bind_int64(s, i++, r->created_by);
 	else
 		sqlite3_bind_null(s, i++);
-	bind_text(s, i++, r->created_at);
-	ld_status rc = exec_done(s);
+	ld_sq_bind_text(s, i++, r->created_at);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK)
 		r->id = sqlite3_last_insert_rowid(c->db);
 	return rc;
@@ -1145,34 +1098,34 @@ static void row_registration(sqlite3_stmt *s, ld_arena *ar, ld_registration *r)
 	int i = 0;
 	r->id = sqlite3_column_int64(s, i++);
 	r->person_id = sqlite3_column_int64(s, i++);
-	r->status = col_text(s, i++, ar);
-	r->addr.district = col_text(s, i++, ar);
-	r->addr.street = col_text(s, i++, ar);
-	r->addr.community = col_text(s, i++, ar);
-	r->addr.grid = col_text(s, i++, ar);
-	r->addr.road = col_text(s, i++, ar);
-	r->addr.house_number = col_text(s, i++, ar);
-	r->addr.building = col_text(s, i++, ar);
-	r->addr.unit = col_text(s, i++, ar);
-	r->addr.room = col_text(s, i++, ar);
-	r->arrival_date = col_text(s, i++, ar);
-	r->declared_date = col_text(s, i++, ar);
-	r->deadline = col_text(s, i++, ar);
+	r->status = ld_sq_col_text(s, i++, ar);
+	r->addr.district = ld_sq_col_text(s, i++, ar);
+	r->addr.street = ld_sq_col_text(s, i++, ar);
+	r->addr.community = ld_sq_col_text(s, i++, ar);
+	r->addr.grid = ld_sq_col_text(s, i++, ar);
+	r->addr.road = ld_sq_col_text(s, i++, ar);
+	r->addr.house_number = ld_sq_col_text(s, i++, ar);
+	r->addr.building = ld_sq_col_text(s, i++, ar);
+	r->addr.unit = ld_sq_col_text(s, i++, ar);
+	r->addr.room = ld_sq_col_text(s, i++, ar);
+	r->arrival_date = ld_sq_col_text(s, i++, ar);
+	r->declared_date = ld_sq_col_text(s, i++, ar);
+	r->deadline = ld_sq_col_text(s, i++, ar);
 	r->late = sqlite3_column_int(s, i++) != 0;
 	r->calendar_complete = sqlite3_column_int(s, i++) != 0;
-	r->reason = col_text(s, i++, ar);
-	r->housing = col_text(s, i++, ar);
-	r->employer = col_text(s, i++, ar);
+	r->reason = ld_sq_col_text(s, i++, ar);
+	r->housing = ld_sq_col_text(s, i++, ar);
+	r->employer = ld_sq_col_text(s, i++, ar);
 	r->in_scope = sqlite3_column_int(s, i++) != 0;
-	r->scope_reason = col_text(s, i++, ar);
-	r->exemption = col_text(s, i++, ar);
-	r->override_reason = col_text(s, i++, ar);
-	r->certificate_no = col_text(s, i++, ar);
-	r->cancelled_date = col_text(s, i++, ar);
-	r->cancel_reason = col_text(s, i++, ar);
-	r->cancel_reporter = col_text(s, i++, ar);
+	r->scope_reason = ld_sq_col_text(s, i++, ar);
+	r->exemption = ld_sq_col_text(s, i++, ar);
+	r->override_reason = ld_sq_col_text(s, i++, ar);
+	r->certificate_no = ld_sq_col_text(s, i++, ar);
+	r->cancelled_date = ld_sq_col_text(s, i++, ar);
+	r->cancel_reason = ld_sq_col_text(s, i++, ar);
+	r->cancel_reporter = ld_sq_col_text(s, i++, ar);
 	r->created_by = sqlite3_column_int64(s, i++);
-	r->created_at = col_text(s, i++, ar);
+	r->created_at = ld_sq_col_text(s, i++, ar);
 }
 
 static ld_status one_registration(ld_conn *c, enum q q, ld_id id, ld_arena *ar,
@@ -1182,7 +1135,7 @@ static ld_status one_registration(ld_conn *c, enum q q, ld_id id, ld_arena *ar,
 	if (!s)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, id);
-	ld_status rc = step_one(s);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_OK) {
 		row_registration(s, ar, out);
 		sqlite3_reset(s);
@@ -1220,17 +1173,17 @@ static ld_status s_registration_set_address(ld_conn *c, ld_id id,
 	sqlite3_stmt *s = prep(c, Q_REG_SET_ADDR);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, a->district);
-	bind_text(s, 2, a->street);
-	bind_text(s, 3, a->community);
-	bind_text(s, 4, a->grid);
-	bind_text(s, 5, a->road ? a->road : "");
-	bind_text(s, 6, a->house_number ? a->house_number : "");
-	bind_text(s, 7, a->building ? a->building : "");
-	bind_text(s, 8, a->unit ? a->unit : "");
-	bind_text(s, 9, a->room ? a->room : "");
+	ld_sq_bind_text(s, 1, a->district);
+	ld_sq_bind_text(s, 2, a->street);
+	ld_sq_bind_text(s, 3, a->community);
+	ld_sq_bind_text(s, 4, a->grid);
+	ld_sq_bind_text(s, 5, a->road ? a->road : "");
+	ld_sq_bind_text(s, 6, a->house_number ? a->house_number : "");
+	ld_sq_bind_text(s, 7, a->building ? a->building : "");
+	ld_sq_bind_text(s, 8, a->unit ? a->unit : "");
+	ld_sq_bind_text(s, 9, a->room ? a->room : "");
 	sqlite3_bind_int64(s, 10, id);
-	ld_status rc = exec_done(s);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
 		return LD_ENOTFOUND;
 	return rc;
@@ -1242,11 +1195,11 @@ static ld_status s_registration_cancel(ld_conn *c, ld_id id, const char *date,
 	sqlite3_stmt *s = prep(c, Q_REG_CANCEL);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, date);
-	bind_text(s, 2, reason);
-	bind_text(s, 3, reporter);
+	ld_sq_bind_text(s, 1, date);
+	ld_sq_bind_text(s, 2, reason);
+	ld_sq_bind_text(s, 3, reporter);
 	sqlite3_bind_int64(s, 4, id);
-	ld_status rc = exec_done(s);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
 		return LD_ENOTFOUND;
 	return rc;
@@ -1277,20 +1230,20 @@ static ld_status s_event_insert(ld_conn *c, ld_reg_event *e)
 	if (!s)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, e->registration_id);
-	bind_text(s, 2, e->kind);
-	bind_text(s, 3, e->date);
-	bind_text(s, 4, e->deadline);
+	ld_sq_bind_text(s, 2, e->kind);
+	ld_sq_bind_text(s, 3, e->date);
+	ld_sq_bind_text(s, 4, e->deadline);
 	if (e->late >= 0)
 		sqlite3_bind_int(s, 5, e->late);
 	else
 		sqlite3_bind_null(s, 5);
-	bind_text(s, 6, e->detail ? e->detail : "{}");
+	ld_sq_bind_text(s, 6, e->detail ? e->detail : "{}");
 	if (e->user_id)
 		sqlite3_bind_int64(s, 7, e->user_id);
 	else
 		sqlite3_bind_null(s, 7);
-	bind_text(s, 8, e->at);
-	ld_status rc = exec_done(s);
+	ld_sq_bind_text(s, 8, e->at);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK)
 		e->id = sqlite3_last_insert_rowid(c->db);
 	return rc;
@@ -1300,15 +1253,15 @@ static void row_event(sqlite3_stmt *s, ld_arena *ar, ld_reg_event *e)
 {
 	e->id = sqlite3_column_int64(s, 0);
 	e->registration_id = sqlite3_column_int64(s, 1);
-	e->kind = col_text(s, 2, ar);
-	e->date = col_text(s, 3, ar);
-	e->deadline = col_text(s, 4, ar);
+	e->kind = ld_sq_col_text(s, 2, ar);
+	e->date = ld_sq_col_text(s, 3, ar);
+	e->deadline = ld_sq_col_text(s, 4, ar);
 	e->late = sqlite3_column_type(s, 5) == SQLITE_NULL
 			  ? -1
 			  : sqlite3_column_int(s, 5);
-	e->detail = col_text(s, 6, ar);
+	e->detail = ld_sq_col_text(s, 6, ar);
 	e->user_id = sqlite3_column_int64(s, 7);
-	e->at = col_text(s, 8, ar);
+	e->at = ld_sq_col_text(s, 8, ar);
 }
 
 static ld_status s_events_of_person(ld_conn *c, ld_id pid, ld_arena *ar,
@@ -1330,10 +1283,10 @@ static ld_status flush_serials(ld_conn *c)
 		sqlite3_stmt *s = prep(c, Q_CERT_PUT);
 		if (!s)
 			return LD_EIO;
-		bind_text(s, 1, c->serials.e[i].district);
+		ld_sq_bind_text(s, 1, c->serials.e[i].district);
 		sqlite3_bind_int(s, 2, c->serials.e[i].year);
 		sqlite3_bind_int64(s, 3, c->serials.e[i].next);
-		ld_status rc = exec_done(s);
+		ld_status rc = ld_sq_exec_done(s);
 		if (rc != LD_OK)
 			return rc;
 		c->serials.e[i].dirty = false;
@@ -1362,10 +1315,10 @@ static ld_status s_certificate_next(ld_conn *c, const char *district, int year,
 		sqlite3_stmt *s = prep(c, Q_CERT_GET);
 		if (!s)
 			return LD_EIO;
-		bind_text(s, 1, district);
+		ld_sq_bind_text(s, 1, district);
 		sqlite3_bind_int(s, 2, year);
 		long next = 1;
-		ld_status rc = step_one(s);
+		ld_status rc = ld_sq_step_one(s);
 		if (rc == LD_OK) {
 			next = (long)sqlite3_column_int64(s, 0);
 			sqlite3_reset(s);
@@ -1376,10 +1329,10 @@ static ld_status s_certificate_next(ld_conn *c, const char *district, int year,
 			s = prep(c, Q_CERT_PUT);
 			if (!s)
 				return LD_EIO;
-			bind_text(s, 1, district);
+			ld_sq_bind_text(s, 1, district);
 			sqlite3_bind_int(s, 2, year);
 			sqlite3_bind_int64(s, 3, next + 1);
-			rc = exec_done(s);
+			rc = ld_sq_exec_done(s);
 			if (rc == LD_OK)
 				*serial = next;
 			return rc;
@@ -1411,13 +1364,13 @@ static void row_late(sqlite3_stmt *s, ld_arena *ar, ld_late_item *it)
 {
 	it->registration_id = sqlite3_column_int64(s, 0);
 	it->person_id = sqlite3_column_int64(s, 1);
-	it->person_name = col_text(s, 2, ar);
-	it->kind = col_text(s, 3, ar);
-	it->date = col_text(s, 4, ar);
-	it->deadline = col_text(s, 5, ar);
-	it->grid = col_text(s, 6, ar);
-	it->community = col_text(s, 7, ar);
-	it->certificate_no = col_text(s, 8, ar);
+	it->person_name = ld_sq_col_text(s, 2, ar);
+	it->kind = ld_sq_col_text(s, 3, ar);
+	it->date = ld_sq_col_text(s, 4, ar);
+	it->deadline = ld_sq_col_text(s, 5, ar);
+	it->grid = ld_sq_col_text(s, 6, ar);
+	it->community = ld_sq_col_text(s, 7, ar);
+	it->certificate_no = ld_sq_col_text(s, 8, ar);
 }
 
 static ld_status s_worklist_late(ld_conn *c, const ld_access *acc,
@@ -1455,10 +1408,10 @@ static ld_status s_worklist_late(ld_conn *c, const ld_access *acc,
 				 base, area);
 		if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
 			return LD_EIO;
-		bind_text(s, 1, from);
-		bind_text(s, 2, to);
+		ld_sq_bind_text(s, 1, from);
+		ld_sq_bind_text(s, 2, to);
 		if (acc->kind != LD_ACCESS_ALL)
-			bind_text(s, 3, acc->code);
+			ld_sq_bind_text(s, 3, acc->code);
 		if (pass == 0) {
 			if (sqlite3_step(s) == SQLITE_ROW)
 				*total = sqlite3_column_int64(s, 0);
@@ -1488,7 +1441,7 @@ static ld_status s_audit_head(ld_conn *c, int64_t *seq, char hash[65])
 	sqlite3_stmt *s = prep(c, Q_AUDIT_HEAD);
 	if (!s)
 		return LD_EIO;
-	ld_status rc = step_one(s);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_ENOTFOUND) {
 		*seq = 0;
 		memset(hash, '0', 64);
@@ -1510,35 +1463,35 @@ static ld_status s_audit_insert(ld_conn *c, const ld_audit_entry *e)
 	if (!s)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, e->seq);
-	bind_text(s, 2, e->at);
+	ld_sq_bind_text(s, 2, e->at);
 	if (e->user_id)
 		sqlite3_bind_int64(s, 3, e->user_id);
 	else
 		sqlite3_bind_null(s, 3);
-	bind_text(s, 4, e->username);
-	bind_text(s, 5, e->action);
-	bind_text(s, 6, e->target);
-	bind_text(s, 7, e->reason ? e->reason : "");
-	bind_text(s, 8, e->result);
-	bind_text(s, 9, e->detail ? e->detail : "");
-	bind_text(s, 10, e->prev_hash);
-	bind_text(s, 11, e->hash);
-	return exec_done(s);
+	ld_sq_bind_text(s, 4, e->username);
+	ld_sq_bind_text(s, 5, e->action);
+	ld_sq_bind_text(s, 6, e->target);
+	ld_sq_bind_text(s, 7, e->reason ? e->reason : "");
+	ld_sq_bind_text(s, 8, e->result);
+	ld_sq_bind_text(s, 9, e->detail ? e->detail : "");
+	ld_sq_bind_text(s, 10, e->prev_hash);
+	ld_sq_bind_text(s, 11, e->hash);
+	return ld_sq_exec_done(s);
 }
 
 static void row_audit(sqlite3_stmt *s, ld_arena *ar, ld_audit_entry *e)
 {
 	e->seq = sqlite3_column_int64(s, 0);
-	e->at = col_text(s, 1, ar);
+	e->at = ld_sq_col_text(s, 1, ar);
 	e->user_id = sqlite3_column_int64(s, 2);
-	e->username = col_text(s, 3, ar);
-	e->action = col_text(s, 4, ar);
-	e->target = col_text(s, 5, ar);
-	e->reason = col_text(s, 6, ar);
-	e->result = col_text(s, 7, ar);
-	e->detail = col_text(s, 8, ar);
-	e->prev_hash = col_text(s, 9, ar);
-	e->hash = col_text(s, 10, ar);
+	e->username = ld_sq_col_text(s, 3, ar);
+	e->action = ld_sq_col_text(s, 4, ar);
+	e->target = ld_sq_col_text(s, 5, ar);
+	e->reason = ld_sq_col_text(s, 6, ar);
+	e->result = ld_sq_col_text(s, 7, ar);
+	e->detail = ld_sq_col_text(s, 8, ar);
+	e->prev_hash = ld_sq_col_text(s, 9, ar);
+	e->hash = ld_sq_col_text(s, 10, ar);
 }
 
 static ld_status s_audit_list(ld_conn *c, const char *target,
@@ -1551,7 +1504,7 @@ static ld_status s_audit_list(ld_conn *c, const char *target,
 	int i = 1;
 	sqlite3_bind_int64(s, i++, before_seq > 0 ? before_seq : INT64_MAX);
 	if (target)
-		bind_text(s, i++, target);
+		ld_sq_bind_text(s, i++, target);
 	sqlite3_bind_int(s, i++, page.limit);
 	sqlite3_bind_int(s, i++, page.offset);
 	COLLECT(s, ar, ld_audit_entry, out, n, row_audit);
@@ -1577,7 +1530,7 @@ static ld_status s_audit_scan(ld_conn *c, ld_audit_cb cb, void *ctx)
 			break;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = map_rc(step);
+		rc = ld_sq_map_rc(step);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -1588,7 +1541,7 @@ static ld_status s_counts(ld_conn *c, int64_t *persons, int64_t *active,
 	sqlite3_stmt *s = prep(c, Q_COUNTS);
 	if (!s)
 		return LD_EIO;
-	ld_status rc = step_one(s);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc != LD_OK)
 		return rc;
 	*persons = sqlite3_column_int64(s, 0);
@@ -1616,27 +1569,27 @@ static ld_status s_permit_insert(ld_conn *c, ld_permit *p)
 	int i = 1;
 	sqlite3_bind_int64(s, i++, p->person_id);
 	bind_id_or_null(s, i++, p->registration_id);
-	bind_text(s, i++, p->status);
-	bind_text(s, i++, p->basis);
-	bind_text(s, i++, p->channel);
-	bind_text(s, i++, p->applicant);
-	bind_text(s, i++, p->guardian_name);
-	bind_text(s, i++, p->guardian_id_number);
-	bind_text(s, i++, p->guardian_relation);
-	bind_text(s, i++, p->materials ? p->materials : "");
-	bind_text(s, i++, p->district);
-	bind_text(s, i++, p->applied_date);
-	bind_text(s, i++, p->accepted_date);
-	bind_text(s, i++, p->issue_deadline);
-	bind_text(s, i++, p->issued_date);
-	bind_text(s, i++, p->issuing_authority);
-	bind_text(s, i++, p->permit_no);
+	ld_sq_bind_text(s, i++, p->status);
+	ld_sq_bind_text(s, i++, p->basis);
+	ld_sq_bind_text(s, i++, p->channel);
+	ld_sq_bind_text(s, i++, p->applicant);
+	ld_sq_bind_text(s, i++, p->guardian_name);
+	ld_sq_bind_text(s, i++, p->guardian_id_number);
+	ld_sq_bind_text(s, i++, p->guardian_relation);
+	ld_sq_bind_text(s, i++, p->materials ? p->materials : "");
+	ld_sq_bind_text(s, i++, p->district);
+	ld_sq_bind_text(s, i++, p->applied_date);
+	ld_sq_bind_text(s, i++, p->accepted_date);
+	ld_sq_bind_text(s, i++, p->issue_deadline);
+	ld_sq_bind_text(s, i++, p->issued_date);
+	ld_sq_bind_text(s, i++, p->issuing_authority);
+	ld_sq_bind_text(s, i++, p->permit_no);
 	sqlite3_bind_int(s, i++, p->version);
-	bind_text(s, i++, p->cancelled_date);
-	bind_text(s, i++, p->cancel_reason);
+	ld_sq_bind_text(s, i++, p->cancelled_date);
+	ld_sq_bind_text(s, i++, p->cancel_reason);
 	bind_id_or_null(s, i++, p->created_by);
-	bind_text(s, i++, p->created_at);
-	ld_status rc = exec_done(s);
+	ld_sq_bind_text(s, i++, p->created_at);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK)
 		p->id = sqlite3_last_insert_rowid(c->db);
 	return rc;
@@ -1648,18 +1601,18 @@ static ld_status s_permit_update(ld_conn *c, const ld_permit *p)
 	if (!s)
 		return LD_EIO;
 	int i = 1;
-	bind_text(s, i++, p->status);
-	bind_text(s, i++, p->materials ? p->materials : "");
-	bind_text(s, i++, p->accepted_date);
-	bind_text(s, i++, p->issue_deadline);
-	bind_text(s, i++, p->issued_date);
-	bind_text(s, i++, p->issuing_authority);
-	bind_text(s, i++, p->permit_no);
+	ld_sq_bind_text(s, i++, p->status);
+	ld_sq_bind_text(s, i++, p->materials ? p->materials : "");
+	ld_sq_bind_text(s, i++, p->accepted_date);
+	ld_sq_bind_text(s, i++, p->issue_deadline);
+	ld_sq_bind_text(s, i++, p->issued_date);
+	ld_sq_bind_text(s, i++, p->issuing_authority);
+	ld_sq_bind_text(s, i++, p->permit_no);
 	sqlite3_bind_int(s, i++, p->version);
-	bind_text(s, i++, p->cancelled_date);
-	bind_text(s, i++, p->cancel_reason);
+	ld_sq_bind_text(s, i++, p->cancelled_date);
+	ld_sq_bind_text(s, i++, p->cancel_reason);
 	sqlite3_bind_int64(s, i++, p->id);
-	ld_status rc = exec_done(s);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
 		return LD_ENOTFOUND;
 	return rc;
@@ -1671,26 +1624,26 @@ static void row_permit(sqlite3_stmt *s, ld_arena *ar, ld_permit *p)
 	p->id = sqlite3_column_int64(s, i++);
 	p->person_id = sqlite3_column_int64(s, i++);
 	p->registration_id = sqlite3_column_int64(s, i++);
-	p->status = col_text(s, i++, ar);
-	p->basis = col_text(s, i++, ar);
-	p->channel = col_text(s, i++, ar);
-	p->applicant = col_text(s, i++, ar);
-	p->guardian_name = col_text(s, i++, ar);
-	p->guardian_id_number = col_text(s, i++, ar);
-	p->guardian_relation = col_text(s, i++, ar);
-	p->materials = col_text(s, i++, ar);
-	p->district = col_text(s, i++, ar);
-	p->applied_date = col_text(s, i++, ar);
-	p->accepted_date = col_text(s, i++, ar);
-	p->issue_deadline = col_text(s, i++, ar);
-	p->issued_date = col_text(s, i++, ar);
-	p->issuing_authority = col_text(s, i++, ar);
-	p->permit_no = col_text(s, i++, ar);
+	p->status = ld_sq_col_text(s, i++, ar);
+	p->basis = ld_sq_col_text(s, i++, ar);
+	p->channel = ld_sq_col_text(s, i++, ar);
+	p->applicant = ld_sq_col_text(s, i++, ar);
+	p->guardian_name = ld_sq_col_text(s, i++, ar);
+	p->guardian_id_number = ld_sq_col_text(s, i++, ar);
+	p->guardian_relation = ld_sq_col_text(s, i++, ar);
+	p->materials = ld_sq_col_text(s, i++, ar);
+	p->district = ld_sq_col_text(s, i++, ar);
+	p->applied_date = ld_sq_col_text(s, i++, ar);
+	p->accepted_date = ld_sq_col_text(s, i++, ar);
+	p->issue_deadline = ld_sq_col_text(s, i++, ar);
+	p->issued_date = ld_sq_col_text(s, i++, ar);
+	p->issuing_authority = ld_sq_col_text(s, i++, ar);
+	p->permit_no = ld_sq_col_text(s, i++, ar);
 	p->version = sqlite3_column_int(s, i++);
-	p->cancelled_date = col_text(s, i++, ar);
-	p->cancel_reason = col_text(s, i++, ar);
+	p->cancelled_date = ld_sq_col_text(s, i++, ar);
+	p->cancel_reason = ld_sq_col_text(s, i++, ar);
 	p->created_by = sqlite3_column_int64(s, i++);
-	p->created_at = col_text(s, i++, ar);
+	p->created_at = ld_sq_col_text(s, i++, ar);
 }
 
 static ld_status one_permit(ld_conn *c, enum q q, ld_id id, const char *text,
@@ -1700,10 +1653,10 @@ static ld_status one_permit(ld_conn *c, enum q q, ld_id id, const char *text,
 	if (!s)
 		return LD_EIO;
 	if (text)
-		bind_text(s, 1, text);
+		ld_sq_bind_text(s, 1, text);
 	else
 		sqlite3_bind_int64(s, 1, id);
-	ld_status rc = step_one(s);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_OK) {
 		row_permit(s, ar, out);
 		sqlite3_reset(s);
@@ -1755,10 +1708,10 @@ static ld_status s_permits_in_area(ld_conn *c, const ld_access *acc,
 					  : Q_PERMITS_GRID);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, status);
+	ld_sq_bind_text(s, 1, status);
 	sqlite3_bind_int(s, 2, limit);
 	if (acc->kind != LD_ACCESS_ALL)
-		bind_text(s, 3, acc->code);
+		ld_sq_bind_text(s, 3, acc->code);
 	COLLECT(s, ar, ld_permit, out, n, row_permit);
 	return LD_OK;
 }
@@ -1769,12 +1722,12 @@ static ld_status s_endorsement_insert(ld_conn *c, ld_endorsement *e)
 	if (!s)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, e->permit_id);
-	bind_text(s, 2, e->date);
-	bind_text(s, 3, e->anniversary);
+	ld_sq_bind_text(s, 2, e->date);
+	ld_sq_bind_text(s, 3, e->anniversary);
 	sqlite3_bind_int(s, 4, e->late);
 	bind_id_or_null(s, 5, e->user_id);
-	bind_text(s, 6, e->at);
-	ld_status rc = exec_done(s);
+	ld_sq_bind_text(s, 6, e->at);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK)
 		e->id = sqlite3_last_insert_rowid(c->db);
 	return rc;
@@ -1784,11 +1737,11 @@ static void row_endorsement(sqlite3_stmt *s, ld_arena *ar, ld_endorsement *e)
 {
 	e->id = sqlite3_column_int64(s, 0);
 	e->permit_id = sqlite3_column_int64(s, 1);
-	e->date = col_text(s, 2, ar);
-	e->anniversary = col_text(s, 3, ar);
+	e->date = ld_sq_col_text(s, 2, ar);
+	e->anniversary = ld_sq_col_text(s, 3, ar);
 	e->late = sqlite3_column_int(s, 4) != 0;
 	e->user_id = sqlite3_column_int64(s, 5);
-	e->at = col_text(s, 6, ar);
+	e->at = ld_sq_col_text(s, 6, ar);
 }
 
 static ld_status s_endorsements_of(ld_conn *c, ld_id permit_id, ld_arena *ar,
@@ -1809,12 +1762,12 @@ static ld_status s_version_insert(ld_conn *c, ld_permit_version *v)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, v->permit_id);
 	sqlite3_bind_int(s, 2, v->version);
-	bind_text(s, 3, v->licence_id);
-	bind_text(s, 4, v->issued_date);
-	bind_text(s, 5, v->reason);
-	bind_text(s, 6, v->payload);
-	bind_text(s, 7, v->key_id);
-	ld_status rc = exec_done(s);
+	ld_sq_bind_text(s, 3, v->licence_id);
+	ld_sq_bind_text(s, 4, v->issued_date);
+	ld_sq_bind_text(s, 5, v->reason);
+	ld_sq_bind_text(s, 6, v->payload);
+	ld_sq_bind_text(s, 7, v->key_id);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK)
 		v->id = sqlite3_last_insert_rowid(c->db);
 	return rc;
@@ -1826,9 +1779,9 @@ static ld_status s_versions_invalidate(ld_conn *c, ld_id permit_id,
 	sqlite3_stmt *s = prep(c, Q_VERSIONS_INVALIDATE);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, date);
+	ld_sq_bind_text(s, 1, date);
 	sqlite3_bind_int64(s, 2, permit_id);
-	return exec_done(s);
+	return ld_sq_exec_done(s);
 }
 
 static void row_version(sqlite3_stmt *s, ld_arena *ar, ld_permit_version *v)
@@ -1836,12 +1789,12 @@ static void row_version(sqlite3_stmt *s, ld_arena *ar, ld_permit_version *v)
 	v->id = sqlite3_column_int64(s, 0);
 	v->permit_id = sqlite3_column_int64(s, 1);
 	v->version = sqlite3_column_int(s, 2);
-	v->licence_id = col_text(s, 3, ar);
-	v->issued_date = col_text(s, 4, ar);
-	v->reason = col_text(s, 5, ar);
-	v->payload = col_text(s, 6, ar);
-	v->key_id = col_text(s, 7, ar);
-	v->invalidated_date = col_text(s, 8, ar);
+	v->licence_id = ld_sq_col_text(s, 3, ar);
+	v->issued_date = ld_sq_col_text(s, 4, ar);
+	v->reason = ld_sq_col_text(s, 5, ar);
+	v->payload = ld_sq_col_text(s, 6, ar);
+	v->key_id = ld_sq_col_text(s, 7, ar);
+	v->invalidated_date = ld_sq_col_text(s, 8, ar);
 }
 
 static ld_status s_version_by_licence(ld_conn *c, const char *licence,
@@ -1850,8 +1803,8 @@ static ld_status s_version_by_licence(ld_conn *c, const char *licence,
 	sqlite3_stmt *s = prep(c, Q_VERSION_BY_LICENCE);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, licence);
-	ld_status rc = step_one(s);
+	ld_sq_bind_text(s, 1, licence);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc == LD_OK) {
 		row_version(s, ar, out);
 		sqlite3_reset(s);
@@ -1876,12 +1829,12 @@ static ld_status s_permit_event_insert(ld_conn *c, ld_permit_event *e)
 	if (!s)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, e->permit_id);
-	bind_text(s, 2, e->kind);
-	bind_text(s, 3, e->date);
-	bind_text(s, 4, e->detail ? e->detail : "{}");
+	ld_sq_bind_text(s, 2, e->kind);
+	ld_sq_bind_text(s, 3, e->date);
+	ld_sq_bind_text(s, 4, e->detail ? e->detail : "{}");
 	bind_id_or_null(s, 5, e->user_id);
-	bind_text(s, 6, e->at);
-	ld_status rc = exec_done(s);
+	ld_sq_bind_text(s, 6, e->at);
+	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK)
 		e->id = sqlite3_last_insert_rowid(c->db);
 	return rc;
@@ -1891,11 +1844,11 @@ static void row_pevent(sqlite3_stmt *s, ld_arena *ar, ld_permit_event *e)
 {
 	e->id = sqlite3_column_int64(s, 0);
 	e->permit_id = sqlite3_column_int64(s, 1);
-	e->kind = col_text(s, 2, ar);
-	e->date = col_text(s, 3, ar);
-	e->detail = col_text(s, 4, ar);
+	e->kind = ld_sq_col_text(s, 2, ar);
+	e->date = ld_sq_col_text(s, 3, ar);
+	e->detail = ld_sq_col_text(s, 4, ar);
 	e->user_id = sqlite3_column_int64(s, 5);
-	e->at = col_text(s, 6, ar);
+	e->at = ld_sq_col_text(s, 6, ar);
 }
 
 static ld_status s_permit_events_of(ld_conn *c, ld_id permit_id, ld_arena *ar,
@@ -1978,10 +1931,10 @@ static ld_status s_stats_group(ld_conn *c, const ld_access *acc,
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
 		return LD_EIO;
-	bind_text(s, 1, parent);
+	ld_sq_bind_text(s, 1, parent);
 	sqlite3_bind_int(s, 2, late_only);
 	if (arg)
-		bind_text(s, 3, arg);
+		ld_sq_bind_text(s, 3, arg);
 	size_t cap = 16, cnt = 0;
 	ld_stat_item *arr = ld_arena_alloc(ar, cap * sizeof *arr);
 	while (arr && sqlite3_step(s) == SQLITE_ROW) {
@@ -1995,8 +1948,8 @@ static ld_status s_stats_group(ld_conn *c, const ld_access *acc,
 			arr = b;
 			cap *= 2;
 		}
-		arr[cnt].key = col_text(s, 0, ar);
-		arr[cnt].label = col_text(s, 1, ar);
+		arr[cnt].key = ld_sq_col_text(s, 0, ar);
+		arr[cnt].label = ld_sq_col_text(s, 1, ar);
 		arr[cnt].count = sqlite3_column_int64(s, 2);
 		cnt++;
 	}
@@ -2033,14 +1986,14 @@ static ld_status s_stats_timeline(ld_conn *c, const ld_access *acc,
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
 		return LD_EIO;
-	bind_text(s, 1, from);
-	bind_text(s, 2, to);
+	ld_sq_bind_text(s, 1, from);
+	ld_sq_bind_text(s, 2, to);
 	if (arg)
-		bind_text(s, 3, arg);
+		ld_sq_bind_text(s, 3, arg);
 	size_t cap = 64, cnt = 0;
 	ld_stat_month *arr = ld_arena_alloc(ar, cap * sizeof *arr);
 	while (arr && cnt < cap && sqlite3_step(s) == SQLITE_ROW) {
-		arr[cnt].period = col_text(s, 0, ar);
+		arr[cnt].period = ld_sq_col_text(s, 0, ar);
 		arr[cnt].registrations = sqlite3_column_int64(s, 1);
 		arr[cnt].late = sqlite3_column_int64(s, 2);
 		arr[cnt].permits_issued = sqlite3_column_int64(s, 3);
@@ -2095,11 +2048,11 @@ static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
 				 q->descending ? "DESC" : "ASC");
 		if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
 			return LD_EIO;
-		bind_text(s, 1, q->status);
+		ld_sq_bind_text(s, 1, q->status);
 		sqlite3_bind_int(s, 2, q->late_only);
-		bind_text(s, 3, q->area);
+		ld_sq_bind_text(s, 3, q->area);
 		if (arg)
-			bind_text(s, 4, arg);
+			ld_sq_bind_text(s, 4, arg);
 		if (pass == 0) {
 			*total = sqlite3_step(s) == SQLITE_ROW
 					 ? sqlite3_column_int64(s, 0)
@@ -2113,8 +2066,8 @@ static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
 		ld_registration_row *arr = ld_arena_calloc(ar, cap * sizeof *arr);
 		while (arr && cnt < cap && sqlite3_step(s) == SQLITE_ROW) {
 			row_registration(s, ar, &arr[cnt].reg);
-			arr[cnt].person_name = col_text(s, 30, ar);
-			arr[cnt].id_number = col_text(s, 31, ar);
+			arr[cnt].person_name = ld_sq_col_text(s, 30, ar);
+			arr[cnt].id_number = ld_sq_col_text(s, 31, ar);
 			cnt++;
 		}
 		sqlite3_finalize(s);
@@ -2135,12 +2088,12 @@ static ld_status s_resident_code_put(ld_conn *c, const char *idn,
 	sqlite3_stmt *s = prep(c, Q_RCODE_PUT);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, idn);
-	bind_text(s, 2, phone);
-	bind_text(s, 3, hash);
+	ld_sq_bind_text(s, 1, idn);
+	ld_sq_bind_text(s, 2, phone);
+	ld_sq_bind_text(s, 3, hash);
 	sqlite3_bind_int64(s, 4, now);
 	sqlite3_bind_int64(s, 5, expires_at);
-	return exec_done(s);
+	return ld_sq_exec_done(s);
 }
 
 static ld_status s_resident_code_get(ld_conn *c, const char *idn,
@@ -2151,9 +2104,9 @@ static ld_status s_resident_code_get(ld_conn *c, const char *idn,
 	sqlite3_stmt *s = prep(c, Q_RCODE_GET);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, idn);
-	bind_text(s, 2, phone);
-	ld_status rc = step_one(s);
+	ld_sq_bind_text(s, 1, idn);
+	ld_sq_bind_text(s, 2, phone);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc != LD_OK)
 		return rc;
 	const char *h = (const char *)sqlite3_column_text(s, 0);
@@ -2171,9 +2124,9 @@ static ld_status rcode_simple(ld_conn *c, enum q q, const char *idn,
 	sqlite3_stmt *s = prep(c, q);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, idn);
-	bind_text(s, 2, phone);
-	return exec_done(s);
+	ld_sq_bind_text(s, 1, idn);
+	ld_sq_bind_text(s, 2, phone);
+	return ld_sq_exec_done(s);
 }
 
 static ld_status s_resident_code_attempt(ld_conn *c, const char *idn,
@@ -2195,11 +2148,11 @@ static ld_status s_resident_session_insert(ld_conn *c, const char *hash,
 	sqlite3_stmt *s = prep(c, Q_RSESSION_INSERT);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, hash);
-	bind_text(s, 2, idn);
-	bind_text(s, 3, phone);
+	ld_sq_bind_text(s, 1, hash);
+	ld_sq_bind_text(s, 2, idn);
+	ld_sq_bind_text(s, 3, phone);
 	sqlite3_bind_int64(s, 4, expires_at);
-	return exec_done(s);
+	return ld_sq_exec_done(s);
 }
 
 static ld_status s_resident_session_get(ld_conn *c, const char *hash,
@@ -2209,13 +2162,13 @@ static ld_status s_resident_session_get(ld_conn *c, const char *hash,
 	sqlite3_stmt *s = prep(c, Q_RSESSION_GET);
 	if (!s)
 		return LD_EIO;
-	bind_text(s, 1, hash);
+	ld_sq_bind_text(s, 1, hash);
 	sqlite3_bind_int64(s, 2, now);
-	ld_status rc = step_one(s);
+	ld_status rc = ld_sq_step_one(s);
 	if (rc != LD_OK)
 		return rc;
-	*idn = col_text(s, 0, ar);
-	*phone = col_text(s, 1, ar);
+	*idn = ld_sq_col_text(s, 0, ar);
+	*phone = ld_sq_col_text(s, 1, ar);
 	sqlite3_reset(s);
 	return *idn && *phone ? LD_OK : LD_ENOMEM;
 }
@@ -2298,4 +2251,34 @@ const struct ld_store_ops ld_store_sqlite = {
 	.resident_code_delete = s_resident_code_delete,
 	.resident_session_insert = s_resident_session_insert,
 	.resident_session_get = s_resident_session_get,
+	.org_insert = ld_sqg_org_insert,
+	.org_get = ld_sqg_org_get,
+	.orgs_list = ld_sqg_orgs_list,
+	.api_key_replace = ld_sqg_api_key_replace,
+	.api_key_org = ld_sqg_api_key_org,
+	.api_keys_of = ld_sqg_api_keys_of,
+	.house_insert = ld_sqg_house_insert,
+	.house_get = ld_sqg_house_get,
+	.house_set_occupancy = ld_sqg_house_set_occupancy,
+	.houses_list = ld_sqg_houses_list,
+	.tenancy_insert = ld_sqg_tenancy_insert,
+	.tenancy_open_of = ld_sqg_tenancy_open_of,
+	.tenancy_close = ld_sqg_tenancy_close,
+	.tenancies_open_count = ld_sqg_tenancies_open_count,
+	.tenancies_of_house = ld_sqg_tenancies_of_house,
+	.person_registered = ld_sqg_person_registered,
+	.report_insert = ld_sqg_report_insert,
+	.report_get = ld_sqg_report_get,
+	.reports_list = ld_sqg_reports_list,
+	.upload_insert = ld_sqg_upload_insert,
+	.upload_get = ld_sqg_upload_get,
+	.upload_confirm = ld_sqg_upload_confirm,
+	.task_insert = ld_sqg_task_insert,
+	.task_get = ld_sqg_task_get,
+	.task_update = ld_sqg_task_update,
+	.tasks_list = ld_sqg_tasks_list,
+	.task_open_exists = ld_sqg_task_open_exists,
+	.tasks_close_registered = ld_sqg_tasks_close_registered,
+	.visit_insert = ld_sqg_visit_insert,
+	.grid_stats = ld_sqg_grid_stats,
 };

@@ -162,6 +162,12 @@ void ld_jw_null(ld_jw *w)
 	put(w, "null", 4);
 }
 
+void ld_jw_raw(ld_jw *w, const char *json, size_t n)
+{
+	before_value(w);
+	put(w, json, n);
+}
+
 void ld_jw_kstr(ld_jw *w, const char *key, const char *s)
 {
 	ld_jw_key(w, key);

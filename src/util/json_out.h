@@ -39,6 +39,8 @@ void ld_jw_strn(ld_jw *w, const char *s, size_t n);
 void ld_jw_int(ld_jw *w, int64_t v);
 void ld_jw_bool(ld_jw *w, bool v);
 void ld_jw_null(ld_jw *w);
+/* A value already written as JSON by another ld_jw (not checked). */
+void ld_jw_raw(ld_jw *w, const char *json, size_t n);
 
 /* Key and value in one call. */
 void ld_jw_kstr(ld_jw *w, const char *key, const char *s); /* NULL -> null */

@@ -1,0 +1,475 @@
+/*
+ * reporting.c — one report, checked and recorded (docs/grid.md; spec §2,
+ * §5). The rules themselves are in src/core (report.c, scope.c,
+ * deadline.c); this file looks up what they need and writes what follows.
+ */
+#include "http/reporting.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/division.h"
+#include "core/idnum.h"
+
+static const struct {
+	const char *code, *label;
+} columns[] = {
+	{"kind", "报告类型"},	      {"id_number", "公民身份号码"},
+	{"name", "姓名"},	      {"event_date", "发生日期"},
+	{"event_time", "发生时间"},     {"hukou_code", "户籍地区划代码"},
+	{"phone", "联系电话"},	      {"house", "房屋编号"},
+	{"grid", "网格代码"},	      {"address", "详细地址"},
+	{"arrival_date", "到达日期"},   {"reported_date", "报告日期"},
+};
+
+const char *ld_report_column_label(const char *code)
+{
+	for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+		if (strcmp(code, columns[i].code) == 0)
+			return columns[i].label;
+	return code;
+}
+
+const char *ld_report_column_code(const char *header)
+{
+	for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+		if (strcmp(header, columns[i].code) == 0 ||
+		    strcmp(header, columns[i].label) == 0)
+			return columns[i].code;
+	return NULL;
+}
+
+static bool given(const char *s)
+{
+	return s && *s;
+}
+
+bool ld_report_parse_day(const char *s, ld_day *out)
+{
+	if (!given(s))
+		return false;
+	if (!strchr(s, '/'))
+		return ld_day_parse(s, (int)strlen(s), out, "date", NULL) ==
+		       LD_OK;
+	/* Excel's short date: 2025/9/26. */
+	int y, m, d, used = 0;
+	if (sscanf(s, "%4d/%2d/%2d%n", &y, &m, &d, &used) != 3 ||
+	    s[used] != '\0' || !ld_date_is_valid(y, m, d))
+		return false;
+	*out = ld_day_from_ymd(y, m, d);
+	return true;
+}
+
+static ld_status bad(ld_error *err, const char *field, const char *msg)
+{
+	return ld_fail(err, LD_EINVAL, field, "%s", msg);
+}
+
+static bool phone_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 5 || n > 20)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] == '-' && i > 0)))
+			return false;
+	return true;
+}
+
+/* The house by number, through the one-entry cache. */
+static ld_status house_lookup(struct ld_report_ctx *x, ld_id id)
+{
+	if (x->have_house && x->house.id == id)
+		return LD_OK;
+	x->have_house = false;
+	ld_status rc = x->ops->house_get(x->c, id, x->ar, &x->house);
+	x->have_house = rc == LD_OK;
+	return rc;
+}
+
+static ld_status grid_lookup(struct ld_report_ctx *x, const char *grid)
+{
+	if (x->have_grid && strcmp(x->grid_area.code, grid) == 0)
+		return LD_OK;
+	x->have_grid = false;
+	ld_status rc = x->ops->area_get(x->c, grid, x->ar, &x->grid_area);
+	if (rc != LD_OK)
+		return rc;
+	if (x->grid_area.level != LD_LEVEL_GRID)
+		return LD_ENOTFOUND;
+	rc = x->ops->area_get(x->c, x->grid_area.parent, x->ar,
+			      &x->community_area);
+	x->have_grid = rc == LD_OK;
+	return rc;
+}
+
+static bool house_of_org(const struct ld_report_ctx *x, const ld_house *h)
+{
+	if (h->landlord_org == x->org.id || h->agent_org == x->org.id)
+		return true;
+	/* A property manager reports for the houses of its community. */
+	return x->org_kind == LD_ORG_PROPERTY &&
+	       strcmp(h->addr.community, x->org.community) == 0;
+}
+
+static const char *house_text(ld_arena *ar, const ld_house *h)
+{
+	const ld_address *a = &h->addr;
+	return ld_arena_printf(ar, "%s%s%s%s%s%s%s%s%s", a->road,
+			       a->house_number, *a->building ? " " : "",
+			       a->building, *a->building ? "号楼" : "",
+			       *a->unit ? a->unit : "", *a->unit ? "单元" : "",
+			       *a->room ? a->room : "", *a->room ? "室" : "");
+}
+
+static ld_status locate(struct ld_report_ctx *x, const struct ld_report_in *in,
+			struct ld_report_out *out, ld_error *err)
+{
+	ld_report *rec = &out->rec;
+	if (given(in->house)) {
+		char *end;
+		long long id = strtoll(in->house, &end, 10);
+		if (*end || id <= 0)
+			return bad(err, "house", "房屋编号应为正整数");
+		ld_status rc = house_lookup(x, id);
+		if (rc == LD_ENOTFOUND)
+			return bad(err, "house", "房屋编号不存在");
+		if (rc != LD_OK)
+			return rc;
+		if (!house_of_org(x, &x->house))
+			return bad(err, "house",
+				   "该房屋不是本单位出租、代理或管理的房屋");
+		out->house_id = x->house.id;
+		rec->grid = x->house.addr.grid;
+		rec->community = x->house.addr.community;
+		rec->address = house_text(x->ar, &x->house);
+		return LD_OK;
+	}
+	if (ld_report_kind_tenancy(out->kind))
+		return bad(err, "house", "承租人入住、退租报告须填写房屋编号");
+	if (given(in->grid)) {
+		ld_status rc = strlen(in->grid) == 15
+				       ? grid_lookup(x, in->grid)
+				       : LD_ENOTFOUND;
+		if (rc == LD_ENOTFOUND)
+			return bad(err, "grid", "网格不存在");
+		if (rc != LD_OK)
+			return rc;
+		rec->grid = x->grid_area.code;
+		rec->community = x->community_area.code;
+	} else {
+		/* No address: the organisation's own grid. */
+		rec->grid = x->org.grid;
+		rec->community = x->org.community;
+	}
+	rec->address = given(in->address) ? in->address : "";
+	if (strlen(rec->address) > 200)
+		return bad(err, "address", "详细地址过长（最多200字节）");
+	return LD_OK;
+}
+
+static ld_status decide_scope(struct ld_report_ctx *x,
+			      const struct ld_report_in *in,
+			      struct ld_report_out *out, ld_error *err)
+{
+	ld_report *rec = &out->rec;
+	char presumed[7];
+	int32_t hukou;
+	if (given(in->hukou_code)) {
+		ld_error e = {0};
+		if (ld_division_parse(in->hukou_code,
+				      (int)strlen(in->hukou_code), &hukou,
+				      "hukou_code", &e) != LD_OK)
+			return bad(err, "hukou_code", e.message);
+		if (!ld_division_is_county_level(hukou))
+			return bad(err, "hukou_code", "应为县级行政区划代码");
+		rec->hukou_code = in->hukou_code;
+	} else {
+		/* Presumed from the ID number: where it was first issued. */
+		memcpy(presumed, rec->id_number, 6);
+		presumed[6] = '\0';
+		hukou = atoi(presumed);
+		rec->hukou_code = ld_arena_strdup(x->ar, presumed);
+		out->hukou_presumed = true;
+	}
+	ld_scope_input si = {
+		.hukou = hukou,
+		.stay_days = -1,
+		.lodging = LD_LODGING_NONE,
+		.nationality = LD_NAT_CN,
+	};
+	char district[7];
+	memcpy(district, rec->grid, 6);
+	district[6] = '\0';
+	si.residence = atoi(district);
+	ld_error e = {0};
+	if (ld_scope_decide(&si, &out->scope, &e) != LD_OK) {
+		if (!out->hukou_presumed)
+			return bad(err, "hukou_code", e.message);
+		/* An ID number's region that is no county any more: follow
+		 * the person up rather than miss them. */
+		memset(&out->scope, 0, sizeof out->scope);
+		out->scope.in_scope = true;
+		out->scope.registration_required = true;
+	}
+	rec->in_scope = out->scope.in_scope;
+	return LD_OK;
+}
+
+ld_status ld_report_prepare(struct ld_report_ctx *x,
+			    const struct ld_report_in *in,
+			    struct ld_report_out *out, ld_error *err)
+{
+	memset(out, 0, sizeof *out);
+	ld_report *rec = &out->rec;
+	rec->event_minute = -1;
+
+	if (!given(in->kind))
+		return bad(err, "kind", "必填项未填写");
+	if (!ld_report_kind_from(in->kind, &out->kind))
+		return bad(err, "kind",
+			   "报告类型无效：应为入住、退租、招用、解除劳动关系或中介成功");
+	ld_basis basis = {0};
+	if (!ld_report_allowed(x->org_kind, out->kind, &basis))
+		return ld_fail(err, LD_EINVAL, "kind", "%s不能报告“%s”",
+			       ld_org_kind_label(x->org_kind),
+			       ld_report_kind_label(out->kind));
+	rec->kind = ld_report_kind_code(out->kind);
+
+	if (!given(in->id_number))
+		return bad(err, "id_number", "必填项未填写");
+	ld_idnum id;
+	ld_idnum_check(in->id_number, strlen(in->id_number), x->today, &id);
+	if (!id.valid)
+		return bad(err, "id_number", ld_id_reason_message(id.reason));
+	if (id.legacy15)
+		return bad(err, "id_number", "应为18位公民身份号码");
+	rec->id_number = ld_arena_strdup(x->ar, id.normalized);
+
+	if (!given(in->name))
+		return bad(err, "name", "必填项未填写");
+	if (strlen(in->name) > 60)
+		return bad(err, "name", "姓名过长（最多60字节）");
+	rec->name = in->name;
+	rec->phone = given(in->phone) ? in->phone : "";
+	if (given(in->phone) && !phone_ok(in->phone))
+		return bad(err, "phone", "联系电话格式不正确");
+
+	ld_day event, reported = x->today, arrival;
+	/* Reports are dated by the day: a 24-hour duty is missed only on a
+	 * later day than its deadline (see ld_deadline_check_late). */
+	int reported_minute = LD_MINUTE_UNKNOWN;
+	if (!given(in->event_date))
+		return bad(err, "event_date", "必填项未填写");
+	if (!ld_report_parse_day(in->event_date, &event))
+		return bad(err, "event_date", "日期无效，应为 YYYY-MM-DD");
+	if (event > x->today)
+		return bad(err, "event_date", "发生日期不能晚于今天");
+	if (given(in->event_time) &&
+	    ld_minute_parse(in->event_time, (int)strlen(in->event_time),
+			    &rec->event_minute, "event_time", NULL) != LD_OK)
+		return bad(err, "event_time", "时间无效，应为 HH:MM");
+	if (given(in->reported_date)) {
+		if (!x->may_backdate)
+			return bad(err, "reported_date",
+				   "报告日期由系统记录，单位不能填写");
+		if (!ld_report_parse_day(in->reported_date, &reported))
+			return bad(err, "reported_date",
+				   "日期无效，应为 YYYY-MM-DD");
+		if (reported > x->today)
+			return bad(err, "reported_date", "报告日期不能晚于今天");
+	}
+	arrival = event;
+	if (given(in->arrival_date)) {
+		if (!ld_report_parse_day(in->arrival_date, &arrival))
+			return bad(err, "arrival_date",
+				   "日期无效，应为 YYYY-MM-DD");
+		if (arrival > x->today)
+			return bad(err, "arrival_date", "到达日期不能晚于今天");
+	}
+	if (arrival < id.birth || event < id.birth)
+		return bad(err, "event_date", "日期早于出生日期");
+
+	ld_error e = {0};
+	if (ld_report_check_deadlines(x->cal, out->kind, event,
+				      rec->event_minute, reported,
+				      reported_minute, &out->check,
+				      &e) != LD_OK)
+		return bad(err, "event_date", "发生时间晚于报告时间");
+	char day[LD_DATE_STRLEN];
+	ld_day_format(event, day);
+	rec->event_date = ld_arena_strdup(x->ar, day);
+	ld_day_format(reported, day);
+	rec->reported_date = ld_arena_strdup(x->ar, day);
+	const ld_deadline *dl = &out->check.duties[out->check.n - 1].deadline;
+	ld_day_format(dl->deadline, day);
+	rec->deadline = ld_arena_strdup(x->ar, day);
+	rec->late = out->check.late;
+
+	ld_status rc = locate(x, in, out, err);
+	if (rc != LD_OK)
+		return rc;
+	rec->house_id = out->house_id;
+	rc = decide_scope(x, in, out, err);
+	if (rc != LD_OK)
+		return rc;
+	rc = x->ops->person_registered(x->c, rec->id_number, &rec->registered);
+	if (rc != LD_OK)
+		return rc;
+	if (ld_report_kind_arrival(out->kind) && out->scope.in_scope &&
+	    out->scope.registration_required && !rec->registered) {
+		bool open;
+		rc = x->ops->task_open_exists(x->c, "unregistered",
+					      rec->id_number, 0, &open);
+		if (rc != LD_OK)
+			return rc;
+		out->task_needed = !open;
+		ld_deadline own;
+		ld_deadline_compute(x->cal, LD_EV_ARRIVAL, arrival,
+				    LD_MINUTE_UNKNOWN, &own);
+		out->task_due = own.deadline;
+	}
+	rec->org_id = x->org.id;
+	rec->org_name = x->org.name;
+	rec->org_kind = x->org.kind;
+	rec->user_id = x->user_id;
+	rec->created_at = x->now;
+	return LD_OK;
+}
+
+static ld_day add_working_days(const struct ld_report_ctx *x, ld_day from,
+			       int n)
+{
+	bool complete;
+	int missing;
+	return ld_calendar_add_working_days(x->cal, from, n, &complete,
+					    &missing);
+}
+
+ld_status ld_house_refresh(struct ld_report_ctx *x, ld_id house_id,
+			   ld_id *task_id)
+{
+	*task_id = 0;
+	ld_status rc = house_lookup(x, house_id);
+	if (rc != LD_OK)
+		return rc;
+	int n;
+	rc = x->ops->tenancies_open_count(x->c, house_id, &n);
+	if (rc != LD_OK)
+		return rc;
+	ld_group_rental g;
+	ld_house *h = &x->house;
+	if (ld_group_rental_check(n, h->rooms, h->capacity, h->area_m2,
+				  &x->group_rental, &g, NULL) != LD_OK)
+		return LD_EINTERNAL; /* the schema keeps rooms, capacity >= 1 */
+	bool was = h->flagged;
+	if (n != h->occupants || g.flagged != was) {
+		rc = x->ops->house_set_occupancy(x->c, house_id, n, g.flagged);
+		if (rc != LD_OK)
+			return rc;
+		h->occupants = n;
+		h->flagged = g.flagged;
+	}
+	if (!g.flagged || was)
+		return LD_OK;
+	bool open;
+	rc = x->ops->task_open_exists(x->c, "group_rental", NULL, house_id,
+				      &open);
+	if (rc != LD_OK || open)
+		return rc;
+	char due[LD_DATE_STRLEN];
+	ld_day_format(add_working_days(x, x->today, x->task_days), due);
+	char detail[160] = "";
+	size_t len = 0;
+	for (unsigned bit = 1; bit <= LD_GR_UNDER_AREA; bit <<= 1)
+		if (g.reasons & bit)
+			len += (size_t)snprintf(detail + len,
+						sizeof detail - len, "%s%s",
+						len ? "；" : "",
+						ld_group_rental_message(bit));
+	ld_task t = {
+		.kind = "group_rental",
+		.grid = h->addr.grid,
+		.community = h->addr.community,
+		.name = house_text(x->ar, h),
+		.house_id = house_id,
+		.detail = detail,
+		.due_date = due,
+		.created_at = x->now,
+	};
+	rc = x->ops->task_insert(x->c, &t);
+	*task_id = t.id;
+	return rc;
+}
+
+ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
+			  ld_id upload_id, ld_id *task_id, ld_id *house_task_id,
+			  ld_error *err)
+{
+	ld_report *rec = &out->rec;
+	*task_id = 0;
+	*house_task_id = 0;
+	rec->upload_id = upload_id;
+	ld_status rc = x->ops->report_insert(x->c, rec);
+	if (rc != LD_OK)
+		return rc;
+	if (out->kind == LD_RK_TENANT_MOVE_IN ||
+	    out->kind == LD_RK_TENANT_MOVE_OUT) {
+		ld_id tid;
+		rc = x->ops->tenancy_open_of(x->c, out->house_id,
+					     rec->id_number, &tid);
+		if (rc != LD_OK && rc != LD_ENOTFOUND)
+			return rc;
+		bool open = rc == LD_OK;
+		if (out->kind == LD_RK_TENANT_MOVE_IN && !open) {
+			ld_tenancy t = {
+				.house_id = out->house_id,
+				.id_number = rec->id_number,
+				.name = rec->name,
+				.move_in = rec->event_date,
+				.report_in = rec->id,
+			};
+			rc = x->ops->tenancy_insert(x->c, &t);
+		} else if (out->kind == LD_RK_TENANT_MOVE_OUT && open) {
+			rc = x->ops->tenancy_close(x->c, tid, rec->event_date,
+						   rec->id);
+		} else {
+			rc = LD_OK;
+		}
+		if (rc != LD_OK)
+			return rc;
+		rc = ld_house_refresh(x, out->house_id, house_task_id);
+		if (rc != LD_OK)
+			return rc;
+	}
+	if (!out->task_needed)
+		return LD_OK;
+	/* An earlier report of the same batch may have opened it. */
+	bool exists;
+	rc = x->ops->task_open_exists(x->c, "unregistered", rec->id_number, 0,
+				      &exists);
+	if (rc != LD_OK || exists)
+		return rc;
+	char due[LD_DATE_STRLEN];
+	ld_day_format(out->task_due, due);
+	const char *detail = ld_arena_printf(
+		x->ar, "%s报告%s（%s），未申报居住登记", x->org.name,
+		ld_report_kind_label(out->kind), rec->event_date);
+	ld_task t = {
+		.kind = "unregistered",
+		.grid = rec->grid,
+		.community = rec->community,
+		.id_number = rec->id_number,
+		.name = rec->name,
+		.house_id = out->house_id,
+		.report_id = rec->id,
+		.detail = detail ? detail : "",
+		.due_date = due,
+		.created_at = x->now,
+	};
+	rc = x->ops->task_insert(x->c, &t);
+	*task_id = t.id;
+	(void)err;
+	return rc;
+}

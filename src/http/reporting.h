@@ -1,0 +1,89 @@
+/*
+ * reporting.h — checking and recording one report of an organisation
+ * (docs/grid.md): the single-report API, the upload preview and the upload
+ * confirmation all go through these two functions, so a row is judged the
+ * same way wherever it comes from.
+ *
+ * ld_report_prepare reads (any connection); ld_report_apply writes (the
+ * writer's connection, inside its transaction).
+ */
+#ifndef LD_REPORTING_H
+#define LD_REPORTING_H
+
+#include "core/calendar.h"
+#include "core/report.h"
+#include "core/scope.h"
+#include "store/store.h"
+
+/* A report as given, every field as text ("" or NULL when absent). Field
+ * codes (used in errors) are the CSV column codes of docs/grid.md. */
+struct ld_report_in {
+	const char *kind, *id_number, *name, *phone, *hukou_code;
+	const char *event_date, *event_time;
+	const char *reported_date; /* staff entering a paper report only */
+	const char *house;			   /* house number */
+	const char *grid, *address;
+	const char *arrival_date;
+};
+
+/* What one batch of reports shares. */
+struct ld_report_ctx {
+	const struct ld_store_ops *ops;
+	ld_conn *c;
+	const ld_calendar *cal;
+	ld_group_rental_settings group_rental;
+	int task_days; /* working days for house and visit tasks */
+	ld_org org;
+	ld_org_kind org_kind;
+	ld_day today;
+	const char *now; /* ISO time, for created_at */
+	ld_id user_id;
+	bool may_backdate; /* staff entering a paper report */
+	ld_arena *ar;
+	/* The last house looked up (rows of a file often share one). */
+	ld_house house;
+	bool have_house;
+	/* The last grid looked up. */
+	ld_area grid_area, community_area;
+	bool have_grid;
+};
+
+struct ld_report_out {
+	ld_report rec;
+	ld_report_kind kind;
+	ld_report_check check;
+	ld_scope_decision scope;
+	bool hukou_presumed;
+	/* An `unregistered` task is due (no open one exists yet). */
+	bool task_needed;
+	ld_day task_due;
+	ld_id house_id;
+};
+
+/* Check a report; on bad input LD_EINVAL with err->field the column code. */
+ld_status ld_report_prepare(struct ld_report_ctx *x,
+			    const struct ld_report_in *in,
+			    struct ld_report_out *out, ld_error *err);
+
+/* Record a prepared report: the report, the tenancy it opens or closes,
+ * the house's occupancy and group-rental flag (opening a `group_rental`
+ * task when it becomes flagged), and the `unregistered` task. *task_id is
+ * the task opened for the person (0 if none); *house_task_id likewise. */
+ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
+			  ld_id upload_id, ld_id *task_id, ld_id *house_task_id,
+			  ld_error *err);
+
+/* Recount a house's open tenancies, store the count and the flag, and open
+ * a `group_rental` task when it turns flagged. */
+ld_status ld_house_refresh(struct ld_report_ctx *x, ld_id house_id,
+			   ld_id *task_id);
+
+/* The Chinese label of a column code ("id_number" -> "公民身份号码"). */
+const char *ld_report_column_label(const char *code);
+/* The column code of a header cell (code or Chinese label), or NULL. */
+const char *ld_report_column_code(const char *header);
+
+/* "YYYY-MM-DD" or "YYYY/M/D" into a day. */
+bool ld_report_parse_day(const char *s, ld_day *out);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * sqlite_int.h — what the SQLite backend's files share: the connection and
+ * small helpers over statements. Not for use outside src/store/sqlite_*.c
+ * and store_sqlite.c.
+ */
+#ifndef LD_SQLITE_INT_H
+#define LD_SQLITE_INT_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define LD_SQ_MAIN_STMTS 96
+#define LD_SQ_GRID_STMTS 48
+
+/* Certificate serials handed out in the current transaction, written back
+ * once at commit instead of twice per certificate. Never written earlier:
+ * a write inside a savepoint could be rolled back while the cache kept
+ * counting, and a number would be handed out twice. It grows as needed
+ * (one entry per county and year in the transaction). */
+struct serial_entry {
+	char district[16];
+	int year;
+	long next;
+	bool dirty;
+};
+
+struct serial_cache {
+	int n, cap;
+	struct serial_entry *e;
+};
+
+struct ld_conn {
+	sqlite3 *db;
+	bool writer;
+	sqlite3_stmt *stmt[LD_SQ_MAIN_STMTS];
+	sqlite3_stmt *grid_stmt[LD_SQ_GRID_STMTS]; /* sqlite_grid.c */
+	struct serial_cache serials;
+};
+
+ld_status ld_sq_map_rc(int rc);
+void ld_sq_bind_text(sqlite3_stmt *s, int i, const char *v);
+const char *ld_sq_col_text(sqlite3_stmt *s, int i, ld_arena *ar);
+/* Step a statement that returns no rows. */
+ld_status ld_sq_exec_done(sqlite3_stmt *s);
+/* Step to the one row: LD_OK (row ready), LD_ENOTFOUND, or an error. */
+ld_status ld_sq_step_one(sqlite3_stmt *s);
+
+/* Collect rows into an arena array with a row reader. */
+#define COLLECT(s, ar, type, out, n, reader)                               \
+	do {                                                               \
+		size_t cap_ = 16, cnt_ = 0;                                \
+		type *arr_ = ld_arena_alloc(ar, cap_ * sizeof(type));      \
+		int rc_;                                                   \
+		while (arr_ && (rc_ = sqlite3_step(s)) == SQLITE_ROW) {    \
+			if (cnt_ == cap_) {                                \
+				type *bigger_ = ld_arena_alloc(            \
+					ar, 2 * cap_ * sizeof(type));      \
+				if (!bigger_) {                            \
+					arr_ = NULL;                       \
+					break;                             \
+				}                                          \
+				memcpy(bigger_, arr_, cap_ * sizeof(type)); \
+				arr_ = bigger_;                            \
+				cap_ *= 2;                                 \
+			}                                                  \
+			memset(&arr_[cnt_], 0, sizeof(type));              \
+			reader(s, ar, &arr_[cnt_]);                        \
+			cnt_++;                                            \
+		}                                                          \
+		sqlite3_reset(s);                                          \
+		if (!arr_)                                                 \
+			return LD_ENOMEM;                                  \
+		*(out) = arr_;                                             \
+		*(n) = cnt_;                                               \
+	} while (0)
+
+#endif
