@@ -505,7 +505,10 @@ export interface ReportCheck {
   event: string
   duty: string
   deadline: string
+  /** For a period in hours (the 24-hour identity record). */
+  hours?: number
   late: boolean
+  calendar_complete?: boolean
   basis: string[]
 }
 
