@@ -66,6 +66,7 @@ static void report_ctx_init(struct ld_req *r, struct ld_report_ctx *x,
 	x->user_id = r->org ? 0 : r->user.id;
 	x->may_backdate = !r->org;
 	x->ar = ar;
+	ld_report_ctx_open(x);
 }
 
 static ld_status org_load(struct ld_report_ctx *x, ld_id org_id)
@@ -840,6 +841,7 @@ static ld_status report_run(ld_write_job *job, const struct ld_store_ops *ops,
 static void report_finish(struct ld_req *r, struct ld_pending *p)
 {
 	struct report_job *j = p->data;
+	ld_report_ctx_close(&j->x);
 	if (p->job.status != LD_OK) {
 		ld_reply_status(r, p->job.status, &p->job.err);
 		return;
@@ -1203,11 +1205,16 @@ static ld_status upload_check(struct ld_report_ctx *x, const char *data,
 		return rc;
 	*encoding = f.encoding;
 	struct idset tasks = {0};
-	for (;;) {
+	ld_arena *outer = x->ar;
+	ld_arena row;
+	ld_arena_init(&row, (size_t)1 << 20);
+	rc = LD_OK;
+	for (;; ld_arena_release(&row), ld_arena_init(&row, (size_t)1 << 20)) {
 		struct ld_report_in in;
 		struct ld_report_out out;
 		ld_error e = {0};
-		int got = upload_row(&f, x->ar, &in, &e);
+		x->ar = &row;
+		int got = upload_row(&f, &row, &in, &e);
 		if (got == 0)
 			break;
 		t->rows++;
@@ -1222,21 +1229,23 @@ static ld_status upload_check(struct ld_report_ctx *x, const char *data,
 		}
 		rc = ld_report_prepare(x, &in, &out, &e);
 		if (rc == LD_EINVAL) {
+			rc = LD_OK;
 			tally_error(t, f.csv.line, &e);
 			continue;
 		}
 		if (rc != LD_OK)
-			return rc;
+			break;
 		t->by_kind[out.kind]++;
 		t->late += out.check.late;
 		bool task = out.task_needed &&
-			    idset_add(&tasks, x->ar, out.rec.id_number);
+			    idset_add(&tasks, outer,
+				      ld_arena_strdup(outer, out.rec.id_number));
 		if (apply && t->bad == 0) {
 			ld_id tid, htid;
 			rc = ld_report_apply(x, &out, upload_id, &tid, &htid,
 					     &e);
 			if (rc != LD_OK)
-				return rc;
+				break;
 			task = tid > 0;
 		}
 		t->tasks += task;
@@ -1256,6 +1265,10 @@ static ld_status upload_check(struct ld_report_ctx *x, const char *data,
 			ld_jw_obj_close(&t->rw);
 		}
 	}
+	ld_arena_release(&row);
+	x->ar = outer;
+	if (rc != LD_OK)
+		return rc;
 	ld_jw_arr_close(&t->rw);
 	ld_jw_arr_close(&t->ew);
 	if (ld_jw_finish(&t->rw) != LD_OK || ld_jw_finish(&t->ew) != LD_OK)
@@ -1350,7 +1363,7 @@ void h_upload_preview(struct ld_req *r)
 	ld_audit_now(j->now);
 	/* Check every row now, against this thread's snapshot; the
 	 * confirmation checks again in the writer. */
-	report_ctx_init(r, &j->x, r->srv->ops, r->th->reader, &r->arena,
+	report_ctx_init(r, &j->x, r->srv->ops, r->th->reader, &p->arena,
 			j->now);
 	tally_init(&j->t);
 	ld_error err = {0};
@@ -1359,6 +1372,7 @@ void h_upload_preview(struct ld_req *r)
 	if (rc == LD_OK)
 		rc = upload_check(&j->x, body.base, body.len, 0, false, &j->t,
 				  &encoding, &err);
+	ld_report_ctx_close(&j->x);
 	if (rc != LD_OK) {
 		tally_release(&j->t);
 		ld_arena_release(&p->arena);
@@ -1434,6 +1448,7 @@ static ld_status upload_confirm_run(ld_write_job *job,
 static void upload_confirm_finish(struct ld_req *r, struct ld_pending *p)
 {
 	struct upload_job *j = p->data;
+	ld_report_ctx_close(&j->x);
 	ld_status st = p->job.status;
 	if (st == LD_EINVAL && j->checked && j->t.bad > 0) {
 		/* Nothing was written: say which rows are wrong now. */

@@ -77,13 +77,37 @@ static bool phone_ok(const char *s)
 	return true;
 }
 
+void ld_report_ctx_open(struct ld_report_ctx *x)
+{
+	ld_arena_init(&x->keep, 0);
+	x->have_house = x->have_grid = false;
+}
+
+void ld_report_ctx_close(struct ld_report_ctx *x)
+{
+	ld_arena_release(&x->keep);
+	x->have_house = x->have_grid = false;
+}
+
+/* The caches' memory: dropped with the caches once it has grown. */
+static ld_arena *keep(struct ld_report_ctx *x)
+{
+	if (x->keep.used_total > ((size_t)1 << 20)) {
+		ld_arena_release(&x->keep);
+		ld_arena_init(&x->keep, 0);
+		x->have_house = x->have_grid = false;
+	}
+	return &x->keep;
+}
+
 /* The house by number, through the one-entry cache. */
 static ld_status house_lookup(struct ld_report_ctx *x, ld_id id)
 {
 	if (x->have_house && x->house.id == id)
 		return LD_OK;
 	x->have_house = false;
-	ld_status rc = x->ops->house_get(x->c, id, x->ar, &x->house);
+	ld_arena *k = keep(x);
+	ld_status rc = x->ops->house_get(x->c, id, k, &x->house);
 	x->have_house = rc == LD_OK;
 	return rc;
 }
@@ -93,12 +117,13 @@ static ld_status grid_lookup(struct ld_report_ctx *x, const char *grid)
 	if (x->have_grid && strcmp(x->grid_area.code, grid) == 0)
 		return LD_OK;
 	x->have_grid = false;
-	ld_status rc = x->ops->area_get(x->c, grid, x->ar, &x->grid_area);
+	ld_arena *k = keep(x);
+	ld_status rc = x->ops->area_get(x->c, grid, k, &x->grid_area);
 	if (rc != LD_OK)
 		return rc;
 	if (x->grid_area.level != LD_LEVEL_GRID)
 		return LD_ENOTFOUND;
-	rc = x->ops->area_get(x->c, x->grid_area.parent, x->ar,
+	rc = x->ops->area_get(x->c, x->grid_area.parent, k,
 			      &x->community_area);
 	x->have_grid = rc == LD_OK;
 	return rc;

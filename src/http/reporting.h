@@ -39,7 +39,8 @@ struct ld_report_ctx {
 	const char *now; /* ISO time, for created_at */
 	ld_id user_id;
 	bool may_backdate; /* staff entering a paper report */
-	ld_arena *ar;
+	ld_arena *ar; /* what a report needs while it is checked and written */
+	ld_arena keep; /* the caches below (reset when it grows) */
 	/* The last house looked up (rows of a file often share one). */
 	ld_house house;
 	bool have_house;
@@ -59,6 +60,10 @@ struct ld_report_out {
 	ld_day task_due;
 	ld_id house_id;
 };
+
+/* Set up and release the context's own memory (x->keep). */
+void ld_report_ctx_open(struct ld_report_ctx *x);
+void ld_report_ctx_close(struct ld_report_ctx *x);
 
 /* Check a report; on bad input LD_EINVAL with err->field the column code. */
 ld_status ld_report_prepare(struct ld_report_ctx *x,

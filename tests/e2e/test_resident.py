@@ -6,6 +6,7 @@ import datetime
 import http.server
 import json
 import threading
+import time
 import unittest
 
 from harness import Server, declaration, free_port, id_number
@@ -52,6 +53,11 @@ class Resident(unittest.TestCase):
         r = self.s.call("POST", "/api/v1/resident/otp",
                         {"id_number": IDN, "phone": PHONE})
         code = r.json["demo_code"]
+        # The notifier writes the log line on its own thread, after answering.
+        for _ in range(100):
+            if code in self.s.log():
+                break
+            time.sleep(0.01)
         self.assertIn("【演示】", self.s.log())
         self.assertIn(code, self.s.log())
         r = self.s.call("POST", "/api/v1/resident/login",

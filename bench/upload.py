@@ -1,0 +1,161 @@
+"""upload.py — the upload benchmark's driver (see upload.sh, which sets up
+the tools and calls this).
+
+1. A demo data set; an employer and a landlord with 2000 rental houses.
+2. A copy of that database for the sqlite3 shell.
+3. ROWS report rows as a GBK CSV (half hires with an address, half move-ins
+   spread over the houses), uploaded: preview (every row checked), then
+   confirmation (every row checked again and written, one transaction).
+4. The rows the upload wrote (reports and tenancies) exported as CSV and
+   imported by the sqlite3 shell into the same tables of the copy, in one
+   transaction: the same rows, the same tables, no checking.
+
+Prints one RESULT line; ratio = shell time / liudong time (>= 1 meets the
+target "no slower than the sqlite3 shell")."""
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+
+BIN, TMP, PORT, ROWS = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+DATA = os.path.join(TMP, "data")
+BASE = "http://127.0.0.1:%d" % PORT
+CHECK = "10X98765432"
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def id_number(area, birth, seq):
+    body = "%s%s%03d" % (area, birth, seq)
+    return body + CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
+
+
+def run(*args):
+    return subprocess.run([BIN, *args], check=True, capture_output=True, text=True).stdout
+
+
+def call(method, path, body=None, token=None, key=None, raw=None, ctype="application/json"):
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(BASE + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", ctype)
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    if key:
+        req.add_header("Authorization", "ApiKey " + key)
+    try:
+        with urllib.request.urlopen(req, timeout=600) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def start():
+    proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:%d" % PORT, "--data", DATA,
+                             "--access-log", "off", "--web", "off"],
+                            stderr=open(os.path.join(TMP, "server.log"), "ab"))
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(BASE + "/healthz", timeout=1)
+            return proc
+        except Exception:
+            time.sleep(0.05)
+    sys.exit("upload.py: the server did not start")
+
+
+def stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    if proc.wait(timeout=60) != 0:
+        sys.exit("upload.py: the server exited with %d" % proc.returncode)
+
+
+def log(msg):
+    print("upload.sh: " + msg, file=sys.stderr, flush=True)
+
+
+run("demo", "--data", DATA, "--people", "2000")
+password = json.loads(run("user", "add", "bench", "--role", "admin", "--data", DATA))["password"]
+db = sqlite3.connect(os.path.join(DATA, "liudong.db"))
+grids = [r[0] for r in db.execute("SELECT code FROM areas WHERE level = 4 ORDER BY code")]
+db.close()
+
+proc = start()
+token = call("POST", "/api/v1/auth/login", {"username": "bench", "password": password})[1]["token"]
+_, emp = call("POST", "/api/v1/organisations", {"kind": "employer", "name": "济南某制造有限公司",
+              "credit_code": "91370100MA3C000001", "grid": grids[0]}, token)
+_, land = call("POST", "/api/v1/organisations", {"kind": "rental_agency", "name": "某房产经纪公司",
+               "credit_code": "91370100MA3C000002", "grid": grids[0]}, token)
+_, landlord = call("POST", "/api/v1/organisations", {"kind": "landlord", "name": "某房东",
+                   "credit_code": "91370100MA3C000003", "grid": grids[0]}, token)
+agency = land["organisation"]["id"]
+houses = []
+for i in range(2000):
+    st, h = call("POST", "/api/v1/houses", {
+        "address": {"grid": grids[i % len(grids)], "road": "经十路", "house_number": "%d号" % i},
+        "landlord": landlord["organisation"]["id"], "agent": agency, "rooms": 20,
+        "capacity": 60}, token)
+    assert st == 201, h
+    houses.append(h["house"]["id"])
+key = call("POST", "/api/v1/organisations/%d/keys" % agency, {}, token)[1]["key"]
+stop(proc)
+shutil.copy(os.path.join(DATA, "liudong.db"), os.path.join(TMP, "shell.db"))
+
+# The file: a rental agency reports placements (with an address) and
+# move-ins as the landlord's agent, half each, people from all over China.
+random.seed(7)
+areas = ["110105", "320102", "440103", "510104", "420102", "610102", "370102", "130102"]
+today = time.strftime("%Y-%m-%d")
+lines = ["报告类型,公民身份号码,姓名,发生日期,房屋编号,网格代码,详细地址,联系电话"]
+for i in range(ROWS):
+    idn = id_number(random.choice(areas), "19%02d%02d%02d" % (60 + i % 40, 1 + i % 12, 1 + i % 28),
+                    i % 999 + 1)
+    if i % 2:
+        lines.append("入住,%s,租户%d,%s,%d,,,138%08d" % (idn, i, today, houses[i % len(houses)], i))
+    else:
+        lines.append("中介成功,%s,职工%d,%s,,%s,历山路%d号,139%08d" % (
+            idn, i, today, grids[i % len(grids)], i, i))
+data = ("\r\n".join(lines) + "\r\n").encode("gbk")
+log("%d rows, %.1f MB (GBK)" % (ROWS, len(data) / 1e6))
+
+proc = start()
+t0 = time.perf_counter()
+st, pre = call("POST", "/api/v1/reports/uploads", key=key, raw=data, ctype="text/csv")
+t1 = time.perf_counter()
+assert st == 200 and pre["upload"]["bad"] == 0, (st, pre.get("upload"), pre.get("errors", [])[:3])
+st, conf = call("POST", "/api/v1/reports/uploads/%d/confirm" % pre["upload"]["id"], {}, key=key)
+t2 = time.perf_counter()
+assert st == 200 and conf["written"] == ROWS, (st, conf)
+stop(proc)
+ours, preview_s, confirm_s = t2 - t0, t1 - t0, t2 - t1
+log("liudong: preview %.2f s, confirm %.2f s (%d tasks)" % (t1 - t0, t2 - t1, conf["tasks"]))
+
+# The same rows for the shell.
+db = sqlite3.connect(os.path.join(DATA, "liudong.db"))
+up = pre["upload"]["id"]
+for table, where in (("reports", "upload_id = %d" % up),
+                     ("tenancies", "report_in IN (SELECT id FROM reports WHERE upload_id = %d)" % up)):
+    with open(os.path.join(TMP, table + ".csv"), "w", newline="") as f:
+        cur = db.execute("SELECT * FROM %s WHERE %s ORDER BY id" % (table, where))
+        f.write(",".join(d[0] for d in cur.description) + "\n")
+        n = 0
+        for row in cur:
+            f.write(",".join("" if v is None else '"%s"' % str(v).replace('"', '""')
+                             for v in row) + "\n")
+            n += 1
+    log("%s: %d rows to import" % (table, n))
+db.close()
+script = (".bail on\nBEGIN;\n.import --csv --skip 1 %s/reports.csv reports\n"
+          ".import --csv --skip 1 %s/tenancies.csv tenancies\nCOMMIT;\n" % (TMP, TMP))
+t0 = time.perf_counter()
+subprocess.run(["sqlite3", os.path.join(TMP, "shell.db")], input=script, text=True, check=True)
+shell = time.perf_counter() - t0
+got = sqlite3.connect(os.path.join(TMP, "shell.db")).execute(
+    "SELECT count(*) FROM reports").fetchone()[0]
+assert got == ROWS, got
+print("RESULT upload rows=%d liudong_s=%.2f preview_s=%.2f confirm_s=%.2f sqlite3_shell_s=%.2f "
+      "ratio=%.2f target>=1.00" % (ROWS, ours, preview_s, confirm_s, shell, shell / ours))
