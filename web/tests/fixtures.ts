@@ -21,6 +21,9 @@ export interface E2EEnv {
   logFile: string
   admin: { username: string; password: string }
   clerk: { username: string; password: string }
+  /** A grid worker of `gridArea` (the first grid of the clerk's street). */
+  grid: { username: string; password: string }
+  gridArea: string
   station: string
   street: string
 }
@@ -39,6 +42,8 @@ export function e2eEnv(): E2EEnv {
     logFile: process.env.LIUDONG_E2E_LOG!,
     admin: account(process.env.LIUDONG_E2E_ADMIN),
     clerk: account(process.env.LIUDONG_E2E_CLERK),
+    grid: account(process.env.LIUDONG_E2E_GRID),
+    gridArea: process.env.LIUDONG_E2E_GRID_AREA!,
     station: process.env.LIUDONG_E2E_STATION!,
     street: process.env.LIUDONG_E2E_STREET!,
   }

@@ -1,6 +1,6 @@
 /*
  * Global setup of the browser tests: a fresh demo database in a temp
- * directory, a signing key, a test admin and a test clerk, and the real
+ * directory, a signing key, a test admin, clerk and grid worker, and the real
  * server (`liudong serve --sms demo`) on a free loopback port, serving the
  * built pages from web/dist. It builds nothing: build the C program and the
  * pages first. What the tests need is handed over in LIUDONG_E2E_* variables
@@ -143,6 +143,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const clerk = JSON.parse(
       liudong(['user', 'add', 'e2e_clerk', '--role', 'clerk', '--area', station, '--data', dataDir]),
     )
+    // A grid worker of the first grid of that street's first community.
+    const grids = await apiJson(base, 'GET', `/api/v1/areas?parent=${communities.items[0].code}`, login.token)
+    const gridArea: string = grids.items[0].code
+    const gridWorker = JSON.parse(
+      liudong(['user', 'add', 'e2e_grid', '--role', 'grid', '--area', gridArea, '--data', dataDir]),
+    )
 
     Object.assign(process.env, {
       LIUDONG_E2E_BASE: base,
@@ -150,6 +156,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       LIUDONG_E2E_LOG: logFile,
       LIUDONG_E2E_ADMIN: `${admin.username}:${admin.password}`,
       LIUDONG_E2E_CLERK: `${clerk.username}:${clerk.password}`,
+      LIUDONG_E2E_GRID: `${gridWorker.username}:${gridWorker.password}`,
+      LIUDONG_E2E_GRID_AREA: gridArea,
       LIUDONG_E2E_STATION: station,
       LIUDONG_E2E_STREET: street.code,
     })
