@@ -165,11 +165,14 @@ static ld_status locate(struct ld_report_ctx *x, const struct ld_report_in *in,
 		if (!house_of_org(x, &x->house))
 			return bad(err, "house",
 				   "该房屋不是本单位出租、代理或管理的房屋");
+		/* Copies: the cache's memory may be reused before the
+		 * report is written or shown. */
 		out->house_id = x->house.id;
-		rec->grid = x->house.addr.grid;
-		rec->community = x->house.addr.community;
+		rec->grid = ld_arena_strdup(x->ar, x->house.addr.grid);
+		rec->community = ld_arena_strdup(x->ar, x->house.addr.community);
 		rec->address = house_text(x->ar, &x->house);
-		return LD_OK;
+		return rec->grid && rec->community && rec->address ? LD_OK
+								  : LD_ENOMEM;
 	}
 	if (ld_report_kind_tenancy(out->kind))
 		return bad(err, "house", "承租人入住、退租报告须填写房屋编号");
@@ -181,13 +184,15 @@ static ld_status locate(struct ld_report_ctx *x, const struct ld_report_in *in,
 			return bad(err, "grid", "网格不存在");
 		if (rc != LD_OK)
 			return rc;
-		rec->grid = x->grid_area.code;
-		rec->community = x->community_area.code;
+		rec->grid = ld_arena_strdup(x->ar, x->grid_area.code);
+		rec->community = ld_arena_strdup(x->ar, x->community_area.code);
 	} else {
 		/* No address: the organisation's own grid. */
 		rec->grid = x->org.grid;
 		rec->community = x->org.community;
 	}
+	if (!rec->grid || !rec->community)
+		return LD_ENOMEM;
 	rec->address = given(in->address) ? in->address : "";
 	if (strlen(rec->address) > 200)
 		return bad(err, "address", "详细地址过长（最多200字节）");
