@@ -18,6 +18,7 @@
 #include "http/handlers.h"
 #include "http/http.h"
 #include "http/reply.h"
+#include "util/utf8.h"
 
 const double ld_latency_bounds_ms[LD_LAT_BUCKETS] = {
 	0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000};
@@ -152,39 +153,6 @@ static int hexval(char c)
 	return -1;
 }
 
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t k;
-		uint32_t cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			k = 1, cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			k = 2, cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			k = 3, cp = c & 0x07;
-		} else {
-			return false;
-		}
-		for (size_t j = 1; j <= k; j++) {
-			if (i + j >= n || (s[i + j] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + j] & 0x3f);
-		}
-		if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) ||
-		    (k == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += k + 1;
-	}
-	return true;
-}
-
 /* Decode %XX and '+' into a NUL-terminated arena copy; NULL if malformed. */
 static char *url_decode(ld_arena *ar, const char *s, size_t n)
 {
@@ -206,7 +174,7 @@ static char *url_decode(ld_arena *ar, const char *s, size_t n)
 		}
 	}
 	out[k] = '\0';
-	if (memchr(out, '\0', k) || !utf8_valid((unsigned char *)out, k))
+	if (memchr(out, '\0', k) || !ld_utf8_valid(out, k))
 		return NULL;
 	return out;
 }

@@ -15,10 +15,6 @@
 
 #define LD_CSV_MAX_FIELDS 32
 
-/* Whether the n bytes at s are well-formed UTF-8 (no overlongs, no
- * surrogates, nothing above U+10FFFF). */
-bool ld_utf8_valid(const char *s, size_t n);
-
 /*
  * The file as UTF-8 without a byte-order mark: the input itself when it is
  * UTF-8 (*encoding = "utf-8"), else its GB 18030 conversion allocated from
