@@ -45,6 +45,29 @@ static bool visible(struct ld_req *r, const char *grid, const char *community)
 	return ld_access_allows(&r->access, &c, grid);
 }
 
+/* Find `grid` and its community and check it lies in the user's area;
+ * replies (naming `field`; `outside` is the message for another area) and
+ * returns false otherwise. */
+static bool grid_in_area(struct ld_req *r, const char *grid, const char *field,
+			 const char *outside, ld_area *community)
+{
+	const struct ld_store_ops *ops = r->srv->ops;
+	ld_area g;
+	if (strlen(grid) != 15 ||
+	    ops->area_get(r->th->reader, grid, &r->arena, &g) != LD_OK ||
+	    g.level != LD_LEVEL_GRID ||
+	    ops->area_get(r->th->reader, g.parent, &r->arena, community) !=
+		    LD_OK) {
+		ld_reply_error(r, LD_HE_INVALID, "网格不存在", field);
+		return false;
+	}
+	if (!ld_access_allows(&r->access, community, grid)) {
+		ld_reply_error(r, LD_HE_OUT_OF_AREA, outside, field);
+		return false;
+	}
+	return true;
+}
+
 static ld_group_rental_settings gr_settings(const struct ld_server *s)
 {
 	return (ld_group_rental_settings){s->cfg.group_rental_per_room,
@@ -379,22 +402,10 @@ static bool credit_code_ok(const char *s)
 
 void h_orgs_create(struct ld_req *r)
 {
-	const struct ld_store_ops *ops = r->srv->ops;
 	const char *grid = ld_json_str(r->body, "grid");
-	ld_area g, community;
-	if (strlen(grid) != 15 ||
-	    ops->area_get(r->th->reader, grid, &r->arena, &g) != LD_OK ||
-	    g.level != LD_LEVEL_GRID ||
-	    ops->area_get(r->th->reader, g.parent, &r->arena, &community) !=
-		    LD_OK) {
-		ld_reply_error(r, LD_HE_INVALID, "网格不存在", "grid");
+	ld_area community;
+	if (!grid_in_area(r, grid, "grid", "该网格不在您的辖区内", &community))
 		return;
-	}
-	if (!ld_access_allows(&r->access, &community, grid)) {
-		ld_reply_error(r, LD_HE_OUT_OF_AREA,
-			       "该网格不在您的辖区内", "grid");
-		return;
-	}
 	const char *credit = ld_json_str(r->body, "credit_code");
 	const char *idn = ld_json_str(r->body, "id_number");
 	if (credit && *credit && !credit_code_ok(credit)) {
@@ -1117,6 +1128,14 @@ struct idset {
 	size_t cap, n;
 };
 
+static size_t hash_str(const char *s)
+{
+	size_t h = 5381;
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
 static bool idset_add(struct idset *s, ld_arena *ar, const char *id)
 {
 	if (s->n * 2 >= s->cap) {
@@ -1127,9 +1146,7 @@ static bool idset_add(struct idset *s, ld_arena *ar, const char *id)
 		for (size_t i = 0; i < s->cap; i++) {
 			if (!s->slot[i])
 				continue;
-			size_t h = 5381;
-			for (const char *p = s->slot[i]; *p; p++)
-				h = h * 33 + (unsigned char)*p;
+			size_t h = hash_str(s->slot[i]);
 			while (slot[h % cap])
 				h++;
 			slot[h % cap] = s->slot[i];
@@ -1137,10 +1154,7 @@ static bool idset_add(struct idset *s, ld_arena *ar, const char *id)
 		s->slot = slot;
 		s->cap = cap;
 	}
-	size_t h = 5381;
-	for (const char *p = id; *p; p++)
-		h = h * 33 + (unsigned char)*p;
-	for (;; h++) {
+	for (size_t h = hash_str(id);; h++) {
 		const char *e = s->slot[h % s->cap];
 		if (!e) {
 			s->slot[h % s->cap] = id;
@@ -1219,11 +1233,7 @@ static ld_status upload_check(struct ld_report_ctx *x, const char *data,
 			break;
 		t->rows++;
 		if (got < 0) {
-			if (f.csv.p >= f.csv.end && e.message[0] &&
-			    strstr(e.message, "引号")) {
-				tally_error(t, f.csv.line, &e);
-				break; /* an unclosed quote ate the rest */
-			}
+			/* An unclosed quote ends the file: the next read is 0. */
 			tally_error(t, f.csv.line, &e);
 			continue;
 		}
@@ -1311,7 +1321,6 @@ struct upload_job {
 	ld_upload u;
 	struct upload_tally t;
 	char now[32];
-	bool checked; /* the tally is filled */
 };
 
 static ld_status upload_store_run(ld_write_job *job,
@@ -1432,7 +1441,6 @@ static ld_status upload_confirm_run(ld_write_job *job,
 	const char *encoding;
 	rc = upload_check(&j->x, j->u.data, j->u.len, j->u.id, true, &j->t,
 			  &encoding, &job->err);
-	j->checked = true;
 	if (rc != LD_OK)
 		return rc;
 	if (j->t.bad > 0)
@@ -1450,7 +1458,7 @@ static void upload_confirm_finish(struct ld_req *r, struct ld_pending *p)
 	struct upload_job *j = p->data;
 	ld_report_ctx_close(&j->x);
 	ld_status st = p->job.status;
-	if (st == LD_EINVAL && j->checked && j->t.bad > 0) {
+	if (st == LD_EINVAL && j->t.bad > 0) {
 		/* Nothing was written: say which rows are wrong now. */
 		ld_buf b;
 		ld_jw w;
@@ -1479,8 +1487,7 @@ static void upload_confirm_finish(struct ld_req *r, struct ld_pending *p)
 		ld_jw_obj_close(&w);
 		ld_reply_end(r, &w, &b, 200);
 	}
-	if (j->checked)
-		tally_release(&j->t);
+	tally_release(&j->t);
 }
 
 void h_upload_confirm(struct ld_req *r)
@@ -1517,7 +1524,6 @@ void h_upload_confirm(struct ld_req *r)
 	ld_audit_now(j->now);
 	report_ctx_init(r, &j->x, NULL, NULL, &p->arena, j->now);
 	tally_init(&j->t); /* filled in the writer */
-	j->checked = true;
 	p->job.run = upload_confirm_run;
 	p->finish = upload_confirm_finish;
 	ld_pending_audit(r, p, "upload:confirm", target, NULL, NULL);
@@ -1678,20 +1684,10 @@ void h_task_reassign(struct ld_req *r)
 	if (!task_of_path(r, &t, target))
 		return;
 	const char *grid = ld_json_str(r->body, "grid");
-	ld_area g, community;
-	if (strlen(grid) != 15 ||
-	    ops->area_get(r->th->reader, grid, &r->arena, &g) != LD_OK ||
-	    g.level != LD_LEVEL_GRID ||
-	    ops->area_get(r->th->reader, g.parent, &r->arena, &community) !=
-		    LD_OK) {
-		ld_reply_error(r, LD_HE_INVALID, "网格不存在", "grid");
+	ld_area community;
+	if (!grid_in_area(r, grid, "grid", "只能转派到本所辖区内的网格",
+			  &community))
 		return;
-	}
-	if (!ld_access_allows(&r->access, &community, grid)) {
-		ld_reply_error(r, LD_HE_OUT_OF_AREA,
-			       "只能转派到本所辖区内的网格", "grid");
-		return;
-	}
 	ld_id assignee = 0;
 	const char *who = ld_json_str(r->body, "assignee");
 	if (who && *who) {
@@ -1806,9 +1802,6 @@ static ld_status visit_run(ld_write_job *job, const struct ld_store_ops *ops,
 		return rc;
 	job->audit[0].target = ld_arena_printf(&p->arena, "visit:%lld",
 					       (long long)j->visit.id);
-	char district[7];
-	memcpy(district, j->visit.grid, 6);
-	district[6] = '\0';
 	for (int i = 0; i < j->nocc; i++) {
 		struct occupant *o = &j->occ[i];
 		bool registered;
@@ -1819,18 +1812,11 @@ static ld_status visit_run(ld_write_job *job, const struct ld_store_ops *ops,
 			o->status = "registered";
 			continue;
 		}
-		char presumed[7];
-		memcpy(presumed, o->id_number, 6);
-		presumed[6] = '\0';
-		ld_scope_input si = {
-			.hukou = atoi(o->hukou ? o->hukou : presumed),
-			.residence = atoi(district),
-			.stay_days = -1,
-			.lodging = LD_LODGING_NONE,
-			.nationality = LD_NAT_CN,
-		};
 		ld_scope_decision d;
-		bool in_scope = ld_scope_decide(&si, &d, NULL) != LD_OK ||
+		bool presumed;
+		bool in_scope = ld_person_scope(o->id_number, o->hukou,
+						j->visit.grid, &d, &presumed,
+						NULL) != LD_OK ||
 				(d.in_scope && d.registration_required);
 		o->status = in_scope ? "unregistered" : "not_in_scope";
 		if (!in_scope)
@@ -2075,20 +2061,10 @@ void h_grid_worklist(struct ld_req *r)
 	const char *area = ld_req_query(r, "area");
 	if (area && *area) {
 		/* Narrow to one grid the user may see. */
-		ld_area g, community;
-		if (strlen(area) != 15 ||
-		    ops->area_get(r->th->reader, area, &r->arena, &g) != LD_OK ||
-		    g.level != LD_LEVEL_GRID ||
-		    ops->area_get(r->th->reader, g.parent, &r->arena,
-				  &community) != LD_OK) {
-			ld_reply_error(r, LD_HE_INVALID, "网格不存在", "area");
+		ld_area community;
+		if (!grid_in_area(r, area, "area", "该网格不在您的辖区内",
+				  &community))
 			return;
-		}
-		if (!ld_access_allows(&r->access, &community, area)) {
-			ld_reply_error(r, LD_HE_OUT_OF_AREA,
-				       "该网格不在您的辖区内", "area");
-			return;
-		}
 		r->access = (ld_access){LD_ACCESS_GRID, area};
 	}
 	char today[LD_DATE_STRLEN];
@@ -2130,19 +2106,8 @@ void h_grid_worklist(struct ld_req *r)
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "late_registrations");
 	ld_jw_arr_open(&w);
-	for (size_t i = 0; i < nl; i++) {
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "kind", strcmp(late[i].kind, "declared") == 0
-					       ? "late_declaration"
-					       : "late_address_change");
-		ld_jw_kint(&w, "registration_id", late[i].registration_id);
-		ld_jw_kint(&w, "person_id", late[i].person_id);
-		ld_jw_kstr(&w, "name", late[i].person_name);
-		ld_jw_kstr(&w, "date", late[i].date);
-		ld_jw_kstr(&w, "deadline", late[i].deadline);
-		ld_jw_kstr(&w, "grid", late[i].grid);
-		ld_jw_obj_close(&w);
-	}
+	for (size_t i = 0; i < nl; i++)
+		ld_view_late_item(&w, &late[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "late_reports");
 	ld_jw_arr_open(&w);

@@ -2,7 +2,6 @@
  * h_worklists.c — work lists for the user's own area: late declarations of
  * residence registration and late declarations of address changes.
  */
-#include <string.h>
 
 #include "http/handlers.h"
 #include "http/reply.h"
@@ -44,21 +43,8 @@ void h_worklist_late(struct ld_req *r)
 	ld_jw_kint(&w, "per_page", page.limit);
 	ld_jw_key(&w, "items");
 	ld_jw_arr_open(&w);
-	for (size_t i = 0; i < n; i++) {
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "kind", strcmp(items[i].kind, "declared") == 0
-					       ? "late_declaration"
-					       : "late_address_change");
-		ld_jw_kint(&w, "registration_id", items[i].registration_id);
-		ld_jw_kint(&w, "person_id", items[i].person_id);
-		ld_jw_kstr(&w, "name", items[i].person_name);
-		ld_jw_kstr(&w, "date", items[i].date);
-		ld_jw_kstr(&w, "deadline", items[i].deadline);
-		ld_jw_kstr(&w, "grid", items[i].grid);
-		ld_jw_kstr(&w, "community", items[i].community);
-		ld_jw_kstr(&w, "certificate_no", items[i].certificate_no);
-		ld_jw_obj_close(&w);
-	}
+	for (size_t i = 0; i < n; i++)
+		ld_view_late_item(&w, &items[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);

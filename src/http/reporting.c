@@ -199,52 +199,62 @@ static ld_status locate(struct ld_report_ctx *x, const struct ld_report_in *in,
 	return LD_OK;
 }
 
+ld_status ld_person_scope(const char *id_number, const char *hukou_code,
+			  const char *grid, ld_scope_decision *out,
+			  bool *presumed, ld_error *err)
+{
+	char code[7], district[7];
+	int32_t hukou;
+	*presumed = !given(hukou_code);
+	if (!*presumed) {
+		ld_error e = {0};
+		if (ld_division_parse(hukou_code, (int)strlen(hukou_code),
+				      &hukou, "hukou_code", &e) != LD_OK)
+			return bad(err, "hukou_code", e.message);
+		if (!ld_division_is_county_level(hukou))
+			return bad(err, "hukou_code", "应为县级行政区划代码");
+	} else {
+		/* Presumed from the ID number: where it was first issued. */
+		memcpy(code, id_number, 6);
+		code[6] = '\0';
+		hukou = atoi(code);
+	}
+	memcpy(district, grid, 6);
+	district[6] = '\0';
+	ld_scope_input si = {
+		.hukou = hukou,
+		.residence = atoi(district),
+		.stay_days = -1,
+		.lodging = LD_LODGING_NONE,
+		.nationality = LD_NAT_CN,
+	};
+	ld_error e = {0};
+	if (ld_scope_decide(&si, out, &e) != LD_OK) {
+		if (!*presumed)
+			return bad(err, "hukou_code", e.message);
+		/* An ID number's region that is no county any more: follow
+		 * the person up rather than miss them. */
+		memset(out, 0, sizeof *out);
+		out->in_scope = true;
+		out->registration_required = true;
+	}
+	return LD_OK;
+}
+
 static ld_status decide_scope(struct ld_report_ctx *x,
 			      const struct ld_report_in *in,
 			      struct ld_report_out *out, ld_error *err)
 {
 	ld_report *rec = &out->rec;
-	char presumed[7];
-	int32_t hukou;
-	if (given(in->hukou_code)) {
-		ld_error e = {0};
-		if (ld_division_parse(in->hukou_code,
-				      (int)strlen(in->hukou_code), &hukou,
-				      "hukou_code", &e) != LD_OK)
-			return bad(err, "hukou_code", e.message);
-		if (!ld_division_is_county_level(hukou))
-			return bad(err, "hukou_code", "应为县级行政区划代码");
-		rec->hukou_code = in->hukou_code;
-	} else {
-		/* Presumed from the ID number: where it was first issued. */
-		memcpy(presumed, rec->id_number, 6);
-		presumed[6] = '\0';
-		hukou = atoi(presumed);
-		rec->hukou_code = ld_arena_strdup(x->ar, presumed);
-		out->hukou_presumed = true;
-	}
-	ld_scope_input si = {
-		.hukou = hukou,
-		.stay_days = -1,
-		.lodging = LD_LODGING_NONE,
-		.nationality = LD_NAT_CN,
-	};
-	char district[7];
-	memcpy(district, rec->grid, 6);
-	district[6] = '\0';
-	si.residence = atoi(district);
-	ld_error e = {0};
-	if (ld_scope_decide(&si, &out->scope, &e) != LD_OK) {
-		if (!out->hukou_presumed)
-			return bad(err, "hukou_code", e.message);
-		/* An ID number's region that is no county any more: follow
-		 * the person up rather than miss them. */
-		memset(&out->scope, 0, sizeof out->scope);
-		out->scope.in_scope = true;
-		out->scope.registration_required = true;
-	}
+	ld_status rc = ld_person_scope(rec->id_number, in->hukou_code, rec->grid,
+				       &out->scope, &out->hukou_presumed, err);
+	if (rc != LD_OK)
+		return rc;
+	rec->hukou_code = out->hukou_presumed
+				  ? ld_arena_strndup(x->ar, rec->id_number, 6)
+				  : in->hukou_code;
 	rec->in_scope = out->scope.in_scope;
-	return LD_OK;
+	return rec->hukou_code ? LD_OK : LD_ENOMEM;
 }
 
 ld_status ld_report_prepare(struct ld_report_ctx *x,

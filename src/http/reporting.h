@@ -83,6 +83,17 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 ld_status ld_house_refresh(struct ld_report_ctx *x, ld_id house_id,
 			   ld_id *task_id);
 
+/*
+ * The scope decision (spec §1) for a person living in `grid`, from the
+ * hukou code when given (a bad one is LD_EINVAL, field "hukou_code"), else
+ * presumed from the ID number's first six digits (*presumed). A presumed
+ * code that names no county any more counts as in scope and required:
+ * follow the person up rather than miss them.
+ */
+ld_status ld_person_scope(const char *id_number, const char *hukou_code,
+			  const char *grid, ld_scope_decision *out,
+			  bool *presumed, ld_error *err);
+
 /* The Chinese label of a column code ("id_number" -> "公民身份号码"). */
 const char *ld_report_column_label(const char *code);
 /* The column code of a header cell (code or Chinese label), or NULL. */

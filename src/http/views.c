@@ -148,6 +148,23 @@ void ld_view_scope(ld_jw *w, const ld_scope_decision *d)
 	ld_jw_obj_close(w);
 }
 
+void ld_view_late_item(ld_jw *w, const ld_late_item *it)
+{
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "kind", strcmp(it->kind, "declared") == 0
+				      ? "late_declaration"
+				      : "late_address_change");
+	ld_jw_kint(w, "registration_id", it->registration_id);
+	ld_jw_kint(w, "person_id", it->person_id);
+	ld_jw_kstr(w, "name", it->person_name);
+	ld_jw_kstr(w, "date", it->date);
+	ld_jw_kstr(w, "deadline", it->deadline);
+	ld_jw_kstr(w, "grid", it->grid);
+	ld_jw_kstr(w, "community", it->community);
+	ld_jw_kstr(w, "certificate_no", it->certificate_no);
+	ld_jw_obj_close(w);
+}
+
 bool ld_access_allows(const ld_access *acc, const ld_area *community,
 		      const char *grid)
 {

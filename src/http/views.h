@@ -17,6 +17,8 @@ void ld_view_registration(ld_jw *w, const ld_registration *reg);
 void ld_view_event(ld_jw *w, const ld_reg_event *e);
 void ld_view_scope(ld_jw *w, const ld_scope_decision *d);
 void ld_view_basis(ld_jw *w, const ld_basis *b);
+/* One item of the late work list (a late declaration or address change). */
+void ld_view_late_item(ld_jw *w, const ld_late_item *it);
 
 /* "entitlements": [{code, title, conditional, basis}, ...] */
 void ld_view_entitlements(ld_jw *w, const void *const *list, size_t n);
