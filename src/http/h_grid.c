@@ -785,7 +785,7 @@ struct report_job {
 	struct ld_report_in in;
 	struct ld_report_out out;
 	ld_id org_id;
-	ld_id task_id, house_task_id;
+	ld_id task_id;
 	ld_task task;
 	ld_house house;
 	bool have_task, have_house;
@@ -822,7 +822,7 @@ static ld_status report_run(ld_write_job *job, const struct ld_store_ops *ops,
 	 * start from nothing each time. */
 	j->x.ops = ops;
 	j->x.c = c;
-	j->x.have_house = j->x.have_grid = false;
+	ld_report_ctx_reset(&j->x);
 	j->have_task = j->have_house = false;
 	ld_status rc = org_load(&j->x, j->org_id);
 	if (rc != LD_OK)
@@ -834,8 +834,10 @@ static ld_status report_run(ld_write_job *job, const struct ld_store_ops *ops,
 	}
 	if (rc != LD_OK)
 		return rc;
-	rc = ld_report_apply(&j->x, &j->out, 0, &j->task_id, &j->house_task_id,
-			     &job->err);
+	int flagged;
+	rc = ld_report_apply(&j->x, &j->out, 0, &j->task_id);
+	if (rc == LD_OK)
+		rc = ld_report_flush(&j->x, &flagged);
 	if (rc != LD_OK)
 		return rc;
 	job->audit[0].target = ld_arena_printf(&p->arena, "report:%lld",
@@ -1122,52 +1124,8 @@ static int upload_row(struct upload_file *f, ld_arena *ar,
 	return 1;
 }
 
-/* A set of ID numbers (tasks counted once per person in a preview). */
-struct idset {
-	const char **slot;
-	size_t cap, n;
-};
-
-static size_t hash_str(const char *s)
-{
-	size_t h = 5381;
-	for (; *s; s++)
-		h = h * 33 + (unsigned char)*s;
-	return h;
-}
-
-static bool idset_add(struct idset *s, ld_arena *ar, const char *id)
-{
-	if (s->n * 2 >= s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		const char **slot = ld_arena_calloc(ar, cap * sizeof *slot);
-		if (!slot)
-			return false;
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->slot[i])
-				continue;
-			size_t h = hash_str(s->slot[i]);
-			while (slot[h % cap])
-				h++;
-			slot[h % cap] = s->slot[i];
-		}
-		s->slot = slot;
-		s->cap = cap;
-	}
-	for (size_t h = hash_str(id);; h++) {
-		const char *e = s->slot[h % s->cap];
-		if (!e) {
-			s->slot[h % s->cap] = id;
-			s->n++;
-			return true;
-		}
-		if (strcmp(e, id) == 0)
-			return false;
-	}
-}
-
 struct upload_tally {
-	int rows, bad, late, tasks;
+	int rows, bad, late, tasks, flagged;
 	int by_kind[LD_RK__COUNT];
 	ld_buf rows_json, errors_json; /* JSON array bodies */
 	ld_jw rw, ew;
@@ -1218,7 +1176,6 @@ static ld_status upload_check(struct ld_report_ctx *x, const char *data,
 	if (rc != LD_OK)
 		return rc;
 	*encoding = f.encoding;
-	struct idset tasks = {0};
 	ld_arena *outer = x->ar;
 	ld_arena row;
 	ld_arena_init(&row, (size_t)1 << 20);
@@ -1247,13 +1204,10 @@ static ld_status upload_check(struct ld_report_ctx *x, const char *data,
 			break;
 		t->by_kind[out.kind]++;
 		t->late += out.check.late;
-		bool task = out.task_needed &&
-			    idset_add(&tasks, outer,
-				      ld_arena_strdup(outer, out.rec.id_number));
+		bool task = out.task_needed;
 		if (apply && t->bad == 0) {
-			ld_id tid, htid;
-			rc = ld_report_apply(x, &out, upload_id, &tid, &htid,
-					     &e);
+			ld_id tid;
+			rc = ld_report_apply(x, &out, upload_id, &tid);
 			if (rc != LD_OK)
 				break;
 			task = tid > 0;
@@ -1426,7 +1380,7 @@ static ld_status upload_confirm_run(ld_write_job *job,
 	/* A run can be repeated (the writer retries a batch carefully). */
 	j->x.ops = ops;
 	j->x.c = c;
-	j->x.have_house = j->x.have_grid = false;
+	ld_report_ctx_reset(&j->x);
 	tally_release(&j->t);
 	tally_init(&j->t);
 	ld_status rc = ops->upload_confirm(c, j->u.id, j->now);
@@ -1447,9 +1401,13 @@ static ld_status upload_confirm_run(ld_write_job *job,
 		return ld_fail(&job->err, LD_EINVAL, "file",
 			       "有%d行不符合要求，全部未导入；请修改后重新上传",
 			       j->t.bad);
+	rc = ld_report_flush(&j->x, &j->t.flagged);
+	if (rc != LD_OK)
+		return rc;
 	j->u.status = "confirmed";
 	job->audit[0].detail = ld_arena_printf(
-		&p->arena, "{\"rows\":%d,\"tasks\":%d}", j->t.rows, j->t.tasks);
+		&p->arena, "{\"rows\":%d,\"tasks\":%d,\"houses_flagged\":%d}",
+		j->t.rows, j->t.tasks, j->t.flagged);
 	return LD_OK;
 }
 
@@ -1484,6 +1442,7 @@ static void upload_confirm_finish(struct ld_req *r, struct ld_pending *p)
 		write_upload(&w, &j->u, &j->t);
 		ld_jw_kint(&w, "written", j->t.rows);
 		ld_jw_kint(&w, "tasks", j->t.tasks);
+		ld_jw_kint(&w, "houses_flagged", j->t.flagged);
 		ld_jw_obj_close(&w);
 		ld_reply_end(r, &w, &b, 200);
 	}

@@ -5,6 +5,7 @@
  */
 #include "http/reporting.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,13 +81,119 @@ static bool phone_ok(const char *s)
 void ld_report_ctx_open(struct ld_report_ctx *x)
 {
 	ld_arena_init(&x->keep, 0);
+	ld_arena_init(&x->batch, 0);
 	x->have_house = x->have_grid = false;
+	x->planned = (struct ld_report_set){0};
+	x->houses = (struct ld_report_set){0};
+	x->first_house = NULL;
+	x->last_house = &x->first_house;
 }
 
 void ld_report_ctx_close(struct ld_report_ctx *x)
 {
 	ld_arena_release(&x->keep);
+	ld_arena_release(&x->batch);
 	x->have_house = x->have_grid = false;
+	x->planned = x->houses = (struct ld_report_set){0};
+	x->first_house = NULL;
+	x->last_house = &x->first_house;
+}
+
+void ld_report_ctx_reset(struct ld_report_ctx *x)
+{
+	ld_report_ctx_close(x);
+	ld_report_ctx_open(x);
+}
+
+/* ---- the batch's sets ------------------------------------------------ */
+
+/* The slot holding key, or the empty slot where it would go. */
+static void **set_slot(const struct ld_report_set *s, uint64_t hash,
+		       bool (*same)(const void *entry, const void *key),
+		       const void *key)
+{
+	for (size_t i = hash & (s->cap - 1);; i = (i + 1) & (s->cap - 1))
+		if (!s->slot[i] || same(s->slot[i], key))
+			return &s->slot[i];
+}
+
+/* Room for one more entry (kept at most half full). */
+static bool set_reserve(struct ld_report_set *s, ld_arena *ar,
+			uint64_t (*hash)(const void *entry))
+{
+	if ((s->n + 1) * 2 <= s->cap)
+		return true;
+	size_t cap = s->cap ? s->cap * 2 : 256;
+	void **slot = ld_arena_calloc(ar, cap * sizeof *slot);
+	if (!slot)
+		return false;
+	for (size_t i = 0; i < s->cap; i++) {
+		if (!s->slot[i])
+			continue;
+		size_t k = hash(s->slot[i]) & (cap - 1);
+		while (slot[k])
+			k = (k + 1) & (cap - 1);
+		slot[k] = s->slot[i];
+	}
+	s->slot = slot;
+	s->cap = cap;
+	return true;
+}
+
+static uint64_t text_hash(const void *entry)
+{
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (const unsigned char *p = entry; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+static bool text_same(const void *entry, const void *key)
+{
+	return strcmp(entry, key) == 0;
+}
+
+static uint64_t id_hash(ld_id id)
+{
+	return (uint64_t)id * 0x9e3779b97f4a7c15u; /* Fibonacci hashing */
+}
+
+static uint64_t house_hash(const void *entry)
+{
+	const struct ld_report_house *h = entry;
+	return id_hash(h->house.id);
+}
+
+static bool house_same(const void *entry, const void *key)
+{
+	const struct ld_report_house *h = entry;
+	return h->house.id == *(const ld_id *)key;
+}
+
+/* Whether the person needs an `unregistered` task: none is open and the
+ * batch has planned none. Either way the person is settled for the rest
+ * of the batch: a later row about them plans nothing. */
+static ld_status task_needed(struct ld_report_ctx *x, const char *id_number,
+			     bool *needed)
+{
+	*needed = false;
+	if (!set_reserve(&x->planned, &x->batch, text_hash))
+		return LD_ENOMEM;
+	void **slot = set_slot(&x->planned, text_hash(id_number), text_same,
+			       id_number);
+	if (*slot)
+		return LD_OK;
+	bool open;
+	ld_status rc = x->ops->task_open_exists(x->c, "unregistered",
+						id_number, 0, &open);
+	if (rc != LD_OK)
+		return rc;
+	*slot = ld_arena_strdup(&x->batch, id_number);
+	if (!*slot)
+		return LD_ENOMEM;
+	x->planned.n++;
+	*needed = !open;
+	return LD_OK;
 }
 
 /* The caches' memory: dropped with the caches once it has grown. */
@@ -359,12 +466,9 @@ ld_status ld_report_prepare(struct ld_report_ctx *x,
 		return rc;
 	if (ld_report_kind_arrival(out->kind) && out->scope.in_scope &&
 	    out->scope.registration_required && !rec->registered) {
-		bool open;
-		rc = x->ops->task_open_exists(x->c, "unregistered",
-					      rec->id_number, 0, &open);
+		rc = task_needed(x, rec->id_number, &out->task_needed);
 		if (rc != LD_OK)
 			return rc;
-		out->task_needed = !open;
 		ld_deadline own;
 		ld_deadline_compute(x->cal, LD_EV_ARRIVAL, arrival,
 				    LD_MINUTE_UNKNOWN, &own);
@@ -387,35 +491,56 @@ static ld_day add_working_days(const struct ld_report_ctx *x, ld_day from,
 					    &missing);
 }
 
-ld_status ld_house_refresh(struct ld_report_ctx *x, ld_id house_id,
-			   ld_id *task_id)
+/* The batch's record of a house, made from the stored house and its open
+ * tenancies the first time the batch touches it. */
+static ld_status house_touch(struct ld_report_ctx *x, ld_id house_id,
+			     struct ld_report_house **out)
 {
-	*task_id = 0;
-	ld_status rc = house_lookup(x, house_id);
-	if (rc != LD_OK)
-		return rc;
-	int n;
-	rc = x->ops->tenancies_open_count(x->c, house_id, &n);
-	if (rc != LD_OK)
-		return rc;
-	ld_group_rental g;
-	ld_house *h = &x->house;
-	if (ld_group_rental_check(n, h->rooms, h->capacity, h->area_m2,
-				  &x->group_rental, &g, NULL) != LD_OK)
-		return LD_EINTERNAL; /* the schema keeps rooms, capacity >= 1 */
-	bool was = h->flagged;
-	if (n != h->occupants || g.flagged != was) {
-		rc = x->ops->house_set_occupancy(x->c, house_id, n, g.flagged);
-		if (rc != LD_OK)
-			return rc;
-		h->occupants = n;
-		h->flagged = g.flagged;
-	}
-	if (!g.flagged || was)
+	if (!set_reserve(&x->houses, &x->batch, house_hash))
+		return LD_ENOMEM;
+	void **slot = set_slot(&x->houses, id_hash(house_id), house_same,
+			       &house_id);
+	if (*slot) {
+		*out = *slot;
 		return LD_OK;
+	}
+	struct ld_report_house *h = ld_arena_calloc(&x->batch, sizeof *h);
+	if (!h)
+		return LD_ENOMEM;
+	ld_status rc = x->ops->house_get(x->c, house_id, &x->batch, &h->house);
+	if (rc == LD_OK)
+		rc = x->ops->tenancies_open_count(x->c, house_id,
+						  &h->occupants);
+	if (rc != LD_OK)
+		return rc;
+	*slot = h;
+	x->houses.n++;
+	*x->last_house = h;
+	x->last_house = &h->next;
+	*out = h;
+	return LD_OK;
+}
+
+/* Store a house's new occupancy and flag; open a `group_rental` task when
+ * it turns flagged and none is open. */
+static ld_status house_write(struct ld_report_ctx *x,
+			     const struct ld_report_house *rh, bool *flagged)
+{
+	const ld_house *h = &rh->house;
+	ld_group_rental g;
+	*flagged = false;
+	if (ld_group_rental_check(rh->occupants, h->rooms, h->capacity,
+				  h->area_m2, &x->group_rental, &g,
+				  NULL) != LD_OK)
+		return LD_EINTERNAL; /* the schema keeps rooms, capacity >= 1 */
+	if (rh->occupants == h->occupants && g.flagged == h->flagged)
+		return LD_OK;
+	ld_status rc = x->ops->house_set_occupancy(x->c, h->id, rh->occupants,
+						   g.flagged);
+	if (rc != LD_OK || !g.flagged || h->flagged)
+		return rc;
 	bool open;
-	rc = x->ops->task_open_exists(x->c, "group_rental", NULL, house_id,
-				      &open);
+	rc = x->ops->task_open_exists(x->c, "group_rental", NULL, h->id, &open);
 	if (rc != LD_OK || open)
 		return rc;
 	char due[LD_DATE_STRLEN];
@@ -433,35 +558,50 @@ ld_status ld_house_refresh(struct ld_report_ctx *x, ld_id house_id,
 		.grid = h->addr.grid,
 		.community = h->addr.community,
 		.name = house_text(x->ar, h),
-		.house_id = house_id,
+		.house_id = h->id,
 		.detail = detail,
 		.due_date = due,
 		.created_at = x->now,
 	};
 	rc = x->ops->task_insert(x->c, &t);
-	*task_id = t.id;
+	*flagged = rc == LD_OK;
 	return rc;
 }
 
+ld_status ld_report_flush(struct ld_report_ctx *x, int *flagged)
+{
+	*flagged = 0;
+	for (struct ld_report_house *h = x->first_house; h; h = h->next) {
+		bool f;
+		ld_status rc = house_write(x, h, &f);
+		if (rc != LD_OK)
+			return rc;
+		*flagged += f;
+	}
+	return LD_OK;
+}
+
 ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
-			  ld_id upload_id, ld_id *task_id, ld_id *house_task_id,
-			  ld_error *err)
+			  ld_id upload_id, ld_id *task_id)
 {
 	ld_report *rec = &out->rec;
 	*task_id = 0;
-	*house_task_id = 0;
 	rec->upload_id = upload_id;
 	ld_status rc = x->ops->report_insert(x->c, rec);
 	if (rc != LD_OK)
 		return rc;
-	if (out->kind == LD_RK_TENANT_MOVE_IN ||
-	    out->kind == LD_RK_TENANT_MOVE_OUT) {
+	if (ld_report_kind_tenancy(out->kind)) {
+		struct ld_report_house *h;
 		ld_id tid;
+		rc = house_touch(x, out->house_id, &h);
+		if (rc != LD_OK)
+			return rc;
 		rc = x->ops->tenancy_open_of(x->c, out->house_id,
 					     rec->id_number, &tid);
 		if (rc != LD_OK && rc != LD_ENOTFOUND)
 			return rc;
 		bool open = rc == LD_OK;
+		rc = LD_OK;
 		if (out->kind == LD_RK_TENANT_MOVE_IN && !open) {
 			ld_tenancy t = {
 				.house_id = out->house_id,
@@ -471,26 +611,17 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 				.report_in = rec->id,
 			};
 			rc = x->ops->tenancy_insert(x->c, &t);
+			h->occupants++;
 		} else if (out->kind == LD_RK_TENANT_MOVE_OUT && open) {
 			rc = x->ops->tenancy_close(x->c, tid, rec->event_date,
 						   rec->id);
-		} else {
-			rc = LD_OK;
+			h->occupants--;
 		}
-		if (rc != LD_OK)
-			return rc;
-		rc = ld_house_refresh(x, out->house_id, house_task_id);
 		if (rc != LD_OK)
 			return rc;
 	}
 	if (!out->task_needed)
 		return LD_OK;
-	/* An earlier report of the same batch may have opened it. */
-	bool exists;
-	rc = x->ops->task_open_exists(x->c, "unregistered", rec->id_number, 0,
-				      &exists);
-	if (rc != LD_OK || exists)
-		return rc;
 	char due[LD_DATE_STRLEN];
 	ld_day_format(out->task_due, due);
 	const char *detail = ld_arena_printf(
@@ -510,6 +641,5 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 	};
 	rc = x->ops->task_insert(x->c, &t);
 	*task_id = t.id;
-	(void)err;
 	return rc;
 }

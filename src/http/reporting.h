@@ -5,7 +5,13 @@
  * same way wherever it comes from.
  *
  * ld_report_prepare reads (any connection); ld_report_apply writes (the
- * writer's connection, inside its transaction).
+ * writer's connection, inside its transaction); ld_report_flush ends a
+ * batch of applied reports by writing the houses they changed.
+ *
+ * A context serves one batch: one report, one upload preview or one upload
+ * confirmation. The batch remembers whom it plans an `unregistered` task
+ * for (one per person, however many rows name them) and the houses whose
+ * tenants it moved, so each house is counted once and written once.
  */
 #ifndef LD_REPORTING_H
 #define LD_REPORTING_H
@@ -24,6 +30,19 @@ struct ld_report_in {
 	const char *house;			   /* house number */
 	const char *grid, *address;
 	const char *arrival_date;
+};
+
+/* An open-addressing set of pointers (in the batch's arena). */
+struct ld_report_set {
+	void **slot;
+	size_t cap, n;
+};
+
+/* A house whose tenants the batch changed: its occupancy so far. */
+struct ld_report_house {
+	ld_house house; /* as stored when the batch first touched it */
+	int occupants;	/* open tenancies now */
+	struct ld_report_house *next; /* in the order first touched */
 };
 
 /* What one batch of reports shares. */
@@ -47,6 +66,11 @@ struct ld_report_ctx {
 	/* The last grid looked up. */
 	ld_area grid_area, community_area;
 	bool have_grid;
+	/* The batch (memory: x->batch). */
+	ld_arena batch;
+	struct ld_report_set planned; /* ID numbers: task open or planned */
+	struct ld_report_set houses;  /* struct ld_report_house, by id */
+	struct ld_report_house *first_house, **last_house;
 };
 
 struct ld_report_out {
@@ -55,33 +79,36 @@ struct ld_report_out {
 	ld_report_check check;
 	ld_scope_decision scope;
 	bool hukou_presumed;
-	/* An `unregistered` task is due (no open one exists yet). */
+	/* An `unregistered` task is due: none is open and the batch has not
+	 * planned one for the person yet. */
 	bool task_needed;
 	ld_day task_due;
 	ld_id house_id;
 };
 
-/* Set up and release the context's own memory (x->keep). */
+/* Set up and release the context's own memory (caches and batch). */
 void ld_report_ctx_open(struct ld_report_ctx *x);
 void ld_report_ctx_close(struct ld_report_ctx *x);
+/* Forget the caches and the batch: a writer's job starts over with it
+ * when the writer repeats the job. */
+void ld_report_ctx_reset(struct ld_report_ctx *x);
 
-/* Check a report; on bad input LD_EINVAL with err->field the column code. */
+/* Check a report; on bad input LD_EINVAL with err->field the column code.
+ * A report that needs a task plans it in the batch. */
 ld_status ld_report_prepare(struct ld_report_ctx *x,
 			    const struct ld_report_in *in,
 			    struct ld_report_out *out, ld_error *err);
 
-/* Record a prepared report: the report, the tenancy it opens or closes,
- * the house's occupancy and group-rental flag (opening a `group_rental`
- * task when it becomes flagged), and the `unregistered` task. *task_id is
- * the task opened for the person (0 if none); *house_task_id likewise. */
+/* Record a prepared report: the report, the tenancy it opens or closes
+ * (counted in the batch's house) and the `unregistered` task. *task_id is
+ * the task opened for the person (0 if none). */
 ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
-			  ld_id upload_id, ld_id *task_id, ld_id *house_task_id,
-			  ld_error *err);
+			  ld_id upload_id, ld_id *task_id);
 
-/* Recount a house's open tenancies, store the count and the flag, and open
- * a `group_rental` task when it turns flagged. */
-ld_status ld_house_refresh(struct ld_report_ctx *x, ld_id house_id,
-			   ld_id *task_id);
+/* End a batch of applied reports: store each changed house's occupancy
+ * and group-rental flag, opening a `group_rental` task for a house that
+ * turns flagged (*flagged counts them). */
+ld_status ld_report_flush(struct ld_report_ctx *x, int *flagged);
 
 /*
  * The scope decision (spec §1) for a person living in `grid`, from the

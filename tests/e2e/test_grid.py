@@ -327,6 +327,33 @@ class Grid(unittest.TestCase):
         self.assertEqual(c.status, 200, c)
         self.assertEqual(c.json["tasks"], 0)
 
+    def test_upload_counts_people_and_houses_once(self):
+        # One file: three move into a one-room house (flagged once, at the
+        # end); three move into another and one of them leaves again (never
+        # flagged); a tenant is also reported placed (one task per person).
+        full, passing = self.make_house(rooms=1, capacity=5), self.make_house(rooms=1, capacity=5)
+        a, b, c, d, e, f = [id_number("320102", "19920202") for _ in range(6)]
+        today = TODAY.isoformat()
+        rows = ["入住,%s,租户,%s,%d," % (p, today, full) for p in (a, b, c)]
+        rows += ["入住,%s,租户,%s,%d," % (p, today, passing) for p in (d, e, f)]
+        rows += ["退租,%s,租户,%s,%d," % (f, today, passing),
+                 "中介成功,%s,租户,%s,,%s" % (a, today, self.grid)]
+        data = ("报告类型,公民身份号码,姓名,发生日期,房屋编号,网格代码\n" + "\n".join(rows)).encode()
+        up = self.upload("agency", data).json["upload"]
+        self.assertEqual((up["rows"], up["bad"], up["tasks"]), (8, 0, 6))
+        c = self.as_org("agency", "POST", "/api/v1/reports/uploads/%d/confirm" % up["id"], {})
+        self.assertEqual(c.status, 200, c)
+        self.assertEqual((c.json["written"], c.json["tasks"], c.json["houses_flagged"]), (8, 6, 1))
+        houses = {h: self.s.as_("clerk_a", "GET", "/api/v1/houses/%d" % h, query=R).json["house"]
+                  for h in (full, passing)}
+        self.assertEqual((houses[full]["occupants"], houses[full]["flag"]["flagged"]), (3, True))
+        self.assertEqual((houses[passing]["occupants"], houses[passing]["flag"]["flagged"]),
+                         (2, False))
+        tasks = self.open_tasks()
+        self.assertEqual(len([t for t in tasks if t.get("id_number") == a]), 1)
+        self.assertEqual([t["house_id"] for t in tasks if t["kind"] == "group_rental"
+                          and t["house_id"] in (full, passing)], [full])
+
     def test_upload_file_errors(self):
         for data, msg in [(b"", "请上传"), (b"foo,bar\n1,2\n", "不是可识别的列名"),
                           (b"kind,name\nhire,x\n", "缺少必需的列"),

@@ -596,6 +596,7 @@ export interface UploadConfirmed {
   upload: UploadSummary
   written: number
   tasks: number
+  houses_flagged: number
 }
 
 export type TaskKind = 'unregistered' | 'group_rental' | 'absent'
