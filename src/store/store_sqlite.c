@@ -356,6 +356,56 @@ static int user_version(sqlite3 *db)
 	return v;
 }
 
+/* Foreign keys a migration left dangling (it runs with them off). */
+static ld_status foreign_keys_hold(sqlite3 *db, ld_error *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return ld_fail(err, LD_EIO, "database", "数据库操作失败：%s",
+			       sqlite3_errmsg(db));
+	int step = sqlite3_step(s);
+	ld_status rc = LD_OK;
+	if (step == SQLITE_ROW)
+		rc = ld_fail(err, LD_EIO, "database",
+			     "数据库升级后表 %s 的外键不成立",
+			     (const char *)sqlite3_column_text(s, 0));
+	else if (step != SQLITE_DONE)
+		rc = ld_fail(err, LD_EIO, "database", "数据库操作失败：%s",
+			     sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* One migration in one transaction. Foreign keys are off while it runs,
+ * so a table can be rebuilt (copied, dropped, renamed), and are checked
+ * in full before it commits. */
+static ld_status migrate_one(sqlite3 *db, const struct ld_embedded_file *f,
+			     int version, ld_error *err)
+{
+	char *text = malloc(f->len + 16);
+	if (!text)
+		return ld_fail(err, LD_ENOMEM, "database", "内存不足");
+	snprintf(text, f->len + 16, "BEGIN;\n%.*s\n", (int)f->len, f->data);
+	ld_status rc = exec_sql(db, "PRAGMA foreign_keys=OFF", err);
+	if (rc == LD_OK)
+		rc = exec_sql(db, text, err);
+	free(text);
+	if (rc == LD_OK)
+		rc = foreign_keys_hold(db, err);
+	if (rc == LD_OK) {
+		char end[64];
+		snprintf(end, sizeof end, "PRAGMA user_version=%d; COMMIT;",
+			 version);
+		rc = exec_sql(db, end, err);
+	}
+	if (rc != LD_OK && !sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	ld_status on = exec_sql(db, "PRAGMA foreign_keys=ON",
+				rc == LD_OK ? err : NULL);
+	return rc != LD_OK ? rc : on;
+}
+
 static ld_status migrate(sqlite3 *db, ld_error *err)
 {
 	int have = user_version(db);
@@ -372,17 +422,9 @@ static ld_status migrate(sqlite3 *db, ld_error *err)
 		int v = atoi(f->name);
 		if (v <= have)
 			continue;
-		char *text = malloc(f->len + 64);
-		if (!text)
-			return ld_fail(err, LD_ENOMEM, "database", "内存不足");
-		snprintf(text, f->len + 64, "BEGIN;\n%.*s\nPRAGMA user_version=%d;"
-			 "\nCOMMIT;", (int)f->len, f->data, v);
-		ld_status rc = exec_sql(db, text, err);
-		free(text);
-		if (rc != LD_OK) {
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		ld_status rc = migrate_one(db, f, v, err);
+		if (rc != LD_OK)
 			return rc;
-		}
 	}
 	return LD_OK;
 }

@@ -311,6 +311,116 @@ static void open_twice(void **state)
 	assert_string_equal(a.parent, COMM2);
 }
 
+/* The constraint that refuses a statement (SQLITE_CONSTRAINT_CHECK, ...),
+ * or 0 when it is carried out; foreign keys on, as the store runs. */
+static int raw_refusal(const struct fx *f, const char *sql)
+{
+	sqlite3 *db = raw_open(f);
+	sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		rc = sqlite3_extended_errcode(db);
+	sqlite3_close(db);
+	return rc;
+}
+
+static long raw_count(const struct fx *f, const char *sql)
+{
+	sqlite3 *db = raw_open(f);
+	sqlite3_stmt *s;
+	long n = -1;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Migration 0007 rebuilds tables to spell their CHECK lists as OR chains:
+ * an existing database keeps its rows, and the constraints accept and
+ * refuse what they did before. */
+static void upgrade_rebuilds_check_lists(void **state)
+{
+	struct fx *f = *state;
+	seed_areas(f);
+	raw_exec(f, "INSERT INTO organisations (id, kind, name, grid, community,"
+		    " created_at) VALUES (1, 'landlord', '房东', '" GRID1
+		    "', '" COMM1 "', 't');"
+		    "INSERT INTO reports (id, org_id, kind, id_number, name,"
+		    " hukou_code, event_date, reported_date, deadline, late,"
+		    " grid, community, in_scope, registered, created_at)"
+		    " VALUES (7, 1, 'hire', '110105198001010011', '甲', '110105',"
+		    " '2026-11-02', '2026-11-03', '2026-11-05', 0, '" GRID1
+		    "', '" COMM1 "', 1, 0, 't');"
+		    "INSERT INTO tasks (id, kind, grid, community, id_number,"
+		    " report_id, due_date, status, created_at) VALUES (9,"
+		    " 'unregistered', '" GRID1 "', '" COMM1 "',"
+		    " '110105198001010011', 7, '2026-11-30', 'open', 't');"
+		    "PRAGMA user_version = 6;");
+	f->ops->disconnect(f->c);
+	f->ops->close(f->store);
+	f->c = NULL;
+	ld_error err = {0};
+	assert_int_equal(f->ops->open(f->dir, &f->store, &err), LD_OK);
+	assert_int_equal(f->ops->connect(f->store, true, &f->c, &err), LD_OK);
+	int highest;
+	assert_int_equal(f->ops->schema_version(f->c),
+			 count_migrations(&highest));
+	assert_true(highest >= 7);
+	assert_int_equal(raw_count(f, "SELECT count(*) FROM tasks WHERE id = 9 "
+				      "AND report_id = 7 AND status = 'open'"),
+			 1);
+	assert_int_equal(raw_count(f, "SELECT count(*) FROM reports "
+				      "WHERE id = 7 AND kind = 'hire'"),
+			 1);
+	/* The indexes came back with the tables. */
+	assert_int_equal(raw_count(f, "SELECT count(*) FROM sqlite_schema "
+				      "WHERE type = 'index' AND name IN "
+				      "('tasks_open_grid','tasks_open_person',"
+				      "'reports_person','registration_events_late')"),
+			 4);
+
+	enum { OK = 0, CHECK = SQLITE_CONSTRAINT_CHECK };
+	static const struct {
+		const char *values;
+		int refusal;
+	} cases[] = {
+		{"('absent', '" GRID1 "', '" COMM1 "', 'd', 'open', NULL, 't')",
+		 OK},
+		{"('absent', '" GRID1 "', '" COMM1 "', 'd', 'done', "
+		 "'moved_away', 't')",
+		 OK},
+		{"('bogus', '" GRID1 "', '" COMM1 "', 'd', 'open', NULL, 't')",
+		 CHECK},
+		{"('absent', '" GRID1 "', '" COMM1 "', 'd', 'shut', NULL, 't')",
+		 CHECK},
+		{"('absent', '" GRID1 "', '" COMM1 "', 'd', 'done', 'lost', 't')",
+		 CHECK},
+		{"('absent', '370102999999999', '" COMM1 "', 'd', 'open', NULL,"
+		 " 't')",
+		 SQLITE_CONSTRAINT_FOREIGNKEY}, /* no such grid */
+	};
+	char sql[512];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO tasks (kind, grid, community, due_date, "
+			 "status, outcome, created_at) VALUES %s",
+			 cases[i].values);
+		assert_int_equal(raw_refusal(f, sql), cases[i].refusal);
+	}
+	assert_int_equal(
+		raw_refusal(f, "UPDATE reports SET kind = 'moved' WHERE id = 7"),
+		CHECK);
+	assert_int_equal(raw_refusal(f, "UPDATE reports SET kind = "
+					"'placement' WHERE id = 7"),
+			 OK);
+	assert_int_equal(
+		raw_refusal(f, "INSERT INTO registration_events (registration_id,"
+			       " kind, date, at) VALUES (1, 'moved', 'd', 't')"),
+		CHECK);
+}
+
 /* A database from a newer program is refused, not downgraded. */
 static void open_refuses_newer_schema(void **state)
 {
@@ -1494,6 +1604,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 	    T(open_applies_migrations),
+	    T(upgrade_rebuilds_check_lists),
 	    T(open_twice),
 	    T(open_refuses_newer_schema),
 	    T(areas_and_stations),
