@@ -854,8 +854,8 @@ static ld_status report_run(ld_write_job *job, const struct ld_store_ops *ops,
 static void report_finish(struct ld_req *r, struct ld_pending *p)
 {
 	struct report_job *j = p->data;
-	ld_report_ctx_close(&j->x);
 	if (p->job.status != LD_OK) {
+		ld_report_ctx_close(&j->x);
 		ld_reply_status(r, p->job.status, &p->job.err);
 		return;
 	}
@@ -879,6 +879,8 @@ static void report_finish(struct ld_req *r, struct ld_pending *p)
 		ld_jw_null(&w);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 201);
+	/* Last: the report's strings are in the batch's memory. */
+	ld_report_ctx_close(&j->x);
 }
 
 void h_reports_create(struct ld_req *r)
@@ -1180,7 +1182,7 @@ static ld_status upload_check(struct ld_report_ctx *x, const char *data,
 	ld_arena row;
 	ld_arena_init(&row, (size_t)1 << 20);
 	rc = LD_OK;
-	for (;; ld_arena_release(&row), ld_arena_init(&row, (size_t)1 << 20)) {
+	for (;; ld_arena_reset(&row)) {
 		struct ld_report_in in;
 		struct ld_report_out out;
 		ld_error e = {0};

@@ -78,31 +78,28 @@ static bool phone_ok(const char *s)
 	return true;
 }
 
+static void batch_init(struct ld_report_ctx *x)
+{
+	ld_arena_init(&x->batch, LD_REPORT_BATCH_MAX);
+	x->planned = x->houses = x->grids = (struct ld_report_set){0};
+	x->first_moved = NULL;
+	x->last_moved = &x->first_moved;
+}
+
 void ld_report_ctx_open(struct ld_report_ctx *x)
 {
-	ld_arena_init(&x->keep, 0);
-	ld_arena_init(&x->batch, 0);
-	x->have_house = x->have_grid = false;
-	x->planned = (struct ld_report_set){0};
-	x->houses = (struct ld_report_set){0};
-	x->first_house = NULL;
-	x->last_house = &x->first_house;
+	batch_init(x);
 }
 
 void ld_report_ctx_close(struct ld_report_ctx *x)
 {
-	ld_arena_release(&x->keep);
 	ld_arena_release(&x->batch);
-	x->have_house = x->have_grid = false;
-	x->planned = x->houses = (struct ld_report_set){0};
-	x->first_house = NULL;
-	x->last_house = &x->first_house;
+	batch_init(x);
 }
 
 void ld_report_ctx_reset(struct ld_report_ctx *x)
 {
 	ld_report_ctx_close(x);
-	ld_report_ctx_open(x);
 }
 
 /* ---- the batch's sets ------------------------------------------------ */
@@ -170,6 +167,18 @@ static bool house_same(const void *entry, const void *key)
 	return h->house.id == *(const ld_id *)key;
 }
 
+static uint64_t grid_hash(const void *entry)
+{
+	const struct ld_report_grid *g = entry;
+	return text_hash(g->grid.code);
+}
+
+static bool grid_same(const void *entry, const void *key)
+{
+	const struct ld_report_grid *g = entry;
+	return strcmp(g->grid.code, key) == 0;
+}
+
 /* Whether the person needs an `unregistered` task: none is open and the
  * batch has planned none. Either way the person is settled for the rest
  * of the batch: a later row about them plans nothing. */
@@ -196,44 +205,56 @@ static ld_status task_needed(struct ld_report_ctx *x, const char *id_number,
 	return LD_OK;
 }
 
-/* The caches' memory: dropped with the caches once it has grown. */
-static ld_arena *keep(struct ld_report_ctx *x)
+/* The house by number, read once a batch. */
+static ld_status house_lookup(struct ld_report_ctx *x, ld_id id,
+			      struct ld_report_house **out)
 {
-	if (x->keep.used_total > ((size_t)1 << 20)) {
-		ld_arena_release(&x->keep);
-		ld_arena_init(&x->keep, 0);
-		x->have_house = x->have_grid = false;
+	if (!set_reserve(&x->houses, &x->batch, house_hash))
+		return LD_ENOMEM;
+	void **slot = set_slot(&x->houses, id_hash(id), house_same, &id);
+	if (!*slot) {
+		struct ld_report_house *h =
+			ld_arena_calloc(&x->batch, sizeof *h);
+		if (!h)
+			return LD_ENOMEM;
+		ld_status rc = x->ops->house_get(x->c, id, &x->batch,
+						 &h->house);
+		if (rc != LD_OK)
+			return rc;
+		*slot = h;
+		x->houses.n++;
 	}
-	return &x->keep;
+	*out = *slot;
+	return LD_OK;
 }
 
-/* The house by number, through the one-entry cache. */
-static ld_status house_lookup(struct ld_report_ctx *x, ld_id id)
+/* The grid by code, with its community, read once a batch. */
+static ld_status grid_lookup(struct ld_report_ctx *x, const char *code,
+			     const struct ld_report_grid **out)
 {
-	if (x->have_house && x->house.id == id)
-		return LD_OK;
-	x->have_house = false;
-	ld_arena *k = keep(x);
-	ld_status rc = x->ops->house_get(x->c, id, k, &x->house);
-	x->have_house = rc == LD_OK;
-	return rc;
-}
-
-static ld_status grid_lookup(struct ld_report_ctx *x, const char *grid)
-{
-	if (x->have_grid && strcmp(x->grid_area.code, grid) == 0)
-		return LD_OK;
-	x->have_grid = false;
-	ld_arena *k = keep(x);
-	ld_status rc = x->ops->area_get(x->c, grid, k, &x->grid_area);
-	if (rc != LD_OK)
-		return rc;
-	if (x->grid_area.level != LD_LEVEL_GRID)
-		return LD_ENOTFOUND;
-	rc = x->ops->area_get(x->c, x->grid_area.parent, k,
-			      &x->community_area);
-	x->have_grid = rc == LD_OK;
-	return rc;
+	if (!set_reserve(&x->grids, &x->batch, grid_hash))
+		return LD_ENOMEM;
+	void **slot = set_slot(&x->grids, text_hash(code), grid_same, code);
+	if (!*slot) {
+		struct ld_report_grid *g =
+			ld_arena_calloc(&x->batch, sizeof *g);
+		if (!g)
+			return LD_ENOMEM;
+		ld_status rc = x->ops->area_get(x->c, code, &x->batch,
+						&g->grid);
+		if (rc != LD_OK)
+			return rc;
+		if (g->grid.level != LD_LEVEL_GRID)
+			return LD_ENOTFOUND;
+		rc = x->ops->area_get(x->c, g->grid.parent, &x->batch,
+				      &g->community);
+		if (rc != LD_OK)
+			return rc;
+		*slot = g;
+		x->grids.n++;
+	}
+	*out = *slot;
+	return LD_OK;
 }
 
 static bool house_of_org(const struct ld_report_ctx *x, const ld_house *h)
@@ -264,42 +285,42 @@ static ld_status locate(struct ld_report_ctx *x, const struct ld_report_in *in,
 		long long id = strtoll(in->house, &end, 10);
 		if (*end || id <= 0)
 			return bad(err, "house", "房屋编号应为正整数");
-		ld_status rc = house_lookup(x, id);
+		struct ld_report_house *h;
+		ld_status rc = house_lookup(x, id, &h);
 		if (rc == LD_ENOTFOUND)
 			return bad(err, "house", "房屋编号不存在");
 		if (rc != LD_OK)
 			return rc;
-		if (!house_of_org(x, &x->house))
+		if (!house_of_org(x, &h->house))
 			return bad(err, "house",
 				   "该房屋不是本单位出租、代理或管理的房屋");
-		/* Copies: the cache's memory may be reused before the
-		 * report is written or shown. */
-		out->house_id = x->house.id;
-		rec->grid = ld_arena_strdup(x->ar, x->house.addr.grid);
-		rec->community = ld_arena_strdup(x->ar, x->house.addr.community);
-		rec->address = house_text(x->ar, &x->house);
-		return rec->grid && rec->community && rec->address ? LD_OK
-								  : LD_ENOMEM;
+		if (!h->text && !(h->text = house_text(&x->batch, &h->house)))
+			return LD_ENOMEM;
+		/* The batch's memory lasts as long as the report. */
+		out->house_id = h->house.id;
+		rec->grid = h->house.addr.grid;
+		rec->community = h->house.addr.community;
+		rec->address = h->text;
+		return LD_OK;
 	}
 	if (ld_report_kind_tenancy(out->kind))
 		return bad(err, "house", "承租人入住、退租报告须填写房屋编号");
 	if (given(in->grid)) {
+		const struct ld_report_grid *g = NULL;
 		ld_status rc = strlen(in->grid) == 15
-				       ? grid_lookup(x, in->grid)
+				       ? grid_lookup(x, in->grid, &g)
 				       : LD_ENOTFOUND;
 		if (rc == LD_ENOTFOUND)
 			return bad(err, "grid", "网格不存在");
 		if (rc != LD_OK)
 			return rc;
-		rec->grid = ld_arena_strdup(x->ar, x->grid_area.code);
-		rec->community = ld_arena_strdup(x->ar, x->community_area.code);
+		rec->grid = g->grid.code;
+		rec->community = g->community.code;
 	} else {
 		/* No address: the organisation's own grid. */
 		rec->grid = x->org.grid;
 		rec->community = x->org.community;
 	}
-	if (!rec->grid || !rec->community)
-		return LD_ENOMEM;
 	rec->address = given(in->address) ? in->address : "";
 	if (strlen(rec->address) > 200)
 		return bad(err, "address", "详细地址过长（最多200字节）");
@@ -491,33 +512,23 @@ static ld_day add_working_days(const struct ld_report_ctx *x, ld_day from,
 					    &missing);
 }
 
-/* The batch's record of a house, made from the stored house and its open
- * tenancies the first time the batch touches it. */
+/* The batch's record of a house whose tenants it moves: the occupancy
+ * is counted from the register the first time. */
 static ld_status house_touch(struct ld_report_ctx *x, ld_id house_id,
 			     struct ld_report_house **out)
 {
-	if (!set_reserve(&x->houses, &x->batch, house_hash))
-		return LD_ENOMEM;
-	void **slot = set_slot(&x->houses, id_hash(house_id), house_same,
-			       &house_id);
-	if (*slot) {
-		*out = *slot;
-		return LD_OK;
-	}
-	struct ld_report_house *h = ld_arena_calloc(&x->batch, sizeof *h);
-	if (!h)
-		return LD_ENOMEM;
-	ld_status rc = x->ops->house_get(x->c, house_id, &x->batch, &h->house);
-	if (rc == LD_OK)
-		rc = x->ops->tenancies_open_count(x->c, house_id,
-						  &h->occupants);
+	ld_status rc = house_lookup(x, house_id, out);
 	if (rc != LD_OK)
 		return rc;
-	*slot = h;
-	x->houses.n++;
-	*x->last_house = h;
-	x->last_house = &h->next;
-	*out = h;
+	struct ld_report_house *h = *out;
+	if (h->moved)
+		return LD_OK;
+	rc = x->ops->tenancies_open_count(x->c, house_id, &h->occupants);
+	if (rc != LD_OK)
+		return rc;
+	h->moved = true;
+	*x->last_moved = h;
+	x->last_moved = &h->next;
 	return LD_OK;
 }
 
@@ -571,7 +582,7 @@ static ld_status house_write(struct ld_report_ctx *x,
 ld_status ld_report_flush(struct ld_report_ctx *x, int *flagged)
 {
 	*flagged = 0;
-	for (struct ld_report_house *h = x->first_house; h; h = h->next) {
+	for (struct ld_report_house *h = x->first_moved; h; h = h->next) {
 		bool f;
 		ld_status rc = house_write(x, h, &f);
 		if (rc != LD_OK)

@@ -38,11 +38,18 @@ struct ld_report_set {
 	size_t cap, n;
 };
 
-/* A house whose tenants the batch changed: its occupancy so far. */
+/* A house the batch has looked up; once it moves tenants, its occupancy. */
 struct ld_report_house {
-	ld_house house; /* as stored when the batch first touched it */
+	ld_house house;	/* as stored when the batch first read it */
+	const char *text; /* its address as text, once needed */
+	bool moved;	/* the batch moves its tenants: occupants counts */
 	int occupants;	/* open tenancies now */
-	struct ld_report_house *next; /* in the order first touched */
+	struct ld_report_house *next; /* moved houses, in the order first moved */
+};
+
+/* A grid the batch has looked up, with its community. */
+struct ld_report_grid {
+	ld_area grid, community;
 };
 
 /* What one batch of reports shares. */
@@ -59,19 +66,16 @@ struct ld_report_ctx {
 	ld_id user_id;
 	bool may_backdate; /* staff entering a paper report */
 	ld_arena *ar; /* what a report needs while it is checked and written */
-	ld_arena keep; /* the caches below (reset when it grows) */
-	/* The last house looked up (rows of a file often share one). */
-	ld_house house;
-	bool have_house;
-	/* The last grid looked up. */
-	ld_area grid_area, community_area;
-	bool have_grid;
-	/* The batch (memory: x->batch). */
+	/* The batch (memory: x->batch, up to LD_REPORT_BATCH_MAX). */
 	ld_arena batch;
 	struct ld_report_set planned; /* ID numbers: task open or planned */
 	struct ld_report_set houses;  /* struct ld_report_house, by id */
-	struct ld_report_house *first_house, **last_house;
+	struct ld_report_set grids;   /* struct ld_report_grid, by code */
+	struct ld_report_house *first_moved, **last_moved;
 };
+
+/* The batch's memory ceiling: a few hundred bytes a row at most. */
+#define LD_REPORT_BATCH_MAX ((size_t)512 << 20)
 
 struct ld_report_out {
 	ld_report rec;
@@ -86,11 +90,11 @@ struct ld_report_out {
 	ld_id house_id;
 };
 
-/* Set up and release the context's own memory (caches and batch). */
+/* Set up and release the context's own memory (the batch). */
 void ld_report_ctx_open(struct ld_report_ctx *x);
 void ld_report_ctx_close(struct ld_report_ctx *x);
-/* Forget the caches and the batch: a writer's job starts over with it
- * when the writer repeats the job. */
+/* Forget the batch: a writer's job starts over with it when the writer
+ * repeats the job. */
 void ld_report_ctx_reset(struct ld_report_ctx *x);
 
 /* Check a report; on bad input LD_EINVAL with err->field the column code.

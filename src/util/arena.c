@@ -42,6 +42,22 @@ void ld_arena_release(ld_arena *a)
 	a->used_total = 0;
 }
 
+void ld_arena_reset(ld_arena *a)
+{
+	struct ld_arena_chunk *keep = a->head;
+	if (!keep)
+		return;
+	struct ld_arena_chunk *c = keep->next;
+	while (c) {
+		struct ld_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	keep->next = NULL;
+	keep->used = 0;
+	a->used_total = 0;
+}
+
 void *ld_arena_alloc(ld_arena *a, size_t n)
 {
 	const size_t align = sizeof(max_align_t);

@@ -25,6 +25,9 @@ void ld_arena_init(ld_arena *a, size_t max);
  * chunks double from there up to 8 KiB. */
 void ld_arena_init_sized(ld_arena *a, size_t max, size_t first_chunk);
 void ld_arena_release(ld_arena *a);
+/* Empty the arena for reuse, keeping its newest chunk (no malloc for the
+ * next allocations that fit): for a loop that needs memory per item. */
+void ld_arena_reset(ld_arena *a);
 
 /* Aligned memory for n bytes, or NULL past the ceiling or out of memory. */
 void *ld_arena_alloc(ld_arena *a, size_t n);

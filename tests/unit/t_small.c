@@ -319,6 +319,28 @@ static void arena_calloc_and_strings(void **state)
 	ld_arena_release(&a);
 }
 
+/* Reset: the arena is empty again (the ceiling counts from zero), and
+ * its newest chunk is reused rather than allocated anew. */
+static void arena_reset_reuses(void **state)
+{
+	(void)state;
+	ld_arena a;
+	ld_arena_init(&a, 100000);
+	ld_arena_reset(&a); /* nothing allocated yet: nothing to do */
+	assert_int_equal(a.used_total, 0);
+	for (int i = 0; i < 20; i++) /* several chunks */
+		assert_non_null(ld_arena_alloc(&a, 4000));
+	/* Larger than a chunk: a chunk of its own, the newest. */
+	char *newest = ld_arena_alloc(&a, 9000);
+	assert_non_null(newest);
+	assert_null(ld_arena_alloc(&a, 20000)); /* the ceiling */
+	ld_arena_reset(&a);
+	assert_int_equal(a.used_total, 0);
+	assert_ptr_equal(ld_arena_alloc(&a, 16), newest);
+	assert_non_null(ld_arena_alloc(&a, 90000));
+	ld_arena_release(&a);
+}
+
 static void arena_ceiling(void **state)
 {
 	ld_arena a;
@@ -446,6 +468,7 @@ int main(void)
 	    cmocka_unit_test(arena_alignment),
 	    cmocka_unit_test(arena_calloc_and_strings),
 	    cmocka_unit_test(arena_ceiling),
+	    cmocka_unit_test(arena_reset_reuses),
 	    cmocka_unit_test(arena_huge_request),
 	    cmocka_unit_test(arena_chunk_growth),
 	};
