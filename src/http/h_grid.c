@@ -835,11 +835,13 @@ static ld_status report_run(ld_write_job *job, const struct ld_store_ops *ops,
 	if (rc != LD_OK)
 		return rc;
 	int flagged;
-	rc = ld_report_apply(&j->x, &j->out, 0, &j->task_id);
+	const struct ld_report_task *task;
+	rc = ld_report_apply(&j->x, &j->out, 0, &task);
 	if (rc == LD_OK)
 		rc = ld_report_flush(&j->x, &flagged);
 	if (rc != LD_OK)
 		return rc;
+	j->task_id = task ? task->task.id : 0;
 	job->audit[0].target = ld_arena_printf(&p->arena, "report:%lld",
 					       (long long)j->out.rec.id);
 	if (j->task_id > 0 &&
@@ -1208,11 +1210,11 @@ static ld_status upload_check(struct ld_report_ctx *x, const char *data,
 		t->late += out.check.late;
 		bool task = out.task_needed;
 		if (apply && t->bad == 0) {
-			ld_id tid;
-			rc = ld_report_apply(x, &out, upload_id, &tid);
+			const struct ld_report_task *queued;
+			rc = ld_report_apply(x, &out, upload_id, &queued);
 			if (rc != LD_OK)
 				break;
-			task = tid > 0;
+			task = queued != NULL;
 		}
 		t->tasks += task;
 		if (t->shown < UPLOAD_MAX_ROWS_SHOWN) {

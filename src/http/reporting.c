@@ -84,6 +84,8 @@ static void batch_init(struct ld_report_ctx *x)
 	x->planned = x->houses = x->grids = (struct ld_report_set){0};
 	x->first_moved = NULL;
 	x->last_moved = &x->first_moved;
+	x->first_task = NULL;
+	x->last_task = &x->first_task;
 }
 
 void ld_report_ctx_open(struct ld_report_ctx *x)
@@ -582,6 +584,13 @@ static ld_status house_write(struct ld_report_ctx *x,
 ld_status ld_report_flush(struct ld_report_ctx *x, int *flagged)
 {
 	*flagged = 0;
+	for (struct ld_report_task *t = x->first_task; t; t = t->next) {
+		ld_status rc = x->ops->task_insert(x->c, &t->task);
+		if (rc != LD_OK)
+			return rc;
+	}
+	x->first_task = NULL; /* written: a second flush writes none again */
+	x->last_task = &x->first_task;
 	for (struct ld_report_house *h = x->first_moved; h; h = h->next) {
 		bool f;
 		ld_status rc = house_write(x, h, &f);
@@ -593,10 +602,10 @@ ld_status ld_report_flush(struct ld_report_ctx *x, int *flagged)
 }
 
 ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
-			  ld_id upload_id, ld_id *task_id)
+			  ld_id upload_id, const struct ld_report_task **task)
 {
 	ld_report *rec = &out->rec;
-	*task_id = 0;
+	*task = NULL;
 	rec->upload_id = upload_id;
 	ld_status rc = x->ops->report_insert(x->c, rec);
 	if (rc != LD_OK)
@@ -633,24 +642,33 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 	}
 	if (!out->task_needed)
 		return LD_OK;
+	/* The batch's memory: the row's is gone before the flush. */
+	ld_arena *b = &x->batch;
+	struct ld_report_task *q = ld_arena_calloc(b, sizeof *q);
 	char due[LD_DATE_STRLEN];
 	ld_day_format(out->task_due, due);
-	const char *detail = ld_arena_printf(
-		x->ar, "%s报告%s（%s），未申报居住登记", x->org.name,
-		ld_report_kind_label(out->kind), rec->event_date);
-	ld_task t = {
+	if (!q)
+		return LD_ENOMEM;
+	q->task = (ld_task){
 		.kind = "unregistered",
-		.grid = rec->grid,
+		.grid = rec->grid, /* batch memory already, or the org's */
 		.community = rec->community,
-		.id_number = rec->id_number,
-		.name = rec->name,
+		.id_number = ld_arena_strdup(b, rec->id_number),
+		.name = ld_arena_strdup(b, rec->name),
 		.house_id = out->house_id,
 		.report_id = rec->id,
-		.detail = detail ? detail : "",
-		.due_date = due,
+		.detail = ld_arena_printf(b, "%s报告%s（%s），未申报居住登记",
+					  x->org.name,
+					  ld_report_kind_label(out->kind),
+					  rec->event_date),
+		.due_date = ld_arena_strdup(b, due),
 		.created_at = x->now,
 	};
-	rc = x->ops->task_insert(x->c, &t);
-	*task_id = t.id;
-	return rc;
+	if (!q->task.id_number || !q->task.name || !q->task.detail ||
+	    !q->task.due_date)
+		return LD_ENOMEM;
+	*x->last_task = q;
+	x->last_task = &q->next;
+	*task = q;
+	return LD_OK;
 }

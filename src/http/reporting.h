@@ -47,6 +47,12 @@ struct ld_report_house {
 	struct ld_report_house *next; /* moved houses, in the order first moved */
 };
 
+/* An `unregistered` task the batch will write (ld_report_flush). */
+struct ld_report_task {
+	ld_task task; /* task.id is set when it is written */
+	struct ld_report_task *next;
+};
+
 /* A grid the batch has looked up, with its community. */
 struct ld_report_grid {
 	ld_area grid, community;
@@ -72,6 +78,7 @@ struct ld_report_ctx {
 	struct ld_report_set houses;  /* struct ld_report_house, by id */
 	struct ld_report_set grids;   /* struct ld_report_grid, by code */
 	struct ld_report_house *first_moved, **last_moved;
+	struct ld_report_task *first_task, **last_task; /* to write */
 };
 
 /* The batch's memory ceiling: a few hundred bytes a row at most. */
@@ -103,15 +110,17 @@ ld_status ld_report_prepare(struct ld_report_ctx *x,
 			    const struct ld_report_in *in,
 			    struct ld_report_out *out, ld_error *err);
 
-/* Record a prepared report: the report, the tenancy it opens or closes
- * (counted in the batch's house) and the `unregistered` task. *task_id is
- * the task opened for the person (0 if none). */
+/* Record a prepared report: the report and the tenancy it opens or closes
+ * (counted in the batch's house). The `unregistered` task it needs is
+ * queued in the batch, *task pointing to it (NULL if none): tasks are
+ * written by ld_report_flush after all the reports, one table at a time. */
 ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
-			  ld_id upload_id, ld_id *task_id);
+			  ld_id upload_id, const struct ld_report_task **task);
 
-/* End a batch of applied reports: store each changed house's occupancy
- * and group-rental flag, opening a `group_rental` task for a house that
- * turns flagged (*flagged counts them). */
+/* End a batch of applied reports: write the queued tasks, then store each
+ * changed house's occupancy and group-rental flag, opening a
+ * `group_rental` task for a house that turns flagged (*flagged counts
+ * them). */
 ld_status ld_report_flush(struct ld_report_ctx *x, int *flagged);
 
 /*
