@@ -314,7 +314,8 @@ struct ld_store_ops {
 				ld_arena *ar, ld_task **out, size_t *n,
 				int64_t *total);
 	/* Whether an open task of `kind` exists for the person (id_number)
-	 * or, when id_number is NULL, for the house. */
+	 * or, when id_number is NULL, for the house (kind "group_rental":
+	 * the only kind asked of a house). */
 	ld_status (*task_open_exists)(ld_conn *c, const char *kind,
 				      const char *id_number, ld_id house_id,
 				      bool *exists);

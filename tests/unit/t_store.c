@@ -421,6 +421,63 @@ static void upgrade_rebuilds_check_lists(void **state)
 		CHECK);
 }
 
+/* Whether a person or house has an open task of a kind: the kind is
+ * matched exactly, closed tasks do not count, and a house is asked only
+ * about group renting. */
+static void task_open_exists_by_kind(void **state)
+{
+	struct fx *f = *state;
+	seed_areas(f);
+	raw_exec(f, "INSERT INTO organisations (id, kind, name, grid, community,"
+		    " created_at) VALUES (1, 'landlord', '房东', '" GRID1
+		    "', '" COMM1 "', 't');"
+		    "INSERT INTO houses (id, district, street, grid, community,"
+		    " road, house_number, landlord_org, rooms, capacity,"
+		    " created_at) VALUES (3, '" DISTRICT "', '" STREET "', '"
+		    GRID1 "', '" COMM1 "', '经十路', '1号', 1, 2, 4, 't');");
+	const char *idn = "110105198001010011";
+	ld_task t = {.kind = "absent", .grid = GRID1, .community = COMM1,
+		     .id_number = idn, .name = "甲", .detail = "",
+		     .due_date = "2026-12-01", .created_at = "t"};
+	assert_int_equal(f->ops->task_insert(f->c, &t), LD_OK);
+	ld_task h = {.kind = "group_rental", .grid = GRID1, .community = COMM1,
+		     .name = "经十路1号", .house_id = 3, .detail = "",
+		     .due_date = "2026-12-01", .created_at = "t"};
+	assert_int_equal(f->ops->task_insert(f->c, &h), LD_OK);
+	bool yes;
+	assert_int_equal(f->ops->task_open_exists(f->c, "absent", idn, 0, &yes),
+			 LD_OK);
+	assert_true(yes);
+	assert_int_equal(
+		f->ops->task_open_exists(f->c, "unregistered", idn, 0, &yes),
+		LD_OK);
+	assert_false(yes);
+	assert_int_equal(f->ops->task_open_exists(f->c, "absent",
+						  "110105198001010020", 0,
+						  &yes),
+			 LD_OK);
+	assert_false(yes);
+	assert_int_equal(
+		f->ops->task_open_exists(f->c, "group_rental", NULL, 3, &yes),
+		LD_OK);
+	assert_true(yes);
+	assert_int_equal(
+		f->ops->task_open_exists(f->c, "group_rental", NULL, 4, &yes),
+		LD_OK);
+	assert_false(yes);
+	assert_int_equal(f->ops->task_open_exists(f->c, "absent", NULL, 3, &yes),
+			 LD_EINTERNAL);
+	/* Closed: no longer open. */
+	raw_exec(f, "UPDATE tasks SET status = 'done', outcome = 'visited'");
+	assert_int_equal(f->ops->task_open_exists(f->c, "absent", idn, 0, &yes),
+			 LD_OK);
+	assert_false(yes);
+	assert_int_equal(
+		f->ops->task_open_exists(f->c, "group_rental", NULL, 3, &yes),
+		LD_OK);
+	assert_false(yes);
+}
+
 /* A database from a newer program is refused, not downgraded. */
 static void open_refuses_newer_schema(void **state)
 {
@@ -1605,6 +1662,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(open_applies_migrations),
 	    T(upgrade_rebuilds_check_lists),
+	    T(task_open_exists_by_kind),
 	    T(open_twice),
 	    T(open_refuses_newer_schema),
 	    T(areas_and_stations),
