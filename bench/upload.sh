@@ -2,8 +2,9 @@
 # upload.sh — benchmark of a 100,000-row report upload (GBK CSV): liudong
 # checks every row twice (preview, then confirmation inside the writing
 # transaction) and writes them; the sqlite3 shell, in the same run, imports
-# the very rows liudong wrote into the same tables of a copy of the same
-# database, checking nothing. Target: liudong no slower (ratio >= 1).
+# every row the upload wrote (reports, tenancies, tasks, houses' occupancy)
+# into the same tables of a copy of the same database, checking nothing.
+# Target: liudong no slower (ratio >= 1). See bench/README.md.
 #
 # Reports, never asserts: exits 0 whatever the numbers, 2 when it cannot
 # run. Everything lives in one temporary directory removed on exit.
