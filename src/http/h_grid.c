@@ -446,15 +446,18 @@ void h_orgs_create(struct ld_req *r)
 	struct org_job *j = p->data;
 	ld_arena *a = &p->arena;
 	ld_audit_now(j->now);
+	/* Absent is empty, as the list shows it. */
+	const char *phone = ld_json_str(r->body, "phone");
+	const char *address = ld_json_str(r->body, "address");
 	j->org = (ld_org){
 		.kind = sdup(a, ld_json_str(r->body, "kind")),
 		.name = sdup(a, name),
 		.credit_code = credit && *credit ? sdup(a, credit) : NULL,
 		.id_number = normalized[0] ? sdup(a, normalized) : NULL,
-		.phone = sdup(a, ld_json_str(r->body, "phone")),
+		.phone = sdup(a, phone ? phone : ""),
 		.grid = sdup(a, grid),
 		.community = sdup(a, community.code),
-		.address = sdup(a, ld_json_str(r->body, "address")),
+		.address = sdup(a, address ? address : ""),
 		.created_by = r->user.id,
 		.created_at = j->now,
 	};

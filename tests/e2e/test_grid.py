@@ -354,6 +354,19 @@ class Grid(unittest.TestCase):
         self.assertEqual([t["house_id"] for t in tasks if t["kind"] == "group_rental"
                           and t["house_id"] in (full, passing)], [full])
 
+    def test_organisation_answer_matches_the_list(self):
+        r = self.s.as_("clerk_a", "POST", "/api/v1/organisations",
+                       {"kind": "employer", "name": "某物流有限公司", "grid": self.grid,
+                        "credit_code": "91370100MA3C000004"})
+        self.assertEqual(r.status, 201, r)
+        made = r.json["organisation"]
+        self.assertEqual((made["phone"], made["address"]), ("", ""))
+        listed = [o for o in self.s.as_("clerk_a", "GET", "/api/v1/organisations",
+                                        query={"per_page": 100}).json["items"]
+                  if o["id"] == made["id"]]
+        self.assertEqual(len(listed), 1)
+        self.assertEqual({k: listed[0][k] for k in made}, made)
+
     def test_upload_file_errors(self):
         for data, msg in [(b"", "请上传"), (b"foo,bar\n1,2\n", "不是可识别的列名"),
                           (b"kind,name\nhire,x\n", "缺少必需的列"),
