@@ -30,14 +30,18 @@ void ld_arena_init_sized(ld_arena *a, size_t max, size_t first_chunk)
 	a->next_chunk = first_chunk ? first_chunk : CHUNK;
 }
 
-void ld_arena_release(ld_arena *a)
+static void free_chunks(struct ld_arena_chunk *c)
 {
-	struct ld_arena_chunk *c = a->head;
 	while (c) {
 		struct ld_arena_chunk *next = c->next;
 		free(c);
 		c = next;
 	}
+}
+
+void ld_arena_release(ld_arena *a)
+{
+	free_chunks(a->head);
 	a->head = NULL;
 	a->used_total = 0;
 }
@@ -47,12 +51,7 @@ void ld_arena_reset(ld_arena *a)
 	struct ld_arena_chunk *keep = a->head;
 	if (!keep)
 		return;
-	struct ld_arena_chunk *c = keep->next;
-	while (c) {
-		struct ld_arena_chunk *next = c->next;
-		free(c);
-		c = next;
-	}
+	free_chunks(keep->next);
 	keep->next = NULL;
 	keep->used = 0;
 	a->used_total = 0;
