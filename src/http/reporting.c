@@ -78,7 +78,7 @@ static bool phone_ok(const char *s)
 	return true;
 }
 
-static void batch_init(struct ld_report_ctx *x)
+void ld_report_ctx_open(struct ld_report_ctx *x)
 {
 	ld_arena_init(&x->batch, LD_REPORT_BATCH_MAX);
 	x->planned = x->houses = x->grids = (struct ld_report_set){0};
@@ -88,15 +88,10 @@ static void batch_init(struct ld_report_ctx *x)
 	x->last_task = &x->first_task;
 }
 
-void ld_report_ctx_open(struct ld_report_ctx *x)
-{
-	batch_init(x);
-}
-
 void ld_report_ctx_close(struct ld_report_ctx *x)
 {
 	ld_arena_release(&x->batch);
-	batch_init(x);
+	ld_report_ctx_open(x); /* empty, and safe to close again */
 }
 
 void ld_report_ctx_reset(struct ld_report_ctx *x)
