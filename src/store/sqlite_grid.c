@@ -151,22 +151,8 @@ static sqlite3_stmt *gprep(ld_conn *c, enum g q)
 
 #define bind_text ld_sq_bind_text
 #define col_text ld_sq_col_text
-
-static void bind_id(sqlite3_stmt *s, int i, ld_id v)
-{
-	if (v > 0)
-		sqlite3_bind_int64(s, i, v);
-	else
-		sqlite3_bind_null(s, i);
-}
-
-static ld_status insert_id(ld_conn *c, sqlite3_stmt *s, ld_id *id)
-{
-	ld_status rc = ld_sq_exec_done(s);
-	if (rc == LD_OK)
-		*id = sqlite3_last_insert_rowid(c->db);
-	return rc;
-}
+#define bind_id ld_sq_bind_id
+#define insert_id ld_sq_insert_id
 
 /* ---- a query builder for filtered, paged lists ---------------------- */
 

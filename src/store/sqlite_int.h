@@ -43,9 +43,13 @@ struct ld_conn {
 
 ld_status ld_sq_map_rc(int rc);
 void ld_sq_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* An id, or NULL for none (0). */
+void ld_sq_bind_id(sqlite3_stmt *s, int i, ld_id v);
 const char *ld_sq_col_text(sqlite3_stmt *s, int i, ld_arena *ar);
 /* Step a statement that returns no rows. */
 ld_status ld_sq_exec_done(sqlite3_stmt *s);
+/* Step an INSERT; on success *id is the new row's id. */
+ld_status ld_sq_insert_id(ld_conn *c, sqlite3_stmt *s, ld_id *id);
 /* Step to the one row: LD_OK (row ready), LD_ENOTFOUND, or an error. */
 ld_status ld_sq_step_one(sqlite3_stmt *s);
 

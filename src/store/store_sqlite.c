@@ -305,6 +305,14 @@ void ld_sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
+void ld_sq_bind_id(sqlite3_stmt *s, int i, ld_id v)
+{
+	if (v > 0)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 const char *ld_sq_col_text(sqlite3_stmt *s, int i, ld_arena *ar)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
@@ -321,6 +329,14 @@ ld_status ld_sq_exec_done(sqlite3_stmt *s)
 	ld_status st = rc == SQLITE_DONE ? LD_OK : ld_sq_map_rc(rc);
 	sqlite3_reset(s);
 	return st;
+}
+
+ld_status ld_sq_insert_id(ld_conn *c, sqlite3_stmt *s, ld_id *id)
+{
+	ld_status rc = ld_sq_exec_done(s);
+	if (rc == LD_OK)
+		*id = sqlite3_last_insert_rowid(c->db);
+	return rc;
 }
 
 static ld_status run(ld_conn *c, enum q q)
@@ -778,10 +794,7 @@ static ld_status s_user_insert(ld_conn *c, ld_user *u)
 	ld_sq_bind_text(s, 5, u->password_hash);
 	sqlite3_bind_int(s, 6, u->disabled);
 	ld_sq_bind_text(s, 7, u->created_at);
-	ld_status rc = ld_sq_exec_done(s);
-	if (rc == LD_OK)
-		u->id = sqlite3_last_insert_rowid(c->db);
-	return rc;
+	return ld_sq_insert_id(c, s, &u->id);
 }
 
 static void row_user(sqlite3_stmt *s, ld_arena *ar, ld_user *u)
@@ -884,10 +897,7 @@ static ld_status s_person_insert(ld_conn *c, ld_person *p)
 	ld_sq_bind_text(s, 8, p->phone ? p->phone : "");
 	ld_sq_bind_text(s, 9, p->created_at);
 	ld_sq_bind_text(s, 10, p->updated_at ? p->updated_at : p->created_at);
-	ld_status rc = ld_sq_exec_done(s);
-	if (rc == LD_OK)
-		p->id = sqlite3_last_insert_rowid(c->db);
-	return rc;
+	return ld_sq_insert_id(c, s, &p->id);
 }
 
 static ld_status s_person_update(ld_conn *c, const ld_person *p)
@@ -1129,10 +1139,7 @@ static ld_status s_registration_insert(ld_conn *c, ld_registration *r)
 	else
 		sqlite3_bind_null(s, i++);
 	ld_sq_bind_text(s, i++, r->created_at);
-	ld_status rc = ld_sq_exec_done(s);
-	if (rc == LD_OK)
-		r->id = sqlite3_last_insert_rowid(c->db);
-	return rc;
+	return ld_sq_insert_id(c, s, &r->id);
 }
 
 static void row_registration(sqlite3_stmt *s, ld_arena *ar, ld_registration *r)
@@ -1285,10 +1292,7 @@ static ld_status s_event_insert(ld_conn *c, ld_reg_event *e)
 	else
 		sqlite3_bind_null(s, 7);
 	ld_sq_bind_text(s, 8, e->at);
-	ld_status rc = ld_sq_exec_done(s);
-	if (rc == LD_OK)
-		e->id = sqlite3_last_insert_rowid(c->db);
-	return rc;
+	return ld_sq_insert_id(c, s, &e->id);
 }
 
 static void row_event(sqlite3_stmt *s, ld_arena *ar, ld_reg_event *e)
@@ -1595,14 +1599,6 @@ static ld_status s_counts(ld_conn *c, int64_t *persons, int64_t *active,
 
 /* ---- permits -------------------------------------------------------- */
 
-static void bind_id_or_null(sqlite3_stmt *s, int i, ld_id v)
-{
-	if (v)
-		sqlite3_bind_int64(s, i, v);
-	else
-		sqlite3_bind_null(s, i);
-}
-
 static ld_status s_permit_insert(ld_conn *c, ld_permit *p)
 {
 	sqlite3_stmt *s = prep(c, Q_PERMIT_INSERT);
@@ -1610,7 +1606,7 @@ static ld_status s_permit_insert(ld_conn *c, ld_permit *p)
 		return LD_EIO;
 	int i = 1;
 	sqlite3_bind_int64(s, i++, p->person_id);
-	bind_id_or_null(s, i++, p->registration_id);
+	ld_sq_bind_id(s, i++, p->registration_id);
 	ld_sq_bind_text(s, i++, p->status);
 	ld_sq_bind_text(s, i++, p->basis);
 	ld_sq_bind_text(s, i++, p->channel);
@@ -1629,12 +1625,9 @@ static ld_status s_permit_insert(ld_conn *c, ld_permit *p)
 	sqlite3_bind_int(s, i++, p->version);
 	ld_sq_bind_text(s, i++, p->cancelled_date);
 	ld_sq_bind_text(s, i++, p->cancel_reason);
-	bind_id_or_null(s, i++, p->created_by);
+	ld_sq_bind_id(s, i++, p->created_by);
 	ld_sq_bind_text(s, i++, p->created_at);
-	ld_status rc = ld_sq_exec_done(s);
-	if (rc == LD_OK)
-		p->id = sqlite3_last_insert_rowid(c->db);
-	return rc;
+	return ld_sq_insert_id(c, s, &p->id);
 }
 
 static ld_status s_permit_update(ld_conn *c, const ld_permit *p)
@@ -1767,12 +1760,9 @@ static ld_status s_endorsement_insert(ld_conn *c, ld_endorsement *e)
 	ld_sq_bind_text(s, 2, e->date);
 	ld_sq_bind_text(s, 3, e->anniversary);
 	sqlite3_bind_int(s, 4, e->late);
-	bind_id_or_null(s, 5, e->user_id);
+	ld_sq_bind_id(s, 5, e->user_id);
 	ld_sq_bind_text(s, 6, e->at);
-	ld_status rc = ld_sq_exec_done(s);
-	if (rc == LD_OK)
-		e->id = sqlite3_last_insert_rowid(c->db);
-	return rc;
+	return ld_sq_insert_id(c, s, &e->id);
 }
 
 static void row_endorsement(sqlite3_stmt *s, ld_arena *ar, ld_endorsement *e)
@@ -1809,10 +1799,7 @@ static ld_status s_version_insert(ld_conn *c, ld_permit_version *v)
 	ld_sq_bind_text(s, 5, v->reason);
 	ld_sq_bind_text(s, 6, v->payload);
 	ld_sq_bind_text(s, 7, v->key_id);
-	ld_status rc = ld_sq_exec_done(s);
-	if (rc == LD_OK)
-		v->id = sqlite3_last_insert_rowid(c->db);
-	return rc;
+	return ld_sq_insert_id(c, s, &v->id);
 }
 
 static ld_status s_versions_invalidate(ld_conn *c, ld_id permit_id,
@@ -1874,12 +1861,9 @@ static ld_status s_permit_event_insert(ld_conn *c, ld_permit_event *e)
 	ld_sq_bind_text(s, 2, e->kind);
 	ld_sq_bind_text(s, 3, e->date);
 	ld_sq_bind_text(s, 4, e->detail ? e->detail : "{}");
-	bind_id_or_null(s, 5, e->user_id);
+	ld_sq_bind_id(s, 5, e->user_id);
 	ld_sq_bind_text(s, 6, e->at);
-	ld_status rc = ld_sq_exec_done(s);
-	if (rc == LD_OK)
-		e->id = sqlite3_last_insert_rowid(c->db);
-	return rc;
+	return ld_sq_insert_id(c, s, &e->id);
 }
 
 static void row_pevent(sqlite3_stmt *s, ld_arena *ar, ld_permit_event *e)
