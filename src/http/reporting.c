@@ -202,7 +202,17 @@ static ld_status task_needed(struct ld_report_ctx *x, const char *id_number,
 	return LD_OK;
 }
 
-/* The house by number, read once a batch. */
+static const char *house_text(ld_arena *ar, const ld_house *h)
+{
+	const ld_address *a = &h->addr;
+	return ld_arena_printf(ar, "%s%s%s%s%s%s%s%s%s", a->road,
+			       a->house_number, *a->building ? " " : "",
+			       a->building, *a->building ? "号楼" : "",
+			       *a->unit ? a->unit : "", *a->unit ? "单元" : "",
+			       *a->room ? a->room : "", *a->room ? "室" : "");
+}
+
+/* The house by number, read once a batch, with its address as text. */
 static ld_status house_lookup(struct ld_report_ctx *x, ld_id id,
 			      struct ld_report_house **out)
 {
@@ -218,6 +228,8 @@ static ld_status house_lookup(struct ld_report_ctx *x, ld_id id,
 						 &h->house);
 		if (rc != LD_OK)
 			return rc;
+		if (!(h->text = house_text(&x->batch, &h->house)))
+			return LD_ENOMEM;
 		*slot = h;
 		x->houses.n++;
 	}
@@ -263,16 +275,6 @@ static bool house_of_org(const struct ld_report_ctx *x, const ld_house *h)
 	       strcmp(h->addr.community, x->org.community) == 0;
 }
 
-static const char *house_text(ld_arena *ar, const ld_house *h)
-{
-	const ld_address *a = &h->addr;
-	return ld_arena_printf(ar, "%s%s%s%s%s%s%s%s%s", a->road,
-			       a->house_number, *a->building ? " " : "",
-			       a->building, *a->building ? "号楼" : "",
-			       *a->unit ? a->unit : "", *a->unit ? "单元" : "",
-			       *a->room ? a->room : "", *a->room ? "室" : "");
-}
-
 static ld_status locate(struct ld_report_ctx *x, const struct ld_report_in *in,
 			struct ld_report_out *out, ld_error *err)
 {
@@ -291,8 +293,6 @@ static ld_status locate(struct ld_report_ctx *x, const struct ld_report_in *in,
 		if (!house_of_org(x, &h->house))
 			return bad(err, "house",
 				   "该房屋不是本单位出租、代理或管理的房屋");
-		if (!h->text && !(h->text = house_text(&x->batch, &h->house)))
-			return LD_ENOMEM;
 		/* The batch's memory lasts as long as the report. */
 		out->house_id = h->house.id;
 		rec->grid = h->house.addr.grid;
@@ -565,7 +565,7 @@ static ld_status house_write(struct ld_report_ctx *x,
 		.kind = "group_rental",
 		.grid = h->addr.grid,
 		.community = h->addr.community,
-		.name = house_text(x->ar, h),
+		.name = rh->text,
 		.house_id = h->id,
 		.detail = detail,
 		.due_date = due,

@@ -41,7 +41,7 @@ struct ld_report_set {
 /* A house the batch has looked up; once it moves tenants, its occupancy. */
 struct ld_report_house {
 	ld_house house;	/* as stored when the batch first read it */
-	const char *text; /* its address as text, once needed */
+	const char *text; /* its address as text */
 	bool moved;	/* the batch moves its tenants: occupants counts */
 	int occupants;	/* open tenancies now */
 	struct ld_report_house *next; /* moved houses, in the order first moved */
