@@ -67,11 +67,6 @@ static uint64_t now_us(void)
 }
 
 /*
- * Run one job under its own savepoint, then append its audit entries outside
- * that savepoint, so a refused or failed action is still recorded. A
- * database error here fails the whole batch (the caller rolls back).
- */
-/*
  * Run one job, then append its audit entries. In careful mode the job runs
  * under its own savepoint, so a job that fails is undone alone and its
  * refusal is still audited; in optimistic mode there is no savepoint, and a
@@ -242,6 +237,24 @@ static void gather_lazy(ld_writer *w)
 	w->lazy_waiting = false;
 }
 
+/* With the lock held: take the next batch off the queue (n jobs). With
+ * group commit that is every job up to the first that runs alone, or that
+ * one by itself; else one job. */
+static ld_write_job *take_batch(ld_writer *w, uint64_t *n)
+{
+	ld_write_job *batch = w->head, *last = batch;
+	*n = 1;
+	if (w->group_commit && !batch->alone)
+		for (; last->next && !last->next->alone; last = last->next)
+			++*n;
+	w->head = last->next;
+	if (!w->head)
+		w->tail = NULL;
+	last->next = NULL;
+	w->n_queued -= *n;
+	return batch;
+}
+
 static void *writer_main(void *arg)
 {
 	ld_writer *w = arg;
@@ -253,24 +266,12 @@ static void *writer_main(void *arg)
 			pthread_mutex_unlock(&w->lock);
 			break;
 		}
-		ld_write_job *batch = w->head;
-		if (w->group_commit) {
+		if (w->group_commit)
 			gather_lazy(w);
-			batch = w->head;
-			w->head = w->tail = NULL;
-			w->n_queued = 0;
-		} else {
-			w->head = batch->next;
-			if (!w->head)
-				w->tail = NULL;
-			batch->next = NULL;
-			w->n_queued--;
-		}
+		uint64_t n = 0;
+		ld_write_job *batch = take_batch(w, &n);
 		pthread_mutex_unlock(&w->lock);
 
-		uint64_t n = 0;
-		for (ld_write_job *j = batch; j; j = j->next)
-			n++;
 		atomic_fetch_sub(&w->stats.queued, (int_fast64_t)n);
 		uint64_t t0 = now_us();
 		ld_status rc = commit_jobs(w->ops, w->conn, batch);

@@ -42,6 +42,9 @@ struct ld_write_job {
 	 * already): the writer may hold it briefly to commit it together
 	 * with more. */
 	bool lazy;
+	/* Runs in a transaction of its own: no job of the same batch writes
+	 * before it (it reads through other connections too). */
+	bool alone;
 };
 
 #define LD_WRITER_HIST 12
