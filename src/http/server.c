@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,15 @@
 #include "crypto/sm2.h"
 #include "http/http.h"
 
-static volatile sig_atomic_t stop_requested;
+/* Set by the signal handler, read by every loop thread: a lock-free
+ * atomic, which a handler may store to. */
+static atomic_bool stop_requested;
+_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "atomic_bool must be lock-free");
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	atomic_store(&stop_requested, true);
 }
 
 static bool parse_listen(const char *s, struct sockaddr_in *sa)
@@ -139,7 +143,7 @@ static void *loop_main(void *arg)
 		atomic_store(&srv->init_failed, true);
 	pthread_barrier_wait(&srv->started);
 	if (!atomic_load(&srv->init_failed)) {
-		while (!stop_requested)
+		while (!atomic_load(&stop_requested))
 			h2o_evloop_run(th->ctx.loop, 200);
 		drain_connections(th);
 	}
@@ -381,7 +385,7 @@ int ld_server_run(const struct ld_server_config *cfg)
 	sigset_t wait_set;
 	sigemptyset(&wait_set);
 	bool announced = false;
-	while (!stop_requested) {
+	while (!atomic_load(&stop_requested)) {
 		if (!announced && !atomic_load(&srv->init_failed)) {
 			fprintf(stderr,
 				"liudong: 服务已启动 listening on http://%s/ "
@@ -391,7 +395,7 @@ int ld_server_run(const struct ld_server_config *cfg)
 		}
 		if (atomic_load(&srv->init_failed)) {
 			fprintf(stderr, "liudong: 无法初始化服务线程\n");
-			stop_requested = 1;
+			atomic_store(&stop_requested, true);
 			break;
 		}
 		struct timespec ts = {0, 100 * 1000 * 1000};
