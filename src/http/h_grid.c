@@ -19,12 +19,11 @@
 #include "http/handlers.h"
 #include "http/reply.h"
 #include "http/reporting.h"
+#include "http/upload.h"
 #include "http/views.h"
 #include "store/audit.h"
 #include "util/csv.h"
 
-#define UPLOAD_MAX_ERRORS 1000
-#define UPLOAD_MAX_ROWS_SHOWN 200
 
 /* ---- shared --------------------------------------------------------- */
 
@@ -838,8 +837,10 @@ static ld_status report_run(ld_write_job *job, const struct ld_store_ops *ops,
 	if (rc != LD_OK)
 		return rc;
 	int flagged;
-	const struct ld_report_task *task;
-	rc = ld_report_apply(&j->x, &j->out, 0, &task);
+	const struct ld_report_task *task = NULL;
+	rc = ld_report_settle(&j->x, &j->out);
+	if (rc == LD_OK)
+		rc = ld_report_apply(&j->x, &j->out, 0, &task);
 	if (rc == LD_OK)
 		rc = ld_report_flush(&j->x, &flagged);
 	if (rc != LD_OK)
@@ -1037,220 +1038,8 @@ void h_report_get(struct ld_req *r)
 
 /* ---- uploads -------------------------------------------------------- */
 
-/* A file read into rows: the column of each field, then each row. */
-struct upload_file {
-	const char *utf8;
-	size_t len;
-	const char *encoding;
-	const char *columns[LD_CSV_MAX_FIELDS];
-	int ncol;
-	ld_csv csv;
-};
-
-/* Decode and read the header. On bad input fills err (field "file"). */
-static ld_status upload_open(struct upload_file *f, const char *data,
-			     size_t len, ld_arena *ar, ld_error *err)
-{
-	memset(f, 0, sizeof *f);
-	ld_status rc = ld_csv_to_utf8(data, len, ar, &f->utf8, &f->len,
-				      &f->encoding, err);
-	if (rc != LD_OK)
-		return rc;
-	ld_csv_init(&f->csv, f->utf8, f->len);
-	const char *head[LD_CSV_MAX_FIELDS];
-	int n = ld_csv_next(&f->csv, ar, head, err);
-	if (n < 0)
-		return LD_EINVAL;
-	if (n == 0)
-		return ld_fail(err, LD_EINVAL, "file", "文件是空的");
-	for (int i = 0; i < n; i++) {
-		const char *code = ld_report_column_code(head[i]);
-		if (!code)
-			return ld_fail(err, LD_EINVAL, "file",
-				       "第1行第%d列“%.40s”不是可识别的列名",
-				       i + 1, head[i]);
-		if (strcmp(code, "reported_date") == 0)
-			return ld_fail(err, LD_EINVAL, "file",
-				       "报告日期由系统记录，文件中不能有“报告日期”列");
-		for (int k = 0; k < i; k++)
-			if (f->columns[k] == code)
-				return ld_fail(err, LD_EINVAL, "file",
-					       "列“%s”重复", head[i]);
-		f->columns[i] = code;
-	}
-	f->ncol = n;
-	static const char *const required[] = {"kind", "id_number", "name",
-					       "event_date"};
-	for (size_t q = 0; q < sizeof required / sizeof required[0]; q++) {
-		bool found = false;
-		for (int i = 0; i < n; i++)
-			found |= strcmp(f->columns[i], required[q]) == 0;
-		if (!found)
-			return ld_fail(err, LD_EINVAL, "file",
-				       "缺少必需的列“%s”",
-				       ld_report_column_label(required[q]));
-	}
-	return LD_OK;
-}
-
-/* The next row as a report. Returns 1 with a row, 0 at the end, -1 for a
- * malformed row (err set, reading can go on). */
-static int upload_row(struct upload_file *f, ld_arena *ar,
-		      struct ld_report_in *in, ld_error *err)
-{
-	const char *v[LD_CSV_MAX_FIELDS];
-	int n = ld_csv_next(&f->csv, ar, v, err);
-	if (n <= 0)
-		return n;
-	if (n != f->ncol) {
-		ld_fail(err, LD_EINVAL, "file", "该行有%d列，表头有%d列", n,
-			f->ncol);
-		return -1;
-	}
-	memset(in, 0, sizeof *in);
-	for (int i = 0; i < n; i++) {
-		const char *c = f->columns[i];
-#define COL(name)                          \
-	if (strcmp(c, #name) == 0) {       \
-		in->name = v[i];           \
-		continue;                  \
-	}
-		COL(kind)
-		COL(id_number)
-		COL(name)
-		COL(phone)
-		COL(hukou_code)
-		COL(event_date)
-		COL(event_time)
-		COL(house)
-		COL(grid)
-		COL(address)
-		COL(arrival_date)
-#undef COL
-	}
-	return 1;
-}
-
-struct upload_tally {
-	int rows, bad, late, tasks, flagged;
-	int by_kind[LD_RK__COUNT];
-	ld_buf rows_json, errors_json; /* JSON array bodies */
-	ld_jw rw, ew;
-	int shown;
-};
-
-static void tally_init(struct upload_tally *t)
-{
-	memset(t, 0, sizeof *t);
-	ld_buf_init(&t->rows_json, (size_t)8 << 20);
-	ld_buf_init(&t->errors_json, (size_t)8 << 20);
-	ld_jw_init(&t->rw, &t->rows_json);
-	ld_jw_init(&t->ew, &t->errors_json);
-	ld_jw_arr_open(&t->rw);
-	ld_jw_arr_open(&t->ew);
-}
-
-static void tally_release(struct upload_tally *t)
-{
-	ld_buf_release(&t->rows_json);
-	ld_buf_release(&t->errors_json);
-}
-
-static void tally_error(struct upload_tally *t, int line, const ld_error *e)
-{
-	t->bad++;
-	if (t->bad > UPLOAD_MAX_ERRORS)
-		return;
-	ld_jw_obj_open(&t->ew);
-	ld_jw_kint(&t->ew, "line", line);
-	ld_jw_kstr(&t->ew, "field",
-		   e->field && strcmp(e->field, "file") != 0
-			   ? ld_report_column_label(e->field)
-			   : NULL);
-	ld_jw_kstr(&t->ew, "message", e->message);
-	ld_jw_obj_close(&t->ew);
-}
-
-/* Check every row of an upload; with apply, record each (the writer). A
- * file-level problem returns its status with err set. */
-static ld_status upload_check(struct ld_report_ctx *x, const char *data,
-			      size_t len, ld_id upload_id, bool apply,
-			      struct upload_tally *t, const char **encoding,
-			      ld_error *err)
-{
-	struct upload_file f;
-	ld_status rc = upload_open(&f, data, len, x->ar, err);
-	if (rc != LD_OK)
-		return rc;
-	*encoding = f.encoding;
-	ld_arena *outer = x->ar;
-	ld_arena row;
-	ld_arena_init(&row, (size_t)1 << 20);
-	rc = LD_OK;
-	for (;; ld_arena_reset(&row)) {
-		struct ld_report_in in;
-		struct ld_report_out out;
-		ld_error e = {0};
-		x->ar = &row;
-		int got = upload_row(&f, &row, &in, &e);
-		if (got == 0)
-			break;
-		t->rows++;
-		if (got < 0) {
-			/* An unclosed quote ends the file: the next read is 0. */
-			tally_error(t, f.csv.line, &e);
-			continue;
-		}
-		rc = ld_report_prepare(x, &in, &out, &e);
-		if (rc == LD_EINVAL) {
-			rc = LD_OK;
-			tally_error(t, f.csv.line, &e);
-			continue;
-		}
-		if (rc != LD_OK)
-			break;
-		t->by_kind[out.kind]++;
-		t->late += out.check.late;
-		bool task = out.task_needed;
-		if (apply && t->bad == 0) {
-			const struct ld_report_task *queued;
-			rc = ld_report_apply(x, &out, upload_id, &queued);
-			if (rc != LD_OK)
-				break;
-			task = queued != NULL;
-		}
-		t->tasks += task;
-		if (t->shown < UPLOAD_MAX_ROWS_SHOWN) {
-			char masked[19];
-			ld_mask_id_number(out.rec.id_number, masked);
-			t->shown++;
-			ld_jw_obj_open(&t->rw);
-			ld_jw_kint(&t->rw, "line", f.csv.line);
-			ld_jw_kstr(&t->rw, "kind", out.rec.kind);
-			ld_jw_kstr(&t->rw, "id_number", masked);
-			ld_jw_kstr(&t->rw, "name", out.rec.name);
-			ld_jw_kstr(&t->rw, "event_date", out.rec.event_date);
-			ld_jw_kstr(&t->rw, "deadline", out.rec.deadline);
-			ld_jw_kbool(&t->rw, "late", out.check.late);
-			ld_jw_kbool(&t->rw, "task", task);
-			ld_jw_obj_close(&t->rw);
-		}
-	}
-	ld_arena_release(&row);
-	x->ar = outer;
-	if (rc != LD_OK)
-		return rc;
-	ld_jw_arr_close(&t->rw);
-	ld_jw_arr_close(&t->ew);
-	if (ld_jw_finish(&t->rw) != LD_OK || ld_jw_finish(&t->ew) != LD_OK)
-		return LD_ENOMEM;
-	if (t->rows == 0)
-		return ld_fail(err, LD_EINVAL, "file", "文件中没有数据行");
-	return LD_OK;
-}
-
 static void write_upload(ld_jw *w, const ld_upload *u,
-			 const struct upload_tally *t)
+			 const struct ld_upload_tally *t)
 {
 	ld_jw_key(w, "upload");
 	ld_jw_obj_open(w);
@@ -1280,7 +1069,8 @@ static void write_upload(ld_jw *w, const ld_upload *u,
 struct upload_job {
 	struct ld_report_ctx x;
 	ld_upload u;
-	struct upload_tally t;
+	struct ld_upload_tally t;
+	ld_store *store; /* for the confirmation's helper connections */
 	char now[32];
 };
 
@@ -1310,7 +1100,7 @@ static void upload_preview_finish(struct ld_req *r, struct ld_pending *p)
 		ld_jw_obj_close(&w);
 		ld_reply_end(r, &w, &b, 200);
 	}
-	tally_release(&j->t);
+	ld_upload_tally_release(&j->t);
 }
 
 void h_upload_preview(struct ld_req *r)
@@ -1335,16 +1125,18 @@ void h_upload_preview(struct ld_req *r)
 	 * confirmation checks again in the writer. */
 	report_ctx_init(r, &j->x, r->srv->ops, r->th->reader, &p->arena,
 			j->now);
-	tally_init(&j->t);
+	ld_upload_tally_init(&j->t);
 	ld_error err = {0};
 	const char *encoding = "utf-8";
 	ld_status rc = org_load(&j->x, org);
 	if (rc == LD_OK)
-		rc = upload_check(&j->x, body.base, body.len, 0, false, &j->t,
-				  &encoding, &err);
+		rc = ld_upload_check_file(
+			&(struct ld_upload_check){.x = &j->x,
+						  .store = r->srv->store},
+			body.base, body.len, &j->t, &encoding, &err);
 	ld_report_ctx_close(&j->x);
 	if (rc != LD_OK) {
-		tally_release(&j->t);
+		ld_upload_tally_release(&j->t);
 		ld_arena_release(&p->arena);
 		free(p);
 		ld_reply_status(r, rc, &err);
@@ -1352,7 +1144,7 @@ void h_upload_preview(struct ld_req *r)
 	}
 	char *copy = ld_arena_alloc(&p->arena, body.len);
 	if (!copy) {
-		tally_release(&j->t);
+		ld_upload_tally_release(&j->t);
 		ld_arena_release(&p->arena);
 		free(p);
 		ld_reply_error(r, LD_HE_TOO_LARGE, NULL, NULL);
@@ -1388,8 +1180,8 @@ static ld_status upload_confirm_run(ld_write_job *job,
 	j->x.ops = ops;
 	j->x.c = c;
 	ld_report_ctx_reset(&j->x);
-	tally_release(&j->t);
-	tally_init(&j->t);
+	ld_upload_tally_release(&j->t);
+	ld_upload_tally_init(&j->t);
 	ld_status rc = ops->upload_confirm(c, j->u.id, j->now);
 	if (rc == LD_ECONFLICT)
 		return ld_fail(&job->err, LD_ECONFLICT, "upload",
@@ -1400,8 +1192,12 @@ static ld_status upload_confirm_run(ld_write_job *job,
 	if (rc != LD_OK)
 		return rc;
 	const char *encoding;
-	rc = upload_check(&j->x, j->u.data, j->u.len, j->u.id, true, &j->t,
-			  &encoding, &job->err);
+	rc = ld_upload_check_file(&(struct ld_upload_check){.x = &j->x,
+							     .store = j->store,
+							     .apply = true,
+							     .upload_id = j->u.id},
+				  j->u.data, j->u.len, &j->t, &encoding,
+				  &job->err);
 	if (rc != LD_OK)
 		return rc;
 	if (j->t.bad > 0)
@@ -1453,7 +1249,7 @@ static void upload_confirm_finish(struct ld_req *r, struct ld_pending *p)
 		ld_jw_obj_close(&w);
 		ld_reply_end(r, &w, &b, 200);
 	}
-	tally_release(&j->t);
+	ld_upload_tally_release(&j->t);
 }
 
 void h_upload_confirm(struct ld_req *r)
@@ -1489,8 +1285,12 @@ void h_upload_confirm(struct ld_req *r)
 	}
 	ld_audit_now(j->now);
 	report_ctx_init(r, &j->x, NULL, NULL, &p->arena, j->now);
-	tally_init(&j->t); /* filled in the writer */
+	ld_upload_tally_init(&j->t); /* filled in the writer */
+	j->store = r->srv->store;
 	p->job.run = upload_confirm_run;
+	/* Its rows are prepared on other connections too, which must see
+	 * what the transaction sees: no other job may write in it before. */
+	p->job.alone = true;
 	p->finish = upload_confirm_finish;
 	ld_pending_audit(r, p, "upload:confirm", target, NULL, NULL);
 	ld_pending_submit(r, p);

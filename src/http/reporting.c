@@ -81,7 +81,8 @@ static bool phone_ok(const char *s)
 void ld_report_ctx_open(struct ld_report_ctx *x)
 {
 	ld_arena_init(&x->batch, LD_REPORT_BATCH_MAX);
-	x->planned = x->houses = x->grids = (struct ld_report_set){0};
+	x->asked = x->planned = (struct ld_report_set){0};
+	x->houses = x->grids = (struct ld_report_set){0};
 	x->first_moved = NULL;
 	x->last_moved = &x->first_moved;
 	x->first_task = NULL;
@@ -176,30 +177,46 @@ static bool grid_same(const void *entry, const void *key)
 	return strcmp(g->grid.code, key) == 0;
 }
 
-/* Whether the person needs an `unregistered` task: none is open and the
- * batch has planned none. Either way the person is settled for the rest
- * of the batch: a later row about them plans nothing. */
+/* Add id_number to a set of ID numbers; *added says whether it was new. */
+static ld_status id_set_add(struct ld_report_ctx *x, struct ld_report_set *s,
+			    const char *id_number, bool *added)
+{
+	*added = false;
+	if (!set_reserve(s, &x->batch, text_hash))
+		return LD_ENOMEM;
+	void **slot = set_slot(s, text_hash(id_number), text_same, id_number);
+	if (*slot)
+		return LD_OK;
+	if (!(*slot = ld_arena_strdup(&x->batch, id_number)))
+		return LD_ENOMEM;
+	s->n++;
+	*added = true;
+	return LD_OK;
+}
+
+/* Whether the person needs an `unregistered` task, as far as this context
+ * knows: none is open, and this is the first row it prepares about them
+ * (a later row leaves the task to that one). */
 static ld_status task_needed(struct ld_report_ctx *x, const char *id_number,
 			     bool *needed)
 {
+	bool first;
 	*needed = false;
-	if (!set_reserve(&x->planned, &x->batch, text_hash))
-		return LD_ENOMEM;
-	void **slot = set_slot(&x->planned, text_hash(id_number), text_same,
-			       id_number);
-	if (*slot)
-		return LD_OK;
-	bool open;
-	ld_status rc = x->ops->task_open_exists(x->c, "unregistered",
-						id_number, 0, &open);
-	if (rc != LD_OK)
+	ld_status rc = id_set_add(x, &x->asked, id_number, &first);
+	if (rc != LD_OK || !first)
 		return rc;
-	*slot = ld_arena_strdup(&x->batch, id_number);
-	if (!*slot)
-		return LD_ENOMEM;
-	x->planned.n++;
-	*needed = !open;
-	return LD_OK;
+	bool open;
+	rc = x->ops->task_open_exists(x->c, "unregistered", id_number, 0,
+				      &open);
+	*needed = rc == LD_OK && !open;
+	return rc;
+}
+
+ld_status ld_report_settle(struct ld_report_ctx *x, struct ld_report_out *out)
+{
+	if (!out->task_needed)
+		return LD_OK;
+	return id_set_add(x, &x->planned, out->rec.id_number, &out->task_needed);
 }
 
 static const char *house_text(ld_arena *ar, const ld_house *h)
@@ -637,7 +654,8 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 	}
 	if (!out->task_needed)
 		return LD_OK;
-	/* The batch's memory: the row's is gone before the flush. */
+	/* The batch's memory: the row's, and the memory of the context that
+	 * prepared it, are gone before the flush. */
 	ld_arena *b = &x->batch;
 	struct ld_report_task *q = ld_arena_calloc(b, sizeof *q);
 	char due[LD_DATE_STRLEN];
@@ -646,8 +664,8 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 		return LD_ENOMEM;
 	q->task = (ld_task){
 		.kind = "unregistered",
-		.grid = rec->grid, /* batch memory already, or the org's */
-		.community = rec->community,
+		.grid = ld_arena_strdup(b, rec->grid),
+		.community = ld_arena_strdup(b, rec->community),
 		.id_number = ld_arena_strdup(b, rec->id_number),
 		.name = ld_arena_strdup(b, rec->name),
 		.house_id = out->house_id,
@@ -659,8 +677,8 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 		.due_date = ld_arena_strdup(b, due),
 		.created_at = x->now,
 	};
-	if (!q->task.id_number || !q->task.name || !q->task.detail ||
-	    !q->task.due_date)
+	if (!q->task.grid || !q->task.community || !q->task.id_number ||
+	    !q->task.name || !q->task.detail || !q->task.due_date)
 		return LD_ENOMEM;
 	*x->last_task = q;
 	x->last_task = &q->next;

@@ -12,6 +12,12 @@
  * confirmation. The batch remembers whom it plans an `unregistered` task
  * for (one per person, however many rows name them) and the houses whose
  * tenants it moved, so each house is counted once and written once.
+ *
+ * The rows of an upload may be prepared by several contexts at once, one
+ * per thread (src/http/upload.c); one context, the batch's own, settles
+ * and applies them all, in the order of the file:
+ *
+ *	ld_report_prepare -> ld_report_settle -> ld_report_apply ... flush
  */
 #ifndef LD_REPORTING_H
 #define LD_REPORTING_H
@@ -74,7 +80,8 @@ struct ld_report_ctx {
 	ld_arena *ar; /* what a report needs while it is checked and written */
 	/* The batch (memory: x->batch, up to LD_REPORT_BATCH_MAX). */
 	ld_arena batch;
-	struct ld_report_set planned; /* ID numbers: task open or planned */
+	struct ld_report_set asked;   /* ID numbers whose open task was asked */
+	struct ld_report_set planned; /* ID numbers given a task (settled) */
 	struct ld_report_set houses;  /* struct ld_report_house, by id */
 	struct ld_report_set grids;   /* struct ld_report_grid, by code */
 	struct ld_report_house *first_moved, **last_moved;
@@ -91,7 +98,7 @@ struct ld_report_out {
 	ld_scope_decision scope;
 	bool hukou_presumed;
 	/* An `unregistered` task is due: none is open and the batch has not
-	 * planned one for the person yet. */
+	 * planned one for the person yet (final once settled). */
 	bool task_needed;
 	ld_day task_due;
 	ld_id house_id;
@@ -105,10 +112,18 @@ void ld_report_ctx_close(struct ld_report_ctx *x);
 void ld_report_ctx_reset(struct ld_report_ctx *x);
 
 /* Check a report; on bad input LD_EINVAL with err->field the column code.
- * A report that needs a task plans it in the batch. */
+ * Reads through x->c; row memory comes from x->ar. task_needed is this
+ * context's view: the first row it prepares about a person asks whether
+ * a task is open, later ones leave it to that row. */
 ld_status ld_report_prepare(struct ld_report_ctx *x,
 			    const struct ld_report_in *in,
 			    struct ld_report_out *out, ld_error *err);
+
+/* Settle a prepared report in the batch: of the rows that need a task for
+ * a person, the first one settled plans it and later ones need none, so a
+ * person gets one task however many contexts prepared the rows. Call it
+ * for every good row, in the order of the file, before applying it. */
+ld_status ld_report_settle(struct ld_report_ctx *x, struct ld_report_out *out);
 
 /* Record a prepared report: the report and the tenancy it opens or closes
  * (counted in the batch's house). The `unregistered` task it needs is

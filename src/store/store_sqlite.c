@@ -445,9 +445,18 @@ static ld_status migrate(sqlite3 *db, ld_error *err)
 	return LD_OK;
 }
 
+/* Before SQLite starts: no allocation statistics (they take one global
+ * mutex on every allocation, which threads reading at once queue on). */
+static void sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static ld_status open_db(const char *path, bool create, sqlite3 **out,
 			 ld_error *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_configure);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
 		    (create ? SQLITE_OPEN_CREATE : 0);
 	sqlite3 *db = NULL;

@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "http/reporting.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "tmpdir.h"
@@ -415,6 +416,56 @@ static void upgrade_rebuilds_check_lists(void **state)
 /* Whether a person or house has an open task of a kind: the kind is
  * matched exactly, closed tasks do not count, and a house is asked only
  * about group renting. */
+/* Two contexts prepare rows about one person, as two threads do with a
+ * large upload (src/http/upload.c): neither knows of the other, so each
+ * finds a task needed; settled in one batch, the first plans it and the
+ * other plans none. Within one context the later row already needs none. */
+static void report_task_settled_once(void **state)
+{
+	struct fx *f = *state;
+	seed_areas(f);
+	raw_exec(f, "INSERT INTO organisations (id, kind, name, grid, community,"
+		    " created_at) VALUES (1, 'rental_agency', '中介', '" GRID1
+		    "', '" COMM1 "', 't');");
+	ld_calendar cal;
+	ld_calendar_init(&cal);
+	struct ld_report_ctx batch = {
+		.ops = f->ops,
+		.c = f->c,
+		.cal = &cal,
+		.org_kind = LD_ORG_RENTAL_AGENCY,
+		.today = ld_day_from_ymd(2026, 11, 25),
+		.now = "2026-11-25T10:00:00+08:00",
+		.ar = &f->ar,
+	};
+	assert_int_equal(f->ops->org_get(f->c, 1, &f->ar, &batch.org), LD_OK);
+	ld_report_ctx_open(&batch);
+	struct ld_report_ctx other = batch;
+	ld_report_ctx_open(&other);
+	const struct ld_report_in in = {
+		.kind = "中介成功",
+		.id_number = "33010619900101123X",
+		.name = "甲",
+		.event_date = "2026-11-25",
+	};
+	struct ld_report_out first, again, elsewhere;
+	ld_error e = {0};
+	assert_int_equal(ld_report_prepare(&batch, &in, &first, &e), LD_OK);
+	assert_int_equal(ld_report_prepare(&batch, &in, &again, &e), LD_OK);
+	assert_int_equal(ld_report_prepare(&other, &in, &elsewhere, &e), LD_OK);
+	assert_true(first.task_needed);
+	assert_false(again.task_needed);
+	assert_true(elsewhere.task_needed);
+	assert_int_equal(ld_report_settle(&batch, &first), LD_OK);
+	assert_int_equal(ld_report_settle(&batch, &again), LD_OK);
+	assert_int_equal(ld_report_settle(&batch, &elsewhere), LD_OK);
+	assert_true(first.task_needed);
+	assert_false(again.task_needed);
+	assert_false(elsewhere.task_needed);
+	ld_report_ctx_close(&other);
+	ld_report_ctx_close(&batch);
+}
+
 static void task_open_exists_by_kind(void **state)
 {
 	struct fx *f = *state;
@@ -1654,6 +1705,7 @@ int main(void)
 	    T(open_applies_migrations),
 	    T(upgrade_rebuilds_check_lists),
 	    T(task_open_exists_by_kind),
+	    T(report_task_settled_once),
 	    T(open_twice),
 	    T(open_refuses_newer_schema),
 	    T(areas_and_stations),
