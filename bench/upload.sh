@@ -8,12 +8,14 @@
 #
 # Reports, never asserts: exits 0 whatever the numbers, 2 when it cannot
 # run. Everything lives in one temporary directory removed on exit.
-# Environment: BENCH_ROWS (100000), LIUDONG_BIN (default: build it).
+# Environment: BENCH_ROWS (100000), BENCH_ROUNDS (5: medians of that many
+# interleaved runs of each side), LIUDONG_BIN (default: build it).
 set -euo pipefail
 export LC_ALL=C TZ=${TZ:-Asia/Shanghai}
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROWS=${BENCH_ROWS:-100000}
+ROUNDS=${BENCH_ROUNDS:-5}
 
 die() { echo "upload.sh: $*" >&2; exit 2; }
 
@@ -36,4 +38,4 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/liudong-upload.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 "$ROOT/bench/upload.py" "$BIN" "$TMP" "$PORT" "$ROWS" || die "the run failed"
+python3 "$ROOT/bench/upload.py" "$BIN" "$TMP" "$PORT" "$ROWS" "$ROUNDS" || die "the run failed"

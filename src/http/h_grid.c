@@ -1189,6 +1189,9 @@ static ld_status upload_confirm_run(ld_write_job *job,
 	if (rc != LD_OK)
 		return rc;
 	rc = org_load(&j->x, j->u.org_id);
+	ld_user u;
+	if (rc == LD_OK && j->x.user_id > 0) /* the reports name the clerk */
+		rc = ops->user_by_id(c, j->x.user_id, &p->arena, &u);
 	if (rc != LD_OK)
 		return rc;
 	const char *encoding;
@@ -1291,6 +1294,9 @@ void h_upload_confirm(struct ld_req *r)
 	/* Its rows are prepared on other connections too, which must see
 	 * what the transaction sees: no other job may write in it before. */
 	p->job.alone = true;
+	/* It reads the organisation, the upload, the clerk and each house
+	 * and grid its rows name; SQLite need not check every row again. */
+	p->job.own_references = true;
 	p->finish = upload_confirm_finish;
 	ld_pending_audit(r, p, "upload:confirm", target, NULL, NULL);
 	ld_pending_submit(r, p);

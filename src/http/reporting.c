@@ -619,11 +619,21 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 	ld_report *rec = &out->rec;
 	*task = NULL;
 	rec->upload_id = upload_id;
-	ld_status rc = x->ops->report_insert(x->c, rec);
+	/* What the rows refer to is read here, in the writing transaction,
+	 * once a batch: the house, and the grid of a task (see
+	 * own_references in writer.h). */
+	struct ld_report_house *h = NULL;
+	ld_status rc = LD_OK;
+	if (out->house_id > 0)
+		rc = house_lookup(x, out->house_id, &h);
+	const struct ld_report_grid *g;
+	if (rc == LD_OK && out->task_needed)
+		rc = grid_lookup(x, rec->grid, &g);
+	if (rc == LD_OK)
+		rc = x->ops->report_insert(x->c, rec);
 	if (rc != LD_OK)
 		return rc;
 	if (ld_report_kind_tenancy(out->kind)) {
-		struct ld_report_house *h;
 		ld_id tid;
 		rc = house_touch(x, out->house_id, &h);
 		if (rc != LD_OK)

@@ -72,6 +72,10 @@ struct ld_store_ops {
 	ld_status (*check)(ld_conn *c, bool *ok, ld_buf *report);
 	/* How commits on connection c reach the disk (enum ld_sync). */
 	ld_status (*set_sync)(ld_conn *c, int mode);
+	/* Whether the store checks, row by row, that what a row refers to
+	 * exists (on by default). Only between transactions; off only for a
+	 * job that reads every row it refers to itself (writer.h). */
+	ld_status (*foreign_keys)(ld_conn *c, bool on);
 	/* Flush everything committed so far to stable storage (the log);
 	 * callable from any thread. With LD_SYNC_DEFERRED, nothing committed
 	 * may be acknowledged before this returns LD_OK. */

@@ -590,6 +590,16 @@ static ld_status s_read_begin(ld_conn *c)
 	return run(c, Q_BEGIN_READ);
 }
 
+static ld_status s_foreign_keys(ld_conn *c, bool on)
+{
+	/* SQLite ignores the pragma inside a transaction: refuse instead. */
+	if (!sqlite3_get_autocommit(c->db))
+		return LD_EINTERNAL;
+	return exec_sql(c->db,
+			on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF",
+			NULL);
+}
+
 static ld_status s_read_end(ld_conn *c)
 {
 	if (sqlite3_get_autocommit(c->db))
@@ -2218,6 +2228,7 @@ const struct ld_store_ops ld_store_sqlite = {
 	.schema_version = s_schema_version,
 	.read_begin = s_read_begin,
 	.read_end = s_read_end,
+	.foreign_keys = s_foreign_keys,
 	.begin = s_begin,
 	.commit = s_commit,
 	.rollback = s_rollback,

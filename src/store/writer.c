@@ -124,9 +124,23 @@ static ld_status try_batch(const struct ld_store_ops *ops, ld_conn *c,
 static ld_status commit_jobs(const struct ld_store_ops *ops, ld_conn *c,
 			     ld_write_job *jobs)
 {
+	bool own = jobs->alone && jobs->own_references && !jobs->next;
+	if (own && ops->foreign_keys(c, false) != LD_OK) {
+		fail_jobs(jobs);
+		return LD_EIO;
+	}
 	ld_status rc = try_batch(ops, c, jobs, false);
 	if (rc == LD_EAGAIN_BATCH)
 		rc = try_batch(ops, c, jobs, true);
+	/* Not in a transaction here, so this does not fail; were it to, the
+	 * writer waits rather than write anything unchecked. */
+	for (bool told = false; own && ops->foreign_keys(c, true) != LD_OK;
+	     told = true) {
+		if (!told)
+			fprintf(stderr, "liudong: 无法恢复外键检查 cannot turn "
+					"foreign keys back on; retrying\n");
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
 	if (rc != LD_OK)
 		fail_jobs(jobs);
 	return rc;

@@ -5,6 +5,8 @@ Dates are relative to today (reports are dated by the server's clock):
 an event today is reported on time; an event a month ago is late whatever
 the holidays."""
 import datetime
+import os
+import sqlite3
 import time
 import unittest
 
@@ -13,6 +15,16 @@ from harness import Server, declaration, id_number
 R = {"reason": "网格核查"}
 TODAY = datetime.date.today()
 LONG_AGO = (TODAY - datetime.timedelta(days=40)).isoformat()
+
+
+def dangling_references(server):
+    """Rows whose references point nowhere (SQLite's foreign_key_check):
+    a confirmed upload checks what its rows refer to itself."""
+    db = sqlite3.connect("file:%s?mode=ro" % os.path.join(server.data, "liudong.db"), uri=True)
+    try:
+        return db.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        db.close()
 
 
 class Grid(unittest.TestCase):
@@ -344,6 +356,7 @@ class Grid(unittest.TestCase):
         c = self.as_org("agency", "POST", "/api/v1/reports/uploads/%d/confirm" % up["id"], {})
         self.assertEqual(c.status, 200, c)
         self.assertEqual((c.json["written"], c.json["tasks"], c.json["houses_flagged"]), (8, 6, 1))
+        self.assertEqual(dangling_references(self.s), [])
         houses = {h: self.s.as_("clerk_a", "GET", "/api/v1/houses/%d" % h, query=R).json["house"]
                   for h in (full, passing)}
         self.assertEqual((houses[full]["occupants"], houses[full]["flag"]["flagged"]), (3, True))
@@ -497,6 +510,8 @@ class LargeUpload(unittest.TestCase):
             r = cls.s.as_("clerk_a", "POST", "/api/v1/organisations/%d/keys" % org, {})
             assert r.status == 201, r
             cls.keys[kind] = r.json["key"]
+            cls.org_ids = getattr(cls, "org_ids", {})
+            cls.org_ids[kind] = org
         cls.agency, cls.employer = cls.keys["rental_agency"], cls.keys["employer"]
 
     @classmethod
@@ -565,6 +580,31 @@ class LargeUpload(unittest.TestCase):
         self.assertEqual(self.s.as_("admin", "GET", "/api/v1/reports").json["total"],
                          reports + n - 2)
         self.assertEqual(open_unregistered(), open_before + tasks)
+        self.assertEqual(dangling_references(self.s), [])
+
+    def test_clerk_confirms_for_an_organisation(self):
+        # A clerk's upload: the reports name the clerk, whom the
+        # confirmation reads, as it reads everything its rows refer to.
+        idn = id_number("440103", "19911111")
+        data = ("kind,id_number,name,event_date\nhire,%s,测试,%s\n" %
+                (idn, TODAY.isoformat())).encode()
+        org = self.org_ids["employer"]
+        r = self.s.as_("clerk_a", "POST", "/api/v1/reports/uploads", raw=data,
+                       query={"organisation": org}, headers={"Content-Type": "text/csv"})
+        self.assertEqual(r.status, 200, r)
+        c = self.s.as_("clerk_a", "POST",
+                       "/api/v1/reports/uploads/%d/confirm" % r.json["upload"]["id"], {})
+        self.assertEqual(c.status, 200, c)
+        self.assertEqual((c.json["written"], c.json["tasks"]), (1, 1))
+        self.assertEqual(dangling_references(self.s), [])
+        db = sqlite3.connect("file:%s?mode=ro" % os.path.join(self.s.data, "liudong.db"),
+                             uri=True)
+        try:
+            user = db.execute("SELECT u.username FROM reports r JOIN users u ON u.id = r.user_id"
+                              " WHERE r.id_number = ?", (idn,)).fetchone()
+        finally:
+            db.close()
+        self.assertEqual(user, ("t_clerk_a",))
 
 
 if __name__ == "__main__":

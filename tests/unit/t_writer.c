@@ -723,6 +723,104 @@ static void writer_lazy_then_waited(void **state)
 	assert_int_equal(nau, 2);
 }
 
+/* ---- jobs that run alone --------------------------------------------- */
+
+/* A task whose grid is in no table: a row whose reference dangles. */
+static ld_status run_dangling_task(ld_write_job *j,
+				   const struct ld_store_ops *ops, ld_conn *c)
+{
+	(void)j;
+	ld_task t = {.kind = "absent", .grid = "370102001001999",
+		     .community = "370102001001", .name = "甲", .detail = "",
+		     .due_date = "2026-12-01", .created_at = "t"};
+	return ops->task_insert(c, &t);
+}
+
+/* A job that runs alone and reads what its rows refer to itself
+ * (own_references) is written without the store's check of each row's
+ * references; the next job has the check again, and so does a job that
+ * claims own_references without running alone. */
+static void batch_own_references(void **state)
+{
+	struct fx *f = *state;
+	ld_write_job own = {.run = run_dangling_task,
+			    .alone = true,
+			    .own_references = true};
+	ld_write_batch(f->ops, f->c, &own);
+	assert_int_equal(own.status, LD_OK);
+	ld_write_job plain = {.run = run_dangling_task};
+	ld_write_batch(f->ops, f->c, &plain);
+	assert_int_not_equal(plain.status, LD_OK);
+	ld_write_job not_alone = {.run = run_dangling_task,
+				  .own_references = true};
+	ld_write_batch(f->ops, f->c, &not_alone);
+	assert_int_not_equal(not_alone.status, LD_OK);
+}
+
+/* Jobs that see which batch they run in: the number of batches committed
+ * before them. */
+struct bjob {
+	ld_write_job job;
+	const ld_writer *w;
+	struct waiter *wt;
+	int sleep_ms;
+	uint64_t batch;
+};
+
+static ld_status run_note_batch(ld_write_job *j, const struct ld_store_ops *ops,
+				ld_conn *c)
+{
+	(void)ops;
+	(void)c;
+	struct bjob *b = j->ctx;
+	b->batch = atomic_load(&ld_writer_stats(b->w)->batches);
+	if (b->sleep_ms)
+		nanosleep(&(struct timespec){0, b->sleep_ms * 1000000L}, NULL);
+	return LD_OK;
+}
+
+static void bjob_done(ld_write_job *j)
+{
+	struct bjob *b = j->ctx;
+	pthread_mutex_lock(&b->wt->m);
+	b->wt->done++;
+	pthread_cond_broadcast(&b->wt->cv);
+	pthread_mutex_unlock(&b->wt->m);
+}
+
+/* With group commit, jobs queued together share a transaction, except one
+ * that runs alone: the jobs before it commit first, it commits by itself,
+ * and the jobs after it follow together. */
+static void writer_alone_job_commits_by_itself(void **state)
+{
+	struct fx *f = *state;
+	struct waiter wt = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+			    0};
+	ld_error err = {0};
+	ld_writer *w = ld_writer_start(f->ops, f->store, true, false, &err);
+	assert_non_null(w);
+	struct bjob b[6];
+	for (int i = 0; i < 6; i++)
+		b[i] = (struct bjob){.job = {.run = run_note_batch,
+					     .done = bjob_done,
+					     .ctx = &b[i]},
+				     .w = w,
+				     .wt = &wt};
+	b[0].sleep_ms = 200; /* the others queue up meanwhile */
+	b[3].job.alone = true;
+	ld_writer_submit(w, &b[0].job);
+	nanosleep(&(struct timespec){0, 50 * 1000000L}, NULL);
+	for (int i = 1; i < 6; i++)
+		ld_writer_submit(w, &b[i].job);
+	assert_true(wait_done(&wt, 6));
+	ld_writer_stop(w);
+	const uint64_t want[6] = {0, 1, 1, 2, 3, 3};
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(b[i].job.status, LD_OK);
+		assert_int_equal(b[i].batch, want[i]);
+	}
+}
+
 /* The writer thread with a store whose commit fails once, then whose log
  * sync fails once: the jobs of those batches fail with LD_EIO, the writer
  * reports failing until a batch succeeds again. */
@@ -811,11 +909,13 @@ int main(void)
 	    T(batch_audit_only),
 	    T(batch_commit_fails),
 	    T(batch_commit_fails_after_job_failure),
+	    T(batch_own_references),
 	    T(writer_group_commit),
 	    T(writer_one_job_per_commit),
 	    T(writer_group_commit_with_failures),
 	    T(writer_lazy_jobs_committed_at_stop),
 	    T(writer_lazy_then_waited),
+	    T(writer_alone_job_commits_by_itself),
 	    T(writer_faults),
 	    T(writer_start_fails),
 	};
