@@ -18,8 +18,8 @@ enum g {
 	G_KEYS_OF, G_HOUSE_INSERT, G_HOUSE_GET, G_HOUSE_OCC, G_TEN_INSERT,
 	G_TEN_OPEN_OF, G_TEN_CLOSE, G_TEN_OF_HOUSE, G_TEN_OPEN_OF_HOUSE,
 	G_REGISTERED, G_REPORT_INSERT, G_REPORT_GET, G_UPLOAD_INSERT,
-	G_UPLOAD_GET, G_UPLOAD_CONFIRM, G_TASK_INSERT, G_TASK_GET,
-	G_TASK_UPDATE, G_TASK_EXISTS_PERSON, G_TASK_EXISTS_HOUSE,
+	G_UPLOAD_FILE_INSERT, G_UPLOAD_GET, G_UPLOAD_CONFIRM, G_TASK_INSERT,
+	G_TASK_GET, G_TASK_UPDATE, G_TASK_EXISTS_PERSON, G_TASK_EXISTS_HOUSE,
 	G_TASKS_CLOSE_REG, G_VISIT_INSERT, G_TEN_COUNT,
 	G__COUNT
 };
@@ -97,11 +97,15 @@ static const char *const gsql[G__COUNT] = {
 			    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[G_REPORT_GET] = "SELECT " REPORT_COLS REPORT_FROM " WHERE r.id = ?",
 	[G_UPLOAD_INSERT] = "INSERT INTO uploads (org_id, status, encoding, "
-			    "rows, bad, data, user_id, created_at) VALUES "
-			    "(?,?,?,?,?,?,?,?)",
-	[G_UPLOAD_GET] = "SELECT id, org_id, status, encoding, rows, bad, "
-			 "data, user_id, created_at, confirmed_at FROM "
-			 "uploads WHERE id = ?",
+			    "rows, bad, user_id, created_at) VALUES "
+			    "(?,?,?,?,?,?,?)",
+	/* The file apart: confirming changes the upload, not the file. */
+	[G_UPLOAD_FILE_INSERT] = "INSERT INTO upload_files (upload_id, data) "
+				 "VALUES (?,?)",
+	[G_UPLOAD_GET] = "SELECT u.id, u.org_id, u.status, u.encoding, "
+			 "u.rows, u.bad, f.data, u.user_id, u.created_at, "
+			 "u.confirmed_at FROM uploads u JOIN upload_files f "
+			 "ON f.upload_id = u.id WHERE u.id = ?",
 	[G_UPLOAD_CONFIRM] = "UPDATE uploads SET status = 'confirmed', "
 			     "confirmed_at = ?2 WHERE id = ?1 AND status = "
 			     "'previewed'",
@@ -737,10 +741,16 @@ ld_status ld_sqg_upload_insert(ld_conn *c, ld_upload *u)
 	bind_text(s, 3, u->encoding);
 	sqlite3_bind_int(s, 4, u->rows);
 	sqlite3_bind_int(s, 5, u->bad);
-	sqlite3_bind_blob64(s, 6, u->data, u->len, SQLITE_STATIC);
-	bind_id(s, 7, u->user_id);
-	bind_text(s, 8, u->created_at);
-	return insert_id(c, s, &u->id);
+	bind_id(s, 6, u->user_id);
+	bind_text(s, 7, u->created_at);
+	ld_status rc = insert_id(c, s, &u->id);
+	if (rc != LD_OK)
+		return rc;
+	if (!(s = gprep(c, G_UPLOAD_FILE_INSERT)))
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, u->id);
+	sqlite3_bind_blob64(s, 2, u->data, u->len, SQLITE_STATIC);
+	return ld_sq_exec_done(s);
 }
 
 ld_status ld_sqg_upload_get(ld_conn *c, ld_id id, ld_arena *ar,

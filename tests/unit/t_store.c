@@ -332,6 +332,60 @@ static int raw_refusal(const struct fx *f, const char *sql)
 /* Migration 0007 rebuilds tables to spell their CHECK lists as OR chains:
  * an existing database keeps its rows, and the constraints accept and
  * refuse what they did before. */
+/* Give the current schema the shape an older version had where a later
+ * migration changed it, so the migrations from that version can run
+ * again: before 0009 an upload's file was a column of uploads. */
+static void as_version_8(struct fx *f)
+{
+	raw_exec(f, "DROP TABLE upload_files;"
+		    "ALTER TABLE uploads ADD COLUMN data BLOB NOT NULL"
+		    " DEFAULT x'';");
+}
+
+/* Close the store and open it again, applying what the version asks. */
+static void reopen_upgraded(struct fx *f)
+{
+	f->ops->disconnect(f->c);
+	f->ops->close(f->store);
+	f->c = NULL;
+	f->store = NULL; /* teardown's, should the open fail */
+	ld_error err = {0};
+	assert_int_equal(f->ops->open(f->dir, &f->store, &err), LD_OK);
+	assert_int_equal(f->ops->connect(f->store, true, &f->c, &err), LD_OK);
+}
+
+/* 0009: an upload's file moves to a table of its own, whole. */
+static void upgrade_moves_upload_files(void **state)
+{
+	struct fx *f = *state;
+	seed_areas(f);
+	as_version_8(f);
+	raw_exec(f, "INSERT INTO organisations (id, kind, name, grid, community,"
+		    " created_at) VALUES (1, 'employer', '厂', '" GRID1
+		    "', '" COMM1 "', 't');"
+		    "INSERT INTO uploads (id, org_id, status, encoding, rows, bad,"
+		    " data, created_at) VALUES (5, 1, 'previewed', 'gbk', 1, 0,"
+		    " x'6b696e640a00ff', 't');"
+		    "PRAGMA user_version = 8;");
+	reopen_upgraded(f);
+	int highest;
+	assert_int_equal(f->ops->schema_version(f->c),
+			 count_migrations(&highest));
+	ld_upload u;
+	assert_int_equal(f->ops->upload_get(f->c, 5, &f->ar, &u), LD_OK);
+	assert_int_equal(u.len, 7);
+	assert_memory_equal(u.data, "kind\n\0\xff", 7);
+	assert_string_equal(u.status, "previewed");
+	/* Confirming leaves the file alone. */
+	assert_int_equal(f->ops->upload_confirm(f->c, 5, "t2"), LD_OK);
+	assert_int_equal(f->ops->upload_get(f->c, 5, &f->ar, &u), LD_OK);
+	assert_string_equal(u.status, "confirmed");
+	assert_memory_equal(u.data, "kind\n\0\xff", 7);
+	assert_int_equal(raw_value(f, "SELECT count(*) FROM pragma_table_info("
+				      "'uploads') WHERE name = 'data'"),
+			 0);
+}
+
 static void upgrade_rebuilds_check_lists(void **state)
 {
 	struct fx *f = *state;
@@ -350,12 +404,8 @@ static void upgrade_rebuilds_check_lists(void **state)
 		    " 'unregistered', '" GRID1 "', '" COMM1 "',"
 		    " '110105198001010011', 7, '2026-11-30', 'open', 't');"
 		    "PRAGMA user_version = 6;");
-	f->ops->disconnect(f->c);
-	f->ops->close(f->store);
-	f->c = NULL;
-	ld_error err = {0};
-	assert_int_equal(f->ops->open(f->dir, &f->store, &err), LD_OK);
-	assert_int_equal(f->ops->connect(f->store, true, &f->c, &err), LD_OK);
+	as_version_8(f);
+	reopen_upgraded(f);
 	int highest;
 	assert_int_equal(f->ops->schema_version(f->c),
 			 count_migrations(&highest));
@@ -1704,6 +1754,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(open_applies_migrations),
 	    T(upgrade_rebuilds_check_lists),
+	    T(upgrade_moves_upload_files),
 	    T(task_open_exists_by_kind),
 	    T(report_task_settled_once),
 	    T(open_twice),
