@@ -82,7 +82,7 @@ void ld_report_ctx_open(struct ld_report_ctx *x)
 {
 	ld_arena_init(&x->batch, LD_REPORT_BATCH_MAX);
 	x->asked = x->planned = (struct ld_report_set){0};
-	x->houses = x->grids = (struct ld_report_set){0};
+	x->houses = x->grids = x->tenancies = (struct ld_report_set){0};
 	x->first_moved = NULL;
 	x->last_moved = &x->first_moved;
 	x->first_task = NULL;
@@ -493,6 +493,14 @@ ld_status ld_report_prepare(struct ld_report_ctx *x,
 	if (rc != LD_OK)
 		return rc;
 	rec->house_id = out->house_id;
+	if (ld_report_kind_tenancy(out->kind)) {
+		rc = x->ops->tenancy_open_of(x->c, out->house_id,
+					     rec->id_number, &out->tenancy_id);
+		if (rc == LD_ENOTFOUND)
+			rc = LD_OK;
+		if (rc != LD_OK)
+			return rc;
+	}
 	rc = decide_scope(x, in, out, err);
 	if (rc != LD_OK)
 		return rc;
@@ -524,6 +532,51 @@ static ld_day add_working_days(const struct ld_report_ctx *x, ld_day from,
 	int missing;
 	return ld_calendar_add_working_days(x->cal, from, n, &complete,
 					    &missing);
+}
+
+static uint64_t tenancy_hash_of(ld_id house, const char *id_number)
+{
+	return text_hash(id_number) ^ id_hash(house);
+}
+
+static uint64_t tenancy_hash(const void *entry)
+{
+	const struct ld_report_tenancy *t = entry;
+	return tenancy_hash_of(t->house, t->id_number);
+}
+
+static bool tenancy_same(const void *entry, const void *key)
+{
+	const struct ld_report_tenancy *t = entry, *k = key;
+	return t->house == k->house && strcmp(t->id_number, k->id_number) == 0;
+}
+
+/* The person's tenancy of the house as the batch has left it so far: as
+ * prepare read it, unless a row of the batch moved them since. */
+static ld_status tenancy_now(struct ld_report_ctx *x,
+			     const struct ld_report_out *out,
+			     struct ld_report_tenancy **now)
+{
+	if (!set_reserve(&x->tenancies, &x->batch, tenancy_hash))
+		return LD_ENOMEM;
+	const struct ld_report_tenancy key = {out->house_id,
+					      out->rec.id_number, 0};
+	void **slot = set_slot(&x->tenancies,
+			       tenancy_hash_of(key.house, key.id_number),
+			       tenancy_same, &key);
+	if (!*slot) {
+		struct ld_report_tenancy *t =
+			ld_arena_alloc(&x->batch, sizeof *t);
+		if (!t || !(t->id_number = ld_arena_strdup(&x->batch,
+							   key.id_number)))
+			return LD_ENOMEM;
+		t->house = key.house;
+		t->open = out->tenancy_id;
+		*slot = t;
+		x->tenancies.n++;
+	}
+	*now = *slot;
+	return LD_OK;
 }
 
 /* The batch's record of a house whose tenants it moves: the occupancy
@@ -634,16 +687,13 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 	if (rc != LD_OK)
 		return rc;
 	if (ld_report_kind_tenancy(out->kind)) {
-		ld_id tid;
+		struct ld_report_tenancy *now;
 		rc = house_touch(x, out->house_id, &h);
+		if (rc == LD_OK)
+			rc = tenancy_now(x, out, &now);
 		if (rc != LD_OK)
 			return rc;
-		rc = x->ops->tenancy_open_of(x->c, out->house_id,
-					     rec->id_number, &tid);
-		if (rc != LD_OK && rc != LD_ENOTFOUND)
-			return rc;
-		bool open = rc == LD_OK;
-		rc = LD_OK;
+		bool open = now->open > 0;
 		if (out->kind == LD_RK_TENANT_MOVE_IN && !open) {
 			ld_tenancy t = {
 				.house_id = out->house_id,
@@ -653,10 +703,12 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 				.report_in = rec->id,
 			};
 			rc = x->ops->tenancy_insert(x->c, &t);
+			now->open = t.id;
 			h->occupants++;
 		} else if (out->kind == LD_RK_TENANT_MOVE_OUT && open) {
-			rc = x->ops->tenancy_close(x->c, tid, rec->event_date,
-						   rec->id);
+			rc = x->ops->tenancy_close(x->c, now->open,
+						   rec->event_date, rec->id);
+			now->open = 0;
 			h->occupants--;
 		}
 		if (rc != LD_OK)

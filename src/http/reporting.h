@@ -59,6 +59,13 @@ struct ld_report_task {
 	struct ld_report_task *next;
 };
 
+/* A person's tenancy of a house as the batch leaves it. */
+struct ld_report_tenancy {
+	ld_id house;
+	const char *id_number;
+	ld_id open; /* the open tenancy, 0 for none */
+};
+
 /* A grid the batch has looked up, with its community. */
 struct ld_report_grid {
 	ld_area grid, community;
@@ -84,6 +91,8 @@ struct ld_report_ctx {
 	struct ld_report_set planned; /* ID numbers given a task (settled) */
 	struct ld_report_set houses;  /* struct ld_report_house, by id */
 	struct ld_report_set grids;   /* struct ld_report_grid, by code */
+	/* struct ld_report_tenancy, by house and person: those it moved */
+	struct ld_report_set tenancies;
 	struct ld_report_house *first_moved, **last_moved;
 	struct ld_report_task *first_task, **last_task; /* to write */
 };
@@ -102,6 +111,9 @@ struct ld_report_out {
 	bool task_needed;
 	ld_day task_due;
 	ld_id house_id;
+	/* Tenant reports: the person's open tenancy of the house as read
+	 * (0 for none); the batch's own moves take precedence in apply. */
+	ld_id tenancy_id;
 };
 
 /* Set up and release the context's own memory (the batch). */
@@ -126,7 +138,8 @@ ld_status ld_report_prepare(struct ld_report_ctx *x,
 ld_status ld_report_settle(struct ld_report_ctx *x, struct ld_report_out *out);
 
 /* Record a prepared report: the report and the tenancy it opens or closes
- * (counted in the batch's house). The `unregistered` task it needs is
+ * (counted in the batch's house). It reads nothing per row: what it needs
+ * was read by ld_report_prepare, or by the batch once (each house). The `unregistered` task it needs is
  * queued in the batch, *task pointing to it (NULL if none): tasks are
  * written by ld_report_flush after all the reports, one table at a time. */
 ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,

@@ -513,6 +513,16 @@ class LargeUpload(unittest.TestCase):
             cls.org_ids = getattr(cls, "org_ids", {})
             cls.org_ids[kind] = org
         cls.agency, cls.employer = cls.keys["rental_agency"], cls.keys["employer"]
+        r = cls.s.as_("clerk_a", "POST", "/api/v1/organisations",
+                      {"kind": "landlord", "name": "某房东", "grid": cls.grid,
+                       "credit_code": "91370100MA3C000009"})
+        assert r.status == 201, r
+        r = cls.s.as_("clerk_a", "POST", "/api/v1/houses", {
+            "address": {"grid": cls.grid, "road": "经十路", "house_number": "9号"},
+            "landlord": r.json["organisation"]["id"],
+            "agent": cls.org_ids["rental_agency"], "rooms": 3, "capacity": 6})
+        assert r.status == 201, r
+        cls.house = r.json["house"]["id"]
 
     @classmethod
     def tearDownClass(cls):
@@ -533,7 +543,8 @@ class LargeUpload(unittest.TestCase):
         # A file over 256 KB is checked by several threads at once
         # (docs/grid.md); the answer is the one a single thread gives: rows
         # in the file's order, bad rows by line, one task per person
-        # however far apart the rows that name them.
+        # however far apart the rows that name them, and a tenant's moves
+        # as the file leaves them.
         n, today = 3000, TODAY.isoformat()
         people = [id_number("330106", "19%02d%02d%02d" % (70 + i % 30, 1 + i % 12, 1 + i % 28),
                             i % 997 + 1) for i in range(n)]
@@ -543,8 +554,16 @@ class LargeUpload(unittest.TestCase):
         r = self.as_org("POST", "/api/v1/reports", {"kind": "hire", "person": {"id_number": q, "name": "王五"}, "event_date": today}, key=self.employer)
         self.assertEqual(r.status, 201, r)
         self.assertIsNotNone(r.json["task"])
+        k = id_number("330106", "19650505", 1)     # a tenant already
+        r = self.as_org("POST", "/api/v1/reports", {"kind": "tenant_move_in", "person": {
+            "id_number": k, "name": "老租户"}, "event_date": today, "house": self.house})
+        self.assertEqual(r.status, 201, r)
+        m = people[10]                             # moves in, and out chunks later
+        people[2900], people[2950] = m, k
+        kinds = {10: "入住", 2900: "退租", 2950: "退租"}
         head = "报告类型,公民身份号码,姓名,发生日期,房屋编号,网格代码,详细地址"
-        rows = ["中介成功,%s,职工%d,%s,,%s,历山路%d号某某花园小区东门" % (p, i, today, self.grid, i)
+        rows = ["%s,%s,租户%d,%s,%d,," % (kinds[i], p, i, today, self.house) if i in kinds else
+                "中介成功,%s,职工%d,%s,,%s,历山路%d号某某花园小区东门" % (p, i, today, self.grid, i)
                 for i, p in enumerate(people)]
         bad = {1998: rows[1998].replace(people[1998], people[1998][:17] +
                                         ("0" if people[1998][17] != "0" else "1")),
@@ -552,7 +571,7 @@ class LargeUpload(unittest.TestCase):
         data = "\n".join([head] + [bad.get(i, x) for i, x in enumerate(rows)]).encode()
         self.assertGreater(len(data), 256 << 10)
         good = set(p for i, p in enumerate(people) if i not in bad)
-        tasks = len(good - {q})
+        tasks = len(good - {q, k})
 
         def open_unregistered():
             return self.s.as_("admin", "GET", "/api/v1/tasks", query={
@@ -581,6 +600,9 @@ class LargeUpload(unittest.TestCase):
                          reports + n - 2)
         self.assertEqual(open_unregistered(), open_before + tasks)
         self.assertEqual(dangling_references(self.s), [])
+        house = self.s.as_("clerk_a", "GET", "/api/v1/houses/%d" % self.house,
+                           query={"reason": "核查"}).json["house"]
+        self.assertEqual(house["occupants"], 0)
 
     def test_clerk_confirms_for_an_organisation(self):
         # A clerk's upload: the reports name the clerk, whom the
