@@ -193,21 +193,31 @@ for table, query in exports:
                              for v in row) + "\n")
             n += 1
     log("%s: %d rows to import" % (table, n))
+# A CSV cannot say NULL (the shell's .import reads an empty field as ''):
+# each table goes through a temporary table, and a column that may be NULL
+# is NULL where the field is empty. Otherwise the shell would store '' for
+# NULL: wrong rows, and partial indexes such as tenancies' (WHERE move_out
+# IS NULL) would be left out of its work.
+nullable = {table: {r[1] for r in db.execute("PRAGMA table_info(%s)" % table)
+                    if not r[3] and not r[5]} for table, _ in exports}
 db.close()
-# A CSV cannot say NULL, and tasks.outcome must be NULL or a known value:
-# tasks go through a temporary table; the houses' new occupancy likewise.
-nullable = {"id_number", "house_id", "report_id", "visit_id", "outcome", "assignee",
-            "closed_by", "closed_at"}
-task_cols = ", ".join("nullif(%s, '')" % c if c in nullable else c for c in columns["tasks"])
-# The shell gets the page cache liudong's writer has (store_sqlite.c).
-reports_only = (".bail on\nPRAGMA cache_size=-65536;\nBEGIN;\n.import --csv --skip 1 {t}/reports.csv reports\n"
-                ".import --csv --skip 1 {t}/tenancies.csv tenancies\n").format(t=TMP)
-everything = reports_only + (
-    ".import --csv --schema temp {t}/tasks.csv new_tasks\n"
-    "INSERT INTO tasks SELECT {c} FROM temp.new_tasks;\n"
+
+
+def load(table):
+    cols = ", ".join("nullif(%s, '')" % c if c in nullable[table] else c
+                     for c in columns[table])
+    return (".import --csv --schema temp {t}/{n}.csv new_{n}\n"
+            "INSERT INTO {n} SELECT {c} FROM temp.new_{n};\n").format(t=TMP, n=table, c=cols)
+
+
+# The shell gets the page cache liudong's writer has (store_sqlite.c), and
+# keeps temporary tables in memory, as liudong does.
+reports_only = (".bail on\nPRAGMA cache_size=-65536;\nPRAGMA temp_store=MEMORY;\nBEGIN;\n" +
+                load("reports") + load("tenancies"))
+everything = reports_only + load("tasks") + (
     ".import --csv --schema temp {t}/houses.csv new_houses\n"
     "UPDATE houses SET occupants = n.occupants, flagged = n.flagged FROM temp.new_houses n "
-    "WHERE houses.id = n.id;\n").format(t=TMP, c=task_cols)
+    "WHERE houses.id = n.id;\n").format(t=TMP)
 
 
 def shell(db_name, script):
@@ -231,9 +241,16 @@ shells = {"all": [], "reports": [], "default": []}
 for r in range(ROUNDS):
     shells["all"].append(shell("shell.db", everything))
     if r == 0:
-        got = sqlite3.connect(os.path.join(TMP, "shell.db")).execute(
-            "SELECT count(*) FROM tasks WHERE id > %d" % last_task).fetchone()[0]
+        # The shell's rows are liudong's, NULLs included (liudong's database
+        # is still the first round's here).
+        theirs = sqlite3.connect(os.path.join(TMP, "shell.db"))
+        ours_db = sqlite3.connect(os.path.join(DATA, "liudong.db"))
+        for table, query in exports:
+            assert theirs.execute(query).fetchall() == ours_db.execute(query).fetchall(), table
+        got = theirs.execute("SELECT count(*) FROM tasks WHERE id > %d" % last_task).fetchone()[0]
         assert got == conf["tasks"] + conf["houses_flagged"], (got, conf)
+        theirs.close()
+        ours_db.close()
     shells["reports"].append(shell("reports.db", reports_only))
     shells["default"].append(shell("default.db",
                                    everything.replace("PRAGMA cache_size=-65536;\n", "")))
