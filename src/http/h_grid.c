@@ -494,12 +494,7 @@ void h_orgs_list(struct ld_req *r)
 	}
 	ld_buf b;
 	ld_jw w;
-	ld_reply_begin(r, &w, &b);
-	ld_jw_obj_open(&w);
-	ld_jw_kint(&w, "total", total);
-	ld_jw_kint(&w, "page", page_no);
-	ld_jw_key(&w, "items");
-	ld_jw_arr_open(&w);
+	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++) {
 		ld_api_key *keys = NULL;
 		size_t nk = 0;
@@ -507,8 +502,7 @@ void h_orgs_list(struct ld_req *r)
 				 &nk);
 		view_org(&w, &items[i], keys, nk);
 	}
-	ld_jw_arr_close(&w);
-	ld_jw_obj_close(&w);
+	ld_reply_page_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }
 
@@ -722,16 +716,10 @@ void h_houses_list(struct ld_req *r)
 	}
 	ld_buf b;
 	ld_jw w;
-	ld_reply_begin(r, &w, &b);
-	ld_jw_obj_open(&w);
-	ld_jw_kint(&w, "total", total);
-	ld_jw_kint(&w, "page", page_no);
-	ld_jw_key(&w, "items");
-	ld_jw_arr_open(&w);
+	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
 		view_house(&w, r->srv, &items[i]);
-	ld_jw_arr_close(&w);
-	ld_jw_obj_close(&w);
+	ld_reply_page_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }
 
@@ -996,16 +984,10 @@ void h_reports_list(struct ld_req *r)
 	}
 	ld_buf b;
 	ld_jw w;
-	ld_reply_begin(r, &w, &b);
-	ld_jw_obj_open(&w);
-	ld_jw_kint(&w, "total", total);
-	ld_jw_kint(&w, "page", page_no);
-	ld_jw_key(&w, "items");
-	ld_jw_arr_open(&w);
+	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
 		view_report(&w, r->srv, &items[i], false);
-	ld_jw_arr_close(&w);
-	ld_jw_obj_close(&w);
+	ld_reply_page_close(&w);
 	ld_reply_audited_jw(r, &w, &b, 200, "report:list",
 			    r->org ? r->user.username : "reports");
 }
@@ -1340,16 +1322,10 @@ void h_tasks_list(struct ld_req *r)
 	}
 	ld_buf b;
 	ld_jw w;
-	ld_reply_begin(r, &w, &b);
-	ld_jw_obj_open(&w);
-	ld_jw_kint(&w, "total", total);
-	ld_jw_kint(&w, "page", page_no);
-	ld_jw_key(&w, "items");
-	ld_jw_arr_open(&w);
+	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
 		view_task(&w, &items[i], today);
-	ld_jw_arr_close(&w);
-	ld_jw_obj_close(&w);
+	ld_reply_page_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }
 

@@ -166,13 +166,7 @@ void h_registrations_list(struct ld_req *r)
 	}
 	ld_buf b;
 	ld_jw w;
-	ld_reply_begin(r, &w, &b);
-	ld_jw_obj_open(&w);
-	ld_jw_kint(&w, "total", total);
-	ld_jw_kint(&w, "page", page_no);
-	ld_jw_kint(&w, "per_page", page.limit);
-	ld_jw_key(&w, "items");
-	ld_jw_arr_open(&w);
+	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++) {
 		/* The registration view, with the holder's name and number. */
 		ld_buf one;
@@ -193,8 +187,7 @@ void h_registrations_list(struct ld_req *r)
 		}
 		ld_buf_release(&one);
 	}
-	ld_jw_arr_close(&w);
-	ld_jw_obj_close(&w);
+	ld_reply_page_close(&w);
 	char *target = ld_arena_printf(&r->arena, "table:%zu", n);
 	for (size_t i = 0; i < n && i < 20 && target; i++)
 		target = ld_arena_printf(&r->arena, "%s%sperson:%lld", target,

@@ -36,16 +36,9 @@ void h_worklist_late(struct ld_req *r)
 	}
 	ld_buf b;
 	ld_jw w;
-	ld_reply_begin(r, &w, &b);
-	ld_jw_obj_open(&w);
-	ld_jw_kint(&w, "total", total);
-	ld_jw_kint(&w, "page", page_no);
-	ld_jw_kint(&w, "per_page", page.limit);
-	ld_jw_key(&w, "items");
-	ld_jw_arr_open(&w);
+	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
 		ld_view_late_item(&w, &items[i]);
-	ld_jw_arr_close(&w);
-	ld_jw_obj_close(&w);
+	ld_reply_page_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }

@@ -100,6 +100,24 @@ void ld_reply_begin(struct ld_req *r, ld_jw *w, ld_buf *b)
 	ld_jw_init(w, b);
 }
 
+void ld_reply_page_begin(struct ld_req *r, ld_jw *w, ld_buf *b, int64_t total,
+			 int page_no, int per_page)
+{
+	ld_reply_begin(r, w, b);
+	ld_jw_obj_open(w);
+	ld_jw_kint(w, "total", total);
+	ld_jw_kint(w, "page", page_no);
+	ld_jw_kint(w, "per_page", per_page);
+	ld_jw_key(w, "items");
+	ld_jw_arr_open(w);
+}
+
+void ld_reply_page_close(ld_jw *w)
+{
+	ld_jw_arr_close(w);
+	ld_jw_obj_close(w);
+}
+
 void ld_reply_end(struct ld_req *r, ld_jw *w, ld_buf *b, int status)
 {
 	if (ld_jw_finish(w) != LD_OK) {

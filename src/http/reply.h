@@ -48,6 +48,12 @@ void ld_reply_raw(struct ld_req *r, int status, const char *body, size_t len);
 void ld_reply_begin(struct ld_req *r, ld_jw *w, ld_buf *b);
 /* Finish the writer and send it with `status`. */
 void ld_reply_end(struct ld_req *r, ld_jw *w, ld_buf *b, int status);
+/* A page of a list, {"total":…,"page":…,"per_page":…,"items":[…]}: start
+ * the answer up to the open items array; write the items, then
+ * ld_reply_page_close and send it (ld_reply_end, or audited). */
+void ld_reply_page_begin(struct ld_req *r, ld_jw *w, ld_buf *b, int64_t total,
+			 int page_no, int per_page);
+void ld_reply_page_close(ld_jw *w);
 /* Send an error. `message` NULL uses the kind's default; `field` may be
  * NULL. */
 void ld_reply_error(struct ld_req *r, enum ld_http_error kind,
