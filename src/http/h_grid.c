@@ -193,12 +193,8 @@ static void view_house(ld_jw *w, const struct ld_server *srv,
 	ld_jw_kstr(w, "unit", a->unit);
 	ld_jw_kstr(w, "room", a->room);
 	ld_jw_obj_close(w);
-	char text[400];
-	snprintf(text, sizeof text, "%s%s%s%s%s%s%s%s", a->road,
-		 a->house_number, *a->building ? a->building : "",
-		 *a->building ? "号楼" : "", *a->unit ? a->unit : "",
-		 *a->unit ? "单元" : "", *a->room ? a->room : "",
-		 *a->room ? "室" : "");
+	char text[LD_ADDRESS_TEXT_MAX];
+	ld_address_text(a, text, sizeof text);
 	ld_jw_kstr(w, "address_text", text);
 	view_org_ref(w, "landlord", h->landlord_org, h->landlord_name,
 		     h->landlord_kind);

@@ -12,6 +12,7 @@
 
 #include "core/division.h"
 #include "core/idnum.h"
+#include "http/views.h"
 
 static const struct {
 	const char *code, *label;
@@ -219,16 +220,6 @@ ld_status ld_report_settle(struct ld_report_ctx *x, struct ld_report_out *out)
 	return id_set_add(x, &x->planned, out->rec.id_number, &out->task_needed);
 }
 
-static const char *house_text(ld_arena *ar, const ld_house *h)
-{
-	const ld_address *a = &h->addr;
-	return ld_arena_printf(ar, "%s%s%s%s%s%s%s%s%s", a->road,
-			       a->house_number, *a->building ? " " : "",
-			       a->building, *a->building ? "号楼" : "",
-			       *a->unit ? a->unit : "", *a->unit ? "单元" : "",
-			       *a->room ? a->room : "", *a->room ? "室" : "");
-}
-
 /* The house by number, read once a batch, with its address as text. */
 static ld_status house_lookup(struct ld_report_ctx *x, ld_id id,
 			      struct ld_report_house **out)
@@ -245,7 +236,9 @@ static ld_status house_lookup(struct ld_report_ctx *x, ld_id id,
 						 &h->house);
 		if (rc != LD_OK)
 			return rc;
-		if (!(h->text = house_text(&x->batch, &h->house)))
+		char text[LD_ADDRESS_TEXT_MAX];
+		ld_address_text(&h->house.addr, text, sizeof text);
+		if (!(h->text = ld_arena_strdup(&x->batch, text)))
 			return LD_ENOMEM;
 		*slot = h;
 		x->houses.n++;

@@ -3,6 +3,7 @@
  */
 #include "http/views.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +26,13 @@ static const char *label(const struct ld_code_list *l, const char *code)
 {
 	const struct ld_code *c = code ? ld_code_find(l, code) : NULL;
 	return c ? c->label : NULL;
+}
+
+void ld_address_text(const ld_address *a, char *out, size_t size)
+{
+	snprintf(out, size, "%s%s%s%s%s%s%s%s", a->road, a->house_number,
+		 a->building, *a->building ? "号楼" : "", a->unit,
+		 *a->unit ? "单元" : "", a->room, *a->room ? "室" : "");
 }
 
 void ld_view_person(ld_jw *w, const ld_person *p)

@@ -12,6 +12,11 @@
 /* Today's date in the server's local time zone (set TZ=Asia/Shanghai). */
 ld_day ld_http_today(void);
 
+/* An address as one line, the way it is written in China:
+ * 经十路88号3号楼1单元101室 (cut to fit `size`, as snprintf). */
+void ld_address_text(const ld_address *a, char *out, size_t size);
+#define LD_ADDRESS_TEXT_MAX 400
+
 void ld_view_person(ld_jw *w, const ld_person *p);
 void ld_view_registration(ld_jw *w, const ld_registration *reg);
 void ld_view_event(ld_jw *w, const ld_reg_event *e);

@@ -478,6 +478,15 @@ class Grid(unittest.TestCase):
             "address": {"grid": self.other_grid, "road": "x"}, "occupants": []})
         self.assertEqual(r.status, 403, r)
 
+    def test_report_address_is_the_houses(self):
+        # A tenant report takes the house's address, written as the house
+        # register writes it (经十路88号3号楼1单元…室).
+        r = self.report("landlord", "tenant_move_in", id_number("320102", "19930303"),
+                        TODAY.isoformat(), house=self.house)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["report"]["address"], r.json["house"]["address_text"])
+        self.assertRegex(r.json["report"]["address"], r"^经十路88号3号楼1单元\d+室$")
+
     def test_lists_answer_pages_alike(self):
         for path in ("/api/v1/organisations", "/api/v1/houses", "/api/v1/reports",
                      "/api/v1/tasks"):
