@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/phone.h"
 #include "core/catalog.h"
 #include "core/certificate.h"
 #include "core/deadline.h"
@@ -39,30 +40,6 @@ struct declaration {
 	ld_deadline deadline;
 	bool late;
 };
-
-static bool phone_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0)
-		return true;
-	if (n == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9') {
-		for (size_t i = 0; i < n; i++)
-			if (s[i] < '0' || s[i] > '9')
-				return false;
-		return true;
-	}
-	/* Landline: digits with at most two hyphens, 7 to 20 characters. */
-	int hyphens = 0;
-	if (n < 7 || n > 20)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '-' && i > 0 && ++hyphens <= 2)
-			continue;
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	}
-	return true;
-}
 
 static bool blank(const char *s)
 {
@@ -166,7 +143,7 @@ static bool declaration_parse(struct ld_req *r, struct declaration *d,
 	d->hukou_code = ld_json_str(person, "hukou_code");
 	d->hukou_address = ld_json_str(person, "hukou_address");
 	d->phone = ld_json_str(person, "phone");
-	if (d->phone && !phone_ok(d->phone)) {
+	if (d->phone && !ld_phone_valid(d->phone)) {
 		ld_reply_error(r, LD_HE_INVALID, "联系电话格式不正确",
 			       "person.phone");
 		return false;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/phone.h"
 #include "core/division.h"
 #include "core/idnum.h"
 #include "http/views.h"
@@ -66,17 +67,6 @@ bool ld_report_parse_day(const char *s, ld_day *out)
 static ld_status bad(ld_error *err, const char *field, const char *msg)
 {
 	return ld_fail(err, LD_EINVAL, field, "%s", msg);
-}
-
-static bool phone_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 5 || n > 20)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] == '-' && i > 0)))
-			return false;
-	return true;
 }
 
 void ld_report_ctx_open(struct ld_report_ctx *x)
@@ -428,7 +418,7 @@ ld_status ld_report_prepare(struct ld_report_ctx *x,
 		return bad(err, "name", "姓名过长（最多60字节）");
 	rec->name = in->name;
 	rec->phone = given(in->phone) ? in->phone : "";
-	if (given(in->phone) && !phone_ok(in->phone))
+	if (given(in->phone) && !ld_phone_valid(in->phone))
 		return bad(err, "phone", "联系电话格式不正确");
 
 	ld_day event, reported = x->today, arrival;

@@ -157,6 +157,8 @@ class Grid(unittest.TestCase):
              "event_date"),                                          # in the future
             ("employer", {"person": {"id_number": id_number(), "name": "x", "hukou_code": "370100"}},
              "person.hukou_code"),                                   # not county level
+            ("employer", {"person": {"id_number": id_number(), "name": "x", "phone": "12345"}},
+             "person.phone"),                                        # as registrations check it
         ]
         for who, change, field in cases:
             body = {"kind": "hire", "person": {"id_number": id_number(), "name": "钱七"},

@@ -15,6 +15,7 @@
 
 #include "core/catalog.h"
 #include "core/certificate.h"
+#include "core/phone.h"
 #include "util/arena.h"
 
 /* ---- certificate numbers -------------------------------------------- */
@@ -455,6 +456,34 @@ static void arena_chunk_growth(void **state)
 	ld_arena_release(&b);
 }
 
+/* ---- contact numbers ------------------------------------------------ */
+
+static void phone_forms(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		bool ok;
+	} cases[] = {
+		{"", true},		      /* no number */
+		{"13812345678", true},	      /* mobile */
+		{"19912345678", true},
+		{"0531-86001234", true},      /* landline with area code */
+		{"0531-8600-1234", true},     /* two hyphens */
+		{"0531-86-00-1234", false},   /* three */
+		{"-053186001234", false},     /* hyphen first */
+		{"86001234", true},	      /* local landline */
+		{"123456", false},	      /* too short */
+		{"123456789012345678901", false}, /* 21 characters */
+		{"138 1234 5678", false},     /* spaces */
+		{"１３８１２３４５６７８", false}, /* full-width digits */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (ld_phone_valid(cases[i].s) != cases[i].ok)
+			fail_msg("phone \"%s\": want %d", cases[i].s, cases[i].ok);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +500,7 @@ int main(void)
 	    cmocka_unit_test(arena_reset_reuses),
 	    cmocka_unit_test(arena_huge_request),
 	    cmocka_unit_test(arena_chunk_growth),
+	    cmocka_unit_test(phone_forms),
 	};
 	return cmocka_run_group_tests_name("small", tests, NULL, NULL);
 }
