@@ -3,6 +3,7 @@
 #   make                 build/liudong (release, gcc)
 #   make check           build and run the whole test suite once
 #   make SAN=1 check     the same under AddressSanitizer and UBSan
+#   make SAN=thread ...  under ThreadSanitizer (clang)
 #   make CC=clang ...    any of the above with clang
 #   make format          clang-format the sources
 #
@@ -21,6 +22,9 @@ OPT      := -O2 -g
 ifeq ($(SAN),1)
 OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=all
+endif
+ifeq ($(SAN),thread)
+OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 endif
 # Fuzzing (clang only): the library instrumented for libFuzzer's coverage.
 ifeq ($(FUZZ),1)
