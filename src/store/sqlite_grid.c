@@ -288,9 +288,10 @@ static ld_status qb_count(ld_conn *c, const char *from_where,
 	ld_status rc = qb_prepare(c, &q, &s);
 	if (rc != LD_OK)
 		return rc;
-	*total = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int st = sqlite3_step(s);
+	*total = st == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
-	return LD_OK;
+	return st == SQLITE_DONE ? LD_EIO : ld_sq_rows_end(st);
 }
 
 /* Run "SELECT cols from_where filter order LIMIT OFFSET" and read each row
@@ -322,9 +323,14 @@ static ld_status qb_count(ld_conn *c, const char *from_where,
 			sqlite3_finalize(s_);                                \
 			return LD_ENOMEM;                                    \
 		}                                                            \
-		while (*(n) < cap_ && sqlite3_step(s_) == SQLITE_ROW)        \
+		int st_ = SQLITE_ROW;                                        \
+		while (*(n) < cap_ && (st_ = sqlite3_step(s_)) == SQLITE_ROW) \
 			reader(s_, ar, &arr_[(*(n))++]);                     \
 		sqlite3_finalize(s_);                                        \
+		if ((rc_ = ld_sq_rows_end(st_)) != LD_OK) {                  \
+			*(n) = 0;                                            \
+			return rc_;                                          \
+		}                                                            \
 		*(out) = arr_;                                               \
 	} while (0)
 
@@ -919,8 +925,7 @@ ld_status ld_sqg_task_open_exists(ld_conn *c, const char *kind,
 		*exists = !id_number ||
 			  strcmp((const char *)sqlite3_column_text(s, 0),
 				 kind) == 0;
-	ld_status rc = *exists || step == SQLITE_DONE ? LD_OK
-						      : ld_sq_map_rc(step);
+	ld_status rc = ld_sq_rows_end(step);
 	sqlite3_reset(s);
 	return rc;
 }
@@ -1023,25 +1028,7 @@ ld_status ld_sqg_grid_stats(ld_conn *c, const ld_access *acc,
 	ld_status rc = qb_prepare(c, &q, &s);
 	if (rc != LD_OK)
 		return rc;
-	size_t cap = 16, cnt = 0;
-	ld_grid_stat *arr = ld_arena_calloc(ar, cap * sizeof *arr);
-	while (arr && sqlite3_step(s) == SQLITE_ROW) {
-		if (cnt == cap) {
-			ld_grid_stat *bigger =
-				ld_arena_calloc(ar, 2 * cap * sizeof *arr);
-			if (bigger)
-				memcpy(bigger, arr, cap * sizeof *arr);
-			arr = bigger;
-			cap *= 2;
-			if (!arr)
-				break;
-		}
-		row_grid_stat(s, ar, &arr[cnt++]);
-	}
+	COLLECT_ROWS(s, ar, ld_grid_stat, out, n, row_grid_stat, rc);
 	sqlite3_finalize(s);
-	if (!arr)
-		return LD_ENOMEM;
-	*out = arr;
-	*n = cnt;
-	return LD_OK;
+	return rc;
 }

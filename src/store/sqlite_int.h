@@ -52,14 +52,25 @@ ld_status ld_sq_exec_done(sqlite3_stmt *s);
 ld_status ld_sq_insert_id(ld_conn *c, sqlite3_stmt *s, ld_id *id);
 /* Step to the one row: LD_OK (row ready), LD_ENOTFOUND, or an error. */
 ld_status ld_sq_step_one(sqlite3_stmt *s);
+/* How a loop over rows ended, given its last step: at a row (it stopped
+ * by itself) or at the end, LD_OK; else the error, for a list cut short
+ * by a failing read is a failure, never a shorter list. */
+static inline ld_status ld_sq_rows_end(int step)
+{
+	return step == SQLITE_ROW || step == SQLITE_DONE ? LD_OK
+							 : ld_sq_map_rc(step);
+}
 
-/* Collect rows into an arena array with a row reader. */
-#define COLLECT(s, ar, type, out, n, reader)                               \
+/* Read every row of s into an arena array (*out, *n) with a row reader.
+ * rc is LD_OK, LD_ENOMEM, or the error that stopped the reading: a list
+ * cut short by a failing read is a failure, never a shorter list. The
+ * statement is left as stepped; reset or finalize it after. */
+#define COLLECT_ROWS(s, ar, type, out, n, reader, rc)                     \
 	do {                                                               \
 		size_t cap_ = 16, cnt_ = 0;                                \
 		type *arr_ = ld_arena_alloc(ar, cap_ * sizeof(type));      \
-		int rc_;                                                   \
-		while (arr_ && (rc_ = sqlite3_step(s)) == SQLITE_ROW) {    \
+		int st_ = SQLITE_DONE;                                     \
+		while (arr_ && (st_ = sqlite3_step(s)) == SQLITE_ROW) {    \
 			if (cnt_ == cap_) {                                \
 				type *bigger_ = ld_arena_alloc(            \
 					ar, 2 * cap_ * sizeof(type));      \
@@ -75,11 +86,22 @@ ld_status ld_sq_step_one(sqlite3_stmt *s);
 			reader(s, ar, &arr_[cnt_]);                        \
 			cnt_++;                                            \
 		}                                                          \
+		(rc) = arr_ ? ld_sq_rows_end(st_) : LD_ENOMEM;             \
+		if ((rc) == LD_OK) {                                       \
+			*(out) = arr_;                                     \
+			*(n) = cnt_;                                       \
+		}                                                          \
+	} while (0)
+
+/* COLLECT_ROWS from a kept statement, which is reset; the caller returns
+ * the failure. */
+#define COLLECT(s, ar, type, out, n, reader)                               \
+	do {                                                               \
+		ld_status rc__;                                            \
+		COLLECT_ROWS(s, ar, type, out, n, reader, rc__);           \
 		sqlite3_reset(s);                                          \
-		if (!arr_)                                                 \
-			return LD_ENOMEM;                                  \
-		*(out) = arr_;                                             \
-		*(n) = cnt_;                                               \
+		if (rc__ != LD_OK)                                         \
+			return rc__;                                       \
 	} while (0)
 
 #endif

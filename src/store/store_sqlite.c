@@ -1063,8 +1063,11 @@ static ld_status s_person_search(ld_conn *c, const ld_access *acc,
 		return LD_EIO;
 	for (int i = 0; i < nargs; i++)
 		ld_sq_bind_text(s, i + 1, args[i]);
-	*total = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int step = sqlite3_step(s);
+	*total = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
+	if (step != SQLITE_ROW)
+		return step == SQLITE_DONE ? LD_EIO : ld_sq_rows_end(step);
 
 	snprintf(text, sizeof text,
 		 "SELECT " PERSON_COLS " FROM persons p WHERE %s ORDER BY p.id "
@@ -1081,11 +1084,15 @@ static ld_status s_person_search(ld_conn *c, const ld_access *acc,
 	ld_person *arr = ld_arena_alloc(ar, cap * sizeof *arr);
 	if (!arr)
 		rc = LD_ENOMEM;
-	while (rc == LD_OK && cnt < cap && sqlite3_step(s) == SQLITE_ROW)
+	step = SQLITE_DONE;
+	while (rc == LD_OK && cnt < cap &&
+	       (step = sqlite3_step(s)) == SQLITE_ROW)
 		row_person(s, ar, &arr[cnt++]);
 	sqlite3_finalize(s);
+	if (rc == LD_OK)
+		rc = ld_sq_rows_end(step);
 	*out = arr;
-	*n = cnt;
+	*n = rc == LD_OK ? cnt : 0;
 	return rc;
 }
 
@@ -1482,9 +1489,13 @@ static ld_status s_worklist_late(ld_conn *c, const ld_access *acc,
 		if (acc->kind != LD_ACCESS_ALL)
 			ld_sq_bind_text(s, 3, acc->code);
 		if (pass == 0) {
-			if (sqlite3_step(s) == SQLITE_ROW)
+			int step = sqlite3_step(s);
+			if (step == SQLITE_ROW)
 				*total = sqlite3_column_int64(s, 0);
 			sqlite3_finalize(s);
+			if (step != SQLITE_ROW)
+				return step == SQLITE_DONE ? LD_EIO
+							   : ld_sq_rows_end(step);
 			continue;
 		}
 		sqlite3_bind_int(s, 4, page.limit);
@@ -1495,9 +1506,15 @@ static ld_status s_worklist_late(ld_conn *c, const ld_access *acc,
 			sqlite3_finalize(s);
 			return LD_ENOMEM;
 		}
-		while (*n < cap && sqlite3_step(s) == SQLITE_ROW)
+		int step = SQLITE_DONE;
+		while (*n < cap && (step = sqlite3_step(s)) == SQLITE_ROW)
 			row_late(s, ar, &arr[(*n)++]);
 		sqlite3_finalize(s);
+		ld_status rc = ld_sq_rows_end(step);
+		if (rc != LD_OK) {
+			*n = 0;
+			return rc;
+		}
 		*out = arr;
 	}
 	return LD_OK;
@@ -1598,8 +1615,7 @@ static ld_status s_audit_scan(ld_conn *c, ld_audit_cb cb, void *ctx)
 		if (stop)
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = ld_sq_map_rc(step);
+	rc = ld_sq_rows_end(step);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -1986,7 +2002,8 @@ static ld_status s_stats_group(ld_conn *c, const ld_access *acc,
 		ld_sq_bind_text(s, 3, arg);
 	size_t cap = 16, cnt = 0;
 	ld_stat_item *arr = ld_arena_alloc(ar, cap * sizeof *arr);
-	while (arr && sqlite3_step(s) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (arr && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			ld_stat_item *b = ld_arena_alloc(ar, 2 * cap * sizeof *b);
 			if (!b) {
@@ -2005,6 +2022,8 @@ static ld_status s_stats_group(ld_conn *c, const ld_access *acc,
 	sqlite3_finalize(s);
 	if (!arr)
 		return LD_ENOMEM;
+	if (ld_sq_rows_end(step) != LD_OK)
+		return ld_sq_rows_end(step);
 	*out = arr;
 	*n = cnt;
 	return LD_OK;
@@ -2041,7 +2060,8 @@ static ld_status s_stats_timeline(ld_conn *c, const ld_access *acc,
 		ld_sq_bind_text(s, 3, arg);
 	size_t cap = 64, cnt = 0;
 	ld_stat_month *arr = ld_arena_alloc(ar, cap * sizeof *arr);
-	while (arr && cnt < cap && sqlite3_step(s) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (arr && cnt < cap && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		arr[cnt].period = ld_sq_col_text(s, 0, ar);
 		arr[cnt].registrations = sqlite3_column_int64(s, 1);
 		arr[cnt].late = sqlite3_column_int64(s, 2);
@@ -2051,6 +2071,8 @@ static ld_status s_stats_timeline(ld_conn *c, const ld_access *acc,
 	sqlite3_finalize(s);
 	if (!arr)
 		return LD_ENOMEM;
+	if (ld_sq_rows_end(step) != LD_OK)
+		return ld_sq_rows_end(step);
 	*out = arr;
 	*n = cnt;
 	return LD_OK;
@@ -2103,17 +2125,22 @@ static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
 		if (arg)
 			ld_sq_bind_text(s, 4, arg);
 		if (pass == 0) {
-			*total = sqlite3_step(s) == SQLITE_ROW
-					 ? sqlite3_column_int64(s, 0)
-					 : 0;
+			int step = sqlite3_step(s);
+			*total = step == SQLITE_ROW ? sqlite3_column_int64(s, 0)
+						    : 0;
 			sqlite3_finalize(s);
+			if (step != SQLITE_ROW)
+				return step == SQLITE_DONE ? LD_EIO
+							   : ld_sq_rows_end(step);
 			continue;
 		}
 		sqlite3_bind_int(s, 5, page.limit);
 		sqlite3_bind_int(s, 6, page.offset);
 		size_t cap = (size_t)(page.limit > 0 ? page.limit : 1), cnt = 0;
 		ld_registration_row *arr = ld_arena_calloc(ar, cap * sizeof *arr);
-		while (arr && cnt < cap && sqlite3_step(s) == SQLITE_ROW) {
+		int step = SQLITE_DONE;
+		while (arr && cnt < cap &&
+		       (step = sqlite3_step(s)) == SQLITE_ROW) {
 			row_registration(s, ar, &arr[cnt].reg);
 			arr[cnt].person_name = ld_sq_col_text(s, 30, ar);
 			arr[cnt].id_number = ld_sq_col_text(s, 31, ar);
@@ -2122,6 +2149,8 @@ static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
 		sqlite3_finalize(s);
 		if (!arr)
 			return LD_ENOMEM;
+		if (ld_sq_rows_end(step) != LD_OK)
+			return ld_sq_rows_end(step);
 		*out = arr;
 		*n = cnt;
 	}

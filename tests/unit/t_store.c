@@ -516,6 +516,40 @@ static void report_task_settled_once(void **state)
 	ld_report_ctx_close(&batch);
 }
 
+/* A list that a damaged page cuts short is a failure, never a shorter (or
+ * empty) list: here the areas table's root page is overwritten, so every
+ * child the index finds cannot be read. */
+static void damaged_page_fails_the_list(void **state)
+{
+	struct fx *f = *state;
+	seed_areas(f);
+	ld_area *list;
+	size_t n;
+	assert_int_equal(f->ops->area_children(f->c, STREET, &f->ar, &list, &n),
+			 LD_OK);
+	assert_true(n >= 2);
+	int64_t root = raw_value(f, "SELECT rootpage FROM sqlite_schema WHERE "
+				    "name = 'areas'");
+	assert_true(root > 1);
+	f->ops->disconnect(f->c);
+	f->ops->close(f->store); /* checkpointed into the file */
+	f->c = NULL;
+	f->store = NULL;
+	char path[128];
+	snprintf(path, sizeof path, "%s/liudong.db", f->dir);
+	FILE *db = fopen(path, "r+b");
+	assert_non_null(db);
+	assert_int_equal(fseek(db, (long)(root - 1) * 4096, SEEK_SET), 0);
+	assert_int_equal(fputc(0, db), 0); /* no such page type */
+	assert_int_equal(fclose(db), 0);
+	ld_error err = {0};
+	assert_int_equal(f->ops->open(f->dir, &f->store, &err), LD_OK);
+	assert_int_equal(f->ops->connect(f->store, false, &f->c, &err), LD_OK);
+	n = 99;
+	assert_int_not_equal(
+		f->ops->area_children(f->c, STREET, &f->ar, &list, &n), LD_OK);
+}
+
 static void task_open_exists_by_kind(void **state)
 {
 	struct fx *f = *state;
@@ -1755,6 +1789,7 @@ int main(void)
 	    T(open_applies_migrations),
 	    T(upgrade_rebuilds_check_lists),
 	    T(upgrade_moves_upload_files),
+	    T(damaged_page_fails_the_list),
 	    T(task_open_exists_by_kind),
 	    T(report_task_settled_once),
 	    T(open_twice),
