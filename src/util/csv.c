@@ -17,6 +17,16 @@ ld_status ld_csv_to_utf8(const char *data, size_t len, ld_arena *ar,
 		data += 3;
 		len -= 3;
 	}
+	/* A NUL byte is in no text file, and would cut a field short. */
+	const char *nul = memchr(data, '\0', len);
+	if (nul) {
+		int line = 1;
+		for (const char *p = data; p < nul; p++)
+			line += *p == '\n';
+		return ld_fail(err, LD_EINVAL, "file",
+			       "文件第%d行含有空字符（NUL），不是文本文件：请另存为 CSV 文件",
+			       line);
+	}
 	if (ld_utf8_valid(data, len)) {
 		*out = data;
 		*out_len = len;

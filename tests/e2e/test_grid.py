@@ -387,7 +387,9 @@ class Grid(unittest.TestCase):
         for data, msg in [(b"", "请上传"), (b"foo,bar\n1,2\n", "不是可识别的列名"),
                           (b"kind,name\nhire,x\n", "缺少必需的列"),
                           ("报告类型,公民身份号码,姓名,发生日期\n".encode(), "没有数据行"),
-                          (b"\xff\xfe\x00k", "无法识别")]:
+                          (b"\xff\xfe\x80k", "无法识别"),
+                          (b"kind,id_number,name,event_date\nhire,1\x00,x,2026-01-01\n",
+                           "文件第2行含有空字符")]:
             with self.subTest(msg=msg):
                 r = self.upload("employer", data, expect=422)
                 self.assertIn(msg, r.json["error"]["message"])
