@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/phone.h"
 #include "core/catalog.h"
 #include "core/certificate.h"
 #include "core/deadline.h"
 #include "core/division.h"
 #include "core/idnum.h"
+#include "core/phone.h"
 #include "core/scope.h"
 #include "http/body.h"
 #include "http/handlers.h"

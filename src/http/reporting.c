@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/phone.h"
 #include "core/division.h"
 #include "core/idnum.h"
+#include "core/phone.h"
 #include "http/views.h"
 
 static const struct {
