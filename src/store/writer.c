@@ -119,8 +119,29 @@ static ld_status try_batch(const struct ld_store_ops *ops, ld_conn *c,
 	return rc;
 }
 
+/* A batch of one job that failed (and was rolled back): record its audit
+ * entries as failed, without running it again. */
+static ld_status record_failure(const struct ld_store_ops *ops, ld_conn *c,
+				ld_write_job *j)
+{
+	ld_audit_head head = {.loaded = false};
+	for (int i = 0; i < j->n_audit; i++)
+		if (!j->audit[i].result)
+			j->audit[i].result = "failed";
+	ld_status rc = ops->begin(c);
+	if (rc == LD_OK && j->n_audit)
+		rc = ld_audit_append(ops, c, &head, j->audit, j->n_audit);
+	if (rc == LD_OK)
+		rc = ops->commit(c);
+	if (rc != LD_OK)
+		ops->rollback(c);
+	return rc;
+}
+
 /* Commit jobs as one transaction: optimistically first; if a job fails,
- * again with a savepoint per job. On failure every job is marked failed. */
+ * again with a savepoint per job, or, when it was the only one, just its
+ * audit entries (an upload's confirmation is not checked twice to be
+ * refused). On failure every job is marked failed. */
 static ld_status commit_jobs(const struct ld_store_ops *ops, ld_conn *c,
 			     ld_write_job *jobs)
 {
@@ -131,7 +152,8 @@ static ld_status commit_jobs(const struct ld_store_ops *ops, ld_conn *c,
 	}
 	ld_status rc = try_batch(ops, c, jobs, false);
 	if (rc == LD_EAGAIN_BATCH)
-		rc = try_batch(ops, c, jobs, true);
+		rc = jobs->next ? try_batch(ops, c, jobs, true)
+				: record_failure(ops, c, jobs);
 	/* Not in a transaction here, so this does not fail; were it to, the
 	 * writer waits rather than write anything unchecked. */
 	for (bool told = false; own && ops->foreign_keys(c, true) != LD_OK;

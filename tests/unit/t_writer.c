@@ -120,6 +120,7 @@ struct pjob {
 	char idn[32];
 	ld_status ret;
 	bool fail_first;
+	int runs;
 	int dones;
 	/* Set by done: whether the row was visible to another connection
 	 * when the job was acknowledged. */
@@ -131,6 +132,7 @@ static ld_status run_insert(ld_write_job *j, const struct ld_store_ops *ops,
                             ld_conn *c)
 {
 	struct pjob *p = j->ctx;
+	p->runs++;
 	if (p->fail_first)
 		return p->ret;
 	ld_person per = {
@@ -214,6 +216,9 @@ static void batch_middle_job_fails(void **state)
 	assert_int_equal(j[2].job.status, LD_OK);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(j[i].dones, 1);
+	/* Run again, each under a savepoint, once one failed. */
+	assert_int_equal(j[0].runs, 2);
+	assert_int_equal(j[1].runs, 2);
 	/* Acknowledged only once committed. */
 	assert_true(j[0].seen_at_done);
 	assert_true(j[2].seen_at_done);
@@ -285,6 +290,7 @@ static void batch_failed_job_leaves_no_row(void **state)
 	ld_write_batch(f->ops, f->c, &j.job);
 	assert_int_equal(j.job.status, LD_EINVAL);
 	assert_int_equal(j.dones, 1);
+	assert_int_equal(j.runs, 1); /* alone: not run a second time */
 	assert_false(person_exists(f, "W"));
 	int64_t np, nau;
 	counts(f, &np, &nau);
@@ -298,6 +304,26 @@ static void batch_failed_job_leaves_no_row(void **state)
 	assert_int_equal(j.job.status, LD_OK);
 	assert_true(person_exists(f, "W"));
 	assert_true(j.seen_at_done);
+}
+
+/* A job that fails alone in its batch runs once; its audit entry is
+ * still recorded, as failed, and the chain stays whole. */
+static void batch_lone_failure_audited(void **state)
+{
+	struct fx *f = *state;
+	struct pjob j;
+	pjob_init(&j, "L", LD_ECONFLICT, f);
+	j.job.next = NULL;
+	ld_write_batch(f->ops, f->c, &j.job);
+	assert_int_equal(j.job.status, LD_ECONFLICT);
+	assert_int_equal(j.runs, 1);
+	assert_int_equal(j.dones, 1);
+	assert_false(person_exists(f, "L"));
+	ld_audit_entry *e;
+	assert_int_equal(audit_entries(f, &e), 1);
+	assert_string_equal(e[0].target, "L");
+	assert_string_equal(e[0].result, "failed");
+	chain_intact(f, 1);
 }
 
 /* A job with no run records its audit entries only. A result given by the
@@ -906,6 +932,7 @@ int main(void)
 	    T(batch_middle_job_fails),
 	    T(batch_failures_anywhere),
 	    T(batch_failed_job_leaves_no_row),
+	    T(batch_lone_failure_audited),
 	    T(batch_audit_only),
 	    T(batch_commit_fails),
 	    T(batch_commit_fails_after_job_failure),
