@@ -9,6 +9,15 @@
 
 #include "util/utf8.h"
 
+/* The line (1-based) of the byte at `at` in data, for messages. */
+static int line_of(const char *data, const char *at)
+{
+	int line = 1;
+	for (const char *p = data; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
 ld_status ld_csv_to_utf8(const char *data, size_t len, ld_arena *ar,
 			 const char **out, size_t *out_len,
 			 const char **encoding, ld_error *err)
@@ -19,14 +28,10 @@ ld_status ld_csv_to_utf8(const char *data, size_t len, ld_arena *ar,
 	}
 	/* A NUL byte is in no text file, and would cut a field short. */
 	const char *nul = memchr(data, '\0', len);
-	if (nul) {
-		int line = 1;
-		for (const char *p = data; p < nul; p++)
-			line += *p == '\n';
+	if (nul)
 		return ld_fail(err, LD_EINVAL, "file",
 			       "文件第%d行含有空字符（NUL），不是文本文件：请另存为 CSV 文件",
-			       line);
-	}
+			       line_of(data, nul));
 	if (ld_utf8_valid(data, len)) {
 		*out = data;
 		*out_len = len;
@@ -48,15 +53,10 @@ ld_status ld_csv_to_utf8(const char *data, size_t len, ld_arena *ar,
 	size_t inleft = len, outleft = cap - 1;
 	size_t rc = iconv(cd, &in, &inleft, &o, &outleft);
 	iconv_close(cd);
-	if (rc == (size_t)-1) {
-		/* Count the line of the offending byte for the message. */
-		int line = 1;
-		for (const char *p = data; p < in; p++)
-			line += *p == '\n';
+	if (rc == (size_t)-1)
 		return ld_fail(err, LD_EINVAL, "file",
 			       "文件第%d行含有无法识别的字符：请另存为 UTF-8 或 GBK 编码的 CSV 文件",
-			       line);
-	}
+			       line_of(data, in));
 	*o = '\0';
 	*out = buf;
 	*out_len = (size_t)(o - buf);
