@@ -30,10 +30,8 @@ void h_audit_list(struct ld_req *r)
 {
 	ld_page page;
 	int page_no;
-	if (!ld_req_page(r, &page, &page_no)) {
-		ld_reply_error(r, LD_HE_INVALID, "分页参数无效", "page");
+	if (!ld_req_page(r, &page, &page_no))
 		return;
-	}
 	const char *target = ld_req_query(r, "target");
 	const char *before = ld_req_query(r, "before");
 	long long before_seq = 0;

@@ -468,10 +468,8 @@ void h_orgs_list(struct ld_req *r)
 	const struct ld_store_ops *ops = r->srv->ops;
 	ld_page page;
 	int page_no;
-	if (!ld_req_page(r, &page, &page_no)) {
-		ld_reply_error(r, LD_HE_INVALID, "分页参数无效", "page");
+	if (!ld_req_page(r, &page, &page_no))
 		return;
-	}
 	const char *kind = ld_req_query(r, "kind");
 	ld_org_kind k;
 	if (kind && !ld_org_kind_from(kind, &k)) {
@@ -694,10 +692,8 @@ void h_houses_list(struct ld_req *r)
 {
 	ld_page page;
 	int page_no;
-	if (!ld_req_page(r, &page, &page_no)) {
-		ld_reply_error(r, LD_HE_INVALID, "分页参数无效", "page");
+	if (!ld_req_page(r, &page, &page_no))
 		return;
-	}
 	const char *flagged = ld_req_query(r, "flagged");
 	ld_house *items;
 	size_t n;
@@ -944,10 +940,8 @@ void h_reports_list(struct ld_req *r)
 {
 	ld_page page;
 	int page_no;
-	if (!ld_req_page(r, &page, &page_no)) {
-		ld_reply_error(r, LD_HE_INVALID, "分页参数无效", "page");
+	if (!ld_req_page(r, &page, &page_no))
 		return;
-	}
 	ld_report_query q = {0};
 	const char *kind = ld_req_query(r, "kind");
 	ld_report_kind k;
@@ -1286,10 +1280,8 @@ void h_tasks_list(struct ld_req *r)
 {
 	ld_page page;
 	int page_no;
-	if (!ld_req_page(r, &page, &page_no)) {
-		ld_reply_error(r, LD_HE_INVALID, "分页参数无效", "page");
+	if (!ld_req_page(r, &page, &page_no))
 		return;
-	}
 	char today[LD_DATE_STRLEN];
 	today_str(today);
 	ld_task_query q = {

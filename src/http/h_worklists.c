@@ -20,10 +20,8 @@ void h_worklist_late(struct ld_req *r)
 	}
 	ld_page page;
 	int page_no;
-	if (!ld_req_page(r, &page, &page_no)) {
-		ld_reply_error(r, LD_HE_INVALID, "分页参数无效", "page");
+	if (!ld_req_page(r, &page, &page_no))
 		return;
-	}
 	ld_late_item *items;
 	size_t n;
 	int64_t total;

@@ -211,10 +211,11 @@ bool ld_req_page(struct ld_req *r, ld_page *page, int *page_no)
 	const char *p = ld_req_query(r, "page");
 	const char *pp = ld_req_query(r, "per_page");
 	int n = 1, per = 20;
-	if (p && !uint_param(p, 1000000, &n))
+	if ((p && !uint_param(p, 1000000, &n)) ||
+	    (pp && !uint_param(pp, 100, &per))) {
+		ld_reply_error(r, LD_HE_INVALID, "分页参数无效", "page");
 		return false;
-	if (pp && !uint_param(pp, 100, &per))
-		return false;
+	}
 	page->limit = per;
 	page->offset = (n - 1) * per;
 	*page_no = n;

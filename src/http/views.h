@@ -38,7 +38,8 @@ void ld_reply_audited_jw(struct ld_req *r, ld_jw *w, ld_buf *b, int status,
 bool ld_access_allows(const ld_access *acc, const ld_area *community,
 		      const char *grid);
 
-/* Page parameters from ?page=&per_page= (1-based page, per_page <= 100). */
+/* Page parameters from ?page=&per_page= (1-based page, per_page <= 100).
+ * When they are malformed, replies (field "page") and returns false. */
 bool ld_req_page(struct ld_req *r, ld_page *page, int *page_no);
 
 /* Parse a positive integer query parameter into *out; false if malformed. */

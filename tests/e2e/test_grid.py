@@ -501,6 +501,9 @@ class Grid(unittest.TestCase):
                 self.assertEqual((r.json["page"], r.json["per_page"]), (1, 2))
                 self.assertLessEqual(len(r.json["items"]), 2)
                 self.assertGreaterEqual(r.json["total"], len(r.json["items"]))
+                for bad in ({"per_page": 101}, {"page": 0}, {"page": "x"}):
+                    r = self.s.as_("clerk_a", "GET", path, query=bad)
+                    self.assertEqual((r.status, r.error_field()), (422, "page"), r)
 
     def test_figures(self):
         r = self.s.as_("clerk_a", "GET", "/api/v1/stats/grid",
