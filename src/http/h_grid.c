@@ -1198,14 +1198,8 @@ static void upload_confirm_finish(struct ld_req *r, struct ld_pending *p)
 		/* Nothing was written: say which rows are wrong now. */
 		ld_buf b;
 		ld_jw w;
-		ld_reply_begin(r, &w, &b);
-		ld_jw_obj_open(&w);
-		ld_jw_key(&w, "error");
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "code", "upload_invalid");
-		ld_jw_kstr(&w, "message", p->job.err.message);
-		ld_jw_kstr(&w, "field", "file");
-		ld_jw_obj_close(&w);
+		ld_reply_error_begin(r, &w, &b, "upload_invalid",
+				     p->job.err.message, "file");
 		ld_jw_key(&w, "errors");
 		ld_jw_raw(&w, j->t.errors_json.data, j->t.errors_json.len);
 		ld_jw_obj_close(&w);

@@ -491,11 +491,6 @@ void h_permit_apply(struct ld_req *r)
 		ld_buf b;
 		ld_jw w;
 		char day[LD_DATE_STRLEN];
-		ld_reply_begin(r, &w, &b);
-		ld_jw_obj_open(&w);
-		ld_jw_key(&w, "error");
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "code", "not_eligible");
 		ld_day_format(d.eligible_from, day);
 		char msg[192];
 		snprintf(msg, sizeof msg,
@@ -503,11 +498,10 @@ void h_permit_apply(struct ld_req *r)
 				 ? "申领居住证须有合法稳定就业、合法稳定住所或连续就读条件之一"
 				 : "居住登记满半年方可申领居住证，可于%s起申请",
 			 day);
-		ld_jw_kstr(&w, "message", msg);
-		ld_jw_kstr(&w, "field", d.reason == LD_PERMIT_NO_BASIS
-						? "basis"
-						: "applied_date");
-		ld_jw_obj_close(&w);
+		ld_reply_error_begin(r, &w, &b, "not_eligible", msg,
+				     d.reason == LD_PERMIT_NO_BASIS
+					     ? "basis"
+					     : "applied_date");
 		ld_jw_key(&w, "decision");
 		ld_jw_obj_open(&w);
 		ld_jw_kbool(&w, "eligible", false);
@@ -607,14 +601,9 @@ void h_permit_accept(struct ld_req *r)
 		/* Every missing material at once (一次性告知). */
 		ld_buf b;
 		ld_jw w;
-		ld_reply_begin(r, &w, &b);
-		ld_jw_obj_open(&w);
-		ld_jw_key(&w, "error");
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "code", "missing_materials");
-		ld_jw_kstr(&w, "message", "申请材料不齐全，请一次性补齐以下材料后受理");
-		ld_jw_kstr(&w, "field", "materials");
-		ld_jw_obj_close(&w);
+		ld_reply_error_begin(r, &w, &b, "missing_materials",
+				     "申请材料不齐全，请一次性补齐以下材料后受理",
+				     "materials");
 		view_missing(&w, required, have, basis);
 		ld_jw_obj_close(&w);
 		ld_reply_end(r, &w, &b, 422);

@@ -370,21 +370,16 @@ void ld_registration_create(struct ld_req *r, bool check_area)
 		/* The rules say no: tell why, store nothing. */
 		ld_buf b;
 		ld_jw w;
-		ld_reply_begin(r, &w, &b);
-		ld_jw_obj_open(&w);
-		ld_jw_key(&w, "error");
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "code", "not_required");
-		ld_jw_kstr(&w, "message",
-			   r->resident
-				   ? (d.scope.in_scope
-					      ? "您的住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如有疑问请到居住地派出所咨询"
-					      : "您不属于本市流动人口服务管理范围，无需申报居住登记；如有疑问请到居住地派出所咨询")
-			   : d.scope.in_scope
-				   ? "该人员住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如仍需登记，请填写登记事由"
-				   : "该人员不属于本市流动人口服务管理范围，无需申报居住登记；如仍需登记，请填写登记事由");
-		ld_jw_kstr(&w, "field", "override_reason");
-		ld_jw_obj_close(&w);
+		ld_reply_error_begin(
+			r, &w, &b, "not_required",
+			r->resident
+				? (d.scope.in_scope
+					   ? "您的住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如有疑问请到居住地派出所咨询"
+					   : "您不属于本市流动人口服务管理范围，无需申报居住登记；如有疑问请到居住地派出所咨询")
+			: d.scope.in_scope
+				? "该人员住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如仍需登记，请填写登记事由"
+				: "该人员不属于本市流动人口服务管理范围，无需申报居住登记；如仍需登记，请填写登记事由",
+			"override_reason");
 		ld_jw_key(&w, "scope");
 		ld_view_scope(&w, &d.scope);
 		ld_jw_obj_close(&w);

@@ -129,20 +129,28 @@ void ld_reply_end(struct ld_req *r, ld_jw *w, ld_buf *b, int status)
 	ld_buf_release(b);
 }
 
+void ld_reply_error_begin(struct ld_req *r, ld_jw *w, ld_buf *b,
+			  const char *code, const char *message,
+			  const char *field)
+{
+	ld_reply_begin(r, w, b);
+	ld_jw_obj_open(w);
+	ld_jw_key(w, "error");
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "code", code);
+	ld_jw_kstr(w, "message", message);
+	ld_jw_kstr(w, "field", field);
+	ld_jw_obj_close(w);
+}
+
 void ld_reply_error(struct ld_req *r, enum ld_http_error kind,
 		    const char *message, const char *field)
 {
 	const struct ld_http_error_info *e = &ld_http_errors[kind];
 	ld_buf b;
 	ld_jw w;
-	ld_reply_begin(r, &w, &b);
-	ld_jw_obj_open(&w);
-	ld_jw_key(&w, "error");
-	ld_jw_obj_open(&w);
-	ld_jw_kstr(&w, "code", e->code);
-	ld_jw_kstr(&w, "message", message && *message ? message : e->message);
-	ld_jw_kstr(&w, "field", field);
-	ld_jw_obj_close(&w);
+	ld_reply_error_begin(r, &w, &b, e->code,
+			     message && *message ? message : e->message, field);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, e->status);
 }

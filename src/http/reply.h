@@ -54,6 +54,12 @@ void ld_reply_end(struct ld_req *r, ld_jw *w, ld_buf *b, int status);
 void ld_reply_page_begin(struct ld_req *r, ld_jw *w, ld_buf *b, int64_t total,
 			 int page_no, int per_page);
 void ld_reply_page_close(ld_jw *w);
+/* Start an error answer, {"error":{"code","message","field"}, leaving the
+ * outer object open for more keys (what is missing, why not); close it
+ * and send with ld_reply_end. */
+void ld_reply_error_begin(struct ld_req *r, ld_jw *w, ld_buf *b,
+			  const char *code, const char *message,
+			  const char *field);
 /* Send an error. `message` NULL uses the kind's default; `field` may be
  * NULL. */
 void ld_reply_error(struct ld_req *r, enum ld_http_error kind,
