@@ -344,6 +344,12 @@ void ld_pending_audit(struct ld_req *r, struct ld_pending *p,
 	e->detail = detail ? ld_arena_strdup(&p->arena, detail) : "";
 }
 
+void ld_pending_target(struct ld_pending *p, const char *kind, ld_id id)
+{
+	p->job.audit[0].target =
+		ld_arena_printf(&p->arena, "%s:%lld", kind, (long long)id);
+}
+
 void ld_pending_submit(struct ld_req *r, struct ld_pending *p)
 {
 	p->r = r;

@@ -360,8 +360,7 @@ static ld_status org_create_run(ld_write_job *job,
 	struct org_job *j = p->data;
 	ld_status rc = ops->org_insert(c, &j->org);
 	if (rc == LD_OK)
-		job->audit[0].target = ld_arena_printf(
-			&p->arena, "organisation:%lld", (long long)j->org.id);
+		ld_pending_target(p, "organisation", j->org.id);
 	return rc;
 }
 
@@ -583,8 +582,7 @@ static ld_status house_create_run(ld_write_job *job,
 		return ld_fail(&job->err, LD_ECONFLICT, "address",
 			       "该地址已登记为出租房屋");
 	if (rc == LD_OK) {
-		job->audit[0].target = ld_arena_printf(
-			&p->arena, "house:%lld", (long long)j->house.id);
+		ld_pending_target(p, "house", j->house.id);
 		rc = ops->house_get(c, j->house.id, &p->arena, &j->house);
 	}
 	return rc;
@@ -826,8 +824,7 @@ static ld_status report_run(ld_write_job *job, const struct ld_store_ops *ops,
 	if (rc != LD_OK)
 		return rc;
 	j->task_id = task ? task->task.id : 0;
-	job->audit[0].target = ld_arena_printf(&p->arena, "report:%lld",
-					       (long long)j->out.rec.id);
+	ld_pending_target(p, "report", j->out.rec.id);
 	if (j->task_id > 0 &&
 	    ops->task_get(c, j->task_id, &p->arena, &j->task) == LD_OK)
 		j->have_task = true;
@@ -1053,8 +1050,7 @@ static ld_status upload_store_run(ld_write_job *job,
 	struct upload_job *j = p->data;
 	ld_status rc = ops->upload_insert(c, &j->u);
 	if (rc == LD_OK)
-		job->audit[0].target = ld_arena_printf(
-			&p->arena, "upload:%lld", (long long)j->u.id);
+		ld_pending_target(p, "upload", j->u.id);
 	return rc;
 }
 
@@ -1530,8 +1526,7 @@ static ld_status visit_run(ld_write_job *job, const struct ld_store_ops *ops,
 	ld_status rc = ops->visit_insert(c, &j->visit);
 	if (rc != LD_OK)
 		return rc;
-	job->audit[0].target = ld_arena_printf(&p->arena, "visit:%lld",
-					       (long long)j->visit.id);
+	ld_pending_target(p, "visit", j->visit.id);
 	for (int i = 0; i < j->nocc; i++) {
 		struct occupant *o = &j->occ[i];
 		bool registered;

@@ -347,8 +347,7 @@ static ld_status permit_run(ld_write_job *job, const struct ld_store_ops *ops,
 	rc = ops->permit_event_insert(c, &j->event);
 	if (rc != LD_OK)
 		return rc;
-	job->audit[0].target = ld_arena_printf(&p->arena, "person:%lld",
-					       (long long)j->permit.person_id);
+	ld_pending_target(p, "person", j->permit.person_id);
 	job->audit[0].detail = ld_arena_printf(&p->arena, "{\"permit\":%lld}",
 					       (long long)j->permit.id);
 	return LD_OK;

@@ -267,6 +267,9 @@ void ld_pending_detach_submit(struct ld_req *r, struct ld_pending *p);
 void ld_pending_audit(struct ld_req *r, struct ld_pending *p,
 		      const char *action, const char *target,
 		      const char *result, const char *detail);
+/* In the writer, once the record the job made has its id: name it
+ * ("kind:id") as the target of the job's first audit entry. */
+void ld_pending_target(struct ld_pending *p, const char *kind, ld_id id);
 
 /* Run fn(arg) on the slow-work thread (password hashing), then done(arg) on
  * r's loop thread. */
