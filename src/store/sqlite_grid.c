@@ -651,9 +651,7 @@ static void row_report(sqlite3_stmt *s, ld_arena *ar, ld_report *r)
 	r->phone = col_text(s, 5, ar);
 	r->hukou_code = col_text(s, 6, ar);
 	r->event_date = col_text(s, 7, ar);
-	r->event_minute = sqlite3_column_type(s, 8) == SQLITE_NULL
-				  ? -1
-				  : sqlite3_column_int(s, 8);
+	r->event_minute = ld_sq_col_int_or(s, 8, -1);
 	r->reported_date = col_text(s, 9, ar);
 	r->deadline = col_text(s, 10, ar);
 	r->late = sqlite3_column_int(s, 11) != 0;
@@ -682,8 +680,7 @@ ld_status ld_sqg_report_insert(ld_conn *c, ld_report *r)
 	bind_text(s, 5, r->phone ? r->phone : "");
 	bind_text(s, 6, r->hukou_code);
 	bind_text(s, 7, r->event_date);
-	if (r->event_minute >= 0)
-		sqlite3_bind_int(s, 8, r->event_minute);
+	ld_sq_bind_int_or_null(s, 8, r->event_minute);
 	bind_text(s, 9, r->reported_date);
 	bind_text(s, 10, r->deadline);
 	sqlite3_bind_int(s, 11, r->late);

@@ -45,6 +45,10 @@ ld_status ld_sq_map_rc(int rc);
 void ld_sq_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* An id, or NULL for none (0). */
 void ld_sq_bind_id(sqlite3_stmt *s, int i, ld_id v);
+/* A count or flag that may be unknown: NULL for a negative v. */
+void ld_sq_bind_int_or_null(sqlite3_stmt *s, int i, int v);
+/* Column i as an int, or `unknown` when it is NULL. */
+int ld_sq_col_int_or(sqlite3_stmt *s, int i, int unknown);
 const char *ld_sq_col_text(sqlite3_stmt *s, int i, ld_arena *ar);
 /* Step a statement that returns no rows. */
 ld_status ld_sq_exec_done(sqlite3_stmt *s);

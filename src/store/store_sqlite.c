@@ -313,6 +313,21 @@ void ld_sq_bind_id(sqlite3_stmt *s, int i, ld_id v)
 		sqlite3_bind_null(s, i);
 }
 
+void ld_sq_bind_int_or_null(sqlite3_stmt *s, int i, int v)
+{
+	if (v >= 0)
+		sqlite3_bind_int(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int ld_sq_col_int_or(sqlite3_stmt *s, int i, int unknown)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL
+		       ? unknown
+		       : sqlite3_column_int(s, i);
+}
+
 const char *ld_sq_col_text(sqlite3_stmt *s, int i, ld_arena *ar)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
@@ -1164,10 +1179,7 @@ static ld_status s_registration_insert(ld_conn *c, ld_registration *r)
 	ld_sq_bind_text(s, i++, r->exemption);
 	ld_sq_bind_text(s, i++, r->override_reason);
 	ld_sq_bind_text(s, i++, r->certificate_no);
-	if (r->created_by)
-		sqlite3_bind_int64(s, i++, r->created_by);
-	else
-		sqlite3_bind_null(s, i++);
+	ld_sq_bind_id(s, i++, r->created_by);
 	ld_sq_bind_text(s, i++, r->created_at);
 	return ld_sq_insert_id(c, s, &r->id);
 }
@@ -1312,15 +1324,9 @@ static ld_status s_event_insert(ld_conn *c, ld_reg_event *e)
 	ld_sq_bind_text(s, 2, e->kind);
 	ld_sq_bind_text(s, 3, e->date);
 	ld_sq_bind_text(s, 4, e->deadline);
-	if (e->late >= 0)
-		sqlite3_bind_int(s, 5, e->late);
-	else
-		sqlite3_bind_null(s, 5);
+	ld_sq_bind_int_or_null(s, 5, e->late);
 	ld_sq_bind_text(s, 6, e->detail ? e->detail : "{}");
-	if (e->user_id)
-		sqlite3_bind_int64(s, 7, e->user_id);
-	else
-		sqlite3_bind_null(s, 7);
+	ld_sq_bind_id(s, 7, e->user_id);
 	ld_sq_bind_text(s, 8, e->at);
 	return ld_sq_insert_id(c, s, &e->id);
 }
@@ -1332,9 +1338,7 @@ static void row_event(sqlite3_stmt *s, ld_arena *ar, ld_reg_event *e)
 	e->kind = ld_sq_col_text(s, 2, ar);
 	e->date = ld_sq_col_text(s, 3, ar);
 	e->deadline = ld_sq_col_text(s, 4, ar);
-	e->late = sqlite3_column_type(s, 5) == SQLITE_NULL
-			  ? -1
-			  : sqlite3_column_int(s, 5);
+	e->late = ld_sq_col_int_or(s, 5, -1);
 	e->detail = ld_sq_col_text(s, 6, ar);
 	e->user_id = sqlite3_column_int64(s, 7);
 	e->at = ld_sq_col_text(s, 8, ar);
@@ -1550,10 +1554,7 @@ static ld_status s_audit_insert(ld_conn *c, const ld_audit_entry *e)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, e->seq);
 	ld_sq_bind_text(s, 2, e->at);
-	if (e->user_id)
-		sqlite3_bind_int64(s, 3, e->user_id);
-	else
-		sqlite3_bind_null(s, 3);
+	ld_sq_bind_id(s, 3, e->user_id);
 	ld_sq_bind_text(s, 4, e->username);
 	ld_sq_bind_text(s, 5, e->action);
 	ld_sq_bind_text(s, 6, e->target);
