@@ -564,16 +564,13 @@ static ld_status tenancy_now(struct ld_report_ctx *x,
 
 /* The batch's record of a house whose tenants it moves: the occupancy
  * is counted from the register the first time. */
-static ld_status house_touch(struct ld_report_ctx *x, ld_id house_id,
-			     struct ld_report_house **out)
+static ld_status house_touch(struct ld_report_ctx *x,
+			     struct ld_report_house *h)
 {
-	ld_status rc = house_lookup(x, house_id, out);
-	if (rc != LD_OK)
-		return rc;
-	struct ld_report_house *h = *out;
 	if (h->moved)
 		return LD_OK;
-	rc = x->ops->tenancies_open_count(x->c, house_id, &h->occupants);
+	ld_status rc = x->ops->tenancies_open_count(x->c, h->house.id,
+						    &h->occupants);
 	if (rc != LD_OK)
 		return rc;
 	h->moved = true;
@@ -671,7 +668,7 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 		return rc;
 	if (ld_report_kind_tenancy(out->kind)) {
 		struct ld_report_tenancy *now;
-		rc = house_touch(x, out->house_id, &h);
+		rc = house_touch(x, h); /* a tenant report names a house */
 		if (rc == LD_OK)
 			rc = tenancy_now(x, out, &now);
 		if (rc != LD_OK)
