@@ -55,13 +55,18 @@ static const struct cli_opt serve_opts[] = {
 	{"task-days", OPT_UINT, false, false, NULL,
 	 "疑似群租、入户走访生成的任务的办理期限（工作日），缺省5",
 	 "working days given to group-rental and visit tasks (default 5)"},
+	{"trusted-proxy", OPT_STRING, false, false, NULL,
+	 "可信反向代理的地址或网段（ADDR[/BITS]，逗号分隔，IPv4 或 IPv6）："
+	 "只对来自这些地址的请求按 X-Forwarded-For 认定客户端地址；缺省不信任任何代理",
+	 "reverse proxies whose X-Forwarded-For names the client "
+	 "(ADDR[/BITS],…; default: none, the header is ignored)"},
 };
 
 static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 15, 0, NULL,
+	serve_opts, 16, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -87,7 +92,10 @@ static const char *default_web_dir(char *buf, size_t cap)
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[15];
+	struct cli_val v[16];
+	/* Parsed --trusted-proxy; lives as long as the server runs. */
+	static ld_cidr proxies[64];
+	size_t n_proxies = 0;
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -122,6 +130,20 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 					     "应为1至32位数字或大写字母");
 			goto out;
 		}
+	}
+	if (v[15].set) {
+		const char *bad;
+		if (!ld_cidr_list_parse(v[15].str, proxies,
+					sizeof proxies / sizeof *proxies,
+					&n_proxies, &bad)) {
+			rc = cli_usage_error(ctx, "--trusted-proxy",
+					     "应为 IPv4 或 IPv6 地址或网段 "
+					     "ADDR[/BITS]，逗号分隔，最多64项：%s",
+					     bad);
+			goto out;
+		}
+		cfg.trusted_proxies = proxies;
+		cfg.n_trusted_proxies = n_proxies;
 	}
 	if (v[2].set && (v[2].num < 1 || v[2].num > 64)) {
 		rc = cli_usage_error(ctx, "--threads", "应为1至64");

@@ -22,6 +22,7 @@
 #include "store/writer.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/netaddr.h"
 
 struct ld_req;
 struct ld_thread;
@@ -71,6 +72,8 @@ enum {
 	LD_R_RESIDENT_OK = 1 << 5,/* with LD_R_AUTH: a resident's will do */
 	LD_R_ORG_OK = 1 << 6,     /* with LD_R_AUTH: an organisation's API key
 				     will do (docs/grid.md) */
+	LD_R_PW_PENDING_OK = 1 << 7, /* with LD_R_AUTH: open to a session that
+					must change its password first */
 };
 
 enum ld_target {
@@ -141,6 +144,10 @@ struct ld_server_config {
 	/* SMS of one-time codes: "demo" (written to the log and returned in
 	 * the answer) or an http(s) webhook URL. */
 	const char *sms;
+	/* Reverse proxies whose X-Forwarded-For is believed (none: the
+	 * header is ignored). */
+	const ld_cidr *trusted_proxies;
+	size_t n_trusted_proxies;
 };
 
 /* A message posted back to a loop thread from another thread. */
@@ -170,6 +177,7 @@ struct ld_thread {
 };
 
 struct ld_throttle;
+struct ld_hasher;
 
 struct ld_server {
 	struct ld_server_config cfg;
@@ -186,8 +194,16 @@ struct ld_server {
 	/* The current signing key for electronic permits, or NULL. */
 	struct ld_sm2_key *signer;
 	char key_id[17];
+	/* Failed staff sign-ins and password checks (auth.c). */
 	struct ld_throttle *throttle;
-	atomic_uint_fast64_t session_generation; /* bumped on logout */
+	/* Residents' code requests: a table of their own, so they never
+	 * count against staff sign-in from the same address. */
+	struct ld_throttle *otp_throttle;
+	/* Password hashing, bounded (hasher.h). */
+	struct ld_hasher *hasher;
+	/* Bumped on logout, password change, reset and disabling: every
+	 * loop thread's session cache forgets what it held. */
+	atomic_uint_fast64_t session_generation;
 	/* Bumped after every committed change to a permit, so cached
 	 * verification answers are never served past it. */
 	atomic_uint_fast64_t permit_generation;
@@ -236,6 +252,12 @@ struct ld_req {
 	/* While a job or task for this request runs on another thread, it
 	 * holds a pointer back here; *watch is cleared if the client goes. */
 	struct ld_req **watch;
+	/* Called when the request is disposed of while a hashing task for it
+	 * waits (hasher.c). */
+	void (*on_gone)(void *arg);
+	void *on_gone_arg;
+	/* The client's address, once worked out (ld_req_peer). */
+	const char *peer;
 	bool replied;
 };
 
@@ -286,7 +308,9 @@ void ld_slow_submit(struct ld_req *r, struct ld_slow_task *t);
 
 /* Query parameter value or NULL. */
 const char *ld_req_query(const struct ld_req *r, const char *name);
-/* The client's address as text, from the arena. */
+/* The client's address as text, from the arena: the socket's peer, or,
+ * when that is a trusted proxy, the client its X-Forwarded-For names
+ * (ld_forwarded_client); the peer again when that header is malformed. */
 const char *ld_req_peer(struct ld_req *r);
 
 unsigned ld_role_bits(const enum ld_role *roles, size_t n);

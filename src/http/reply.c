@@ -26,6 +26,8 @@ const struct ld_http_error_info ld_http_errors[LD_HE__COUNT] = {
 	[LD_HE_THROTTLED] = {429, "throttled", "登录失败次数过多，请稍后再试"},
 	[LD_HE_INTERNAL] = {500, "internal", "服务器内部错误"},
 	[LD_HE_UNAVAILABLE] = {503, "unavailable", "服务暂时不可用，请稍后重试"},
+	[LD_HE_PASSWORD_CHANGE] = {403, "password_change_required",
+				   "请先修改密码（首次登录或密码被重置后须修改密码）"},
 };
 
 enum ld_http_error ld_http_error_of(ld_status s)

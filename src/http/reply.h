@@ -28,6 +28,7 @@ enum ld_http_error {
 	LD_HE_THROTTLED,       /* 429 */
 	LD_HE_INTERNAL,	       /* 500 */
 	LD_HE_UNAVAILABLE,     /* 503 */
+	LD_HE_PASSWORD_CHANGE, /* 403 the session must change its password */
 	LD_HE__COUNT
 };
 

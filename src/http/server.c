@@ -1,9 +1,10 @@
 /*
  * server.c — h2o glue: one event loop per core, each with its own listening
  * socket (SO_REUSEPORT), its own read connection to the store and its own
- * session cache; one writer thread (group commit); one thread for slow work
- * (password hashing) so no loop ever blocks on it. SIGINT and SIGTERM stop
- * the loops, drain the writer and exit.
+ * session cache; one writer thread (group commit); one thread that hashes
+ * passwords, behind a bounded queue (hasher.c), and one for other slow work
+ * (sending text messages), so no loop ever blocks on either. SIGINT and
+ * SIGTERM stop the loops, drain the writer and exit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 
 #include "http/auth.h"
 #include "http/body.h"
+#include "http/hasher.h"
 #include "crypto/keyring.h"
 #include "notify/notify.h"
 #include "crypto/sm2.h"
@@ -269,10 +271,15 @@ int ld_server_run(const struct ld_server_config *cfg)
 	srv->started_at = time(NULL);
 	srv->log_fd = -1;
 	srv->ops = ld_store_find("sqlite");
-	srv->throttle = ld_throttle_new();
+	srv->throttle = ld_throttle_new(&ld_login_limits);
+	srv->otp_throttle = ld_throttle_new(&ld_login_limits);
 	pthread_mutex_init(&srv->slow_lock, NULL);
 	pthread_cond_init(&srv->slow_cond, NULL);
 
+	if (!srv->throttle || !srv->otp_throttle) {
+		fprintf(stderr, "liudong: 内存不足\n");
+		goto out;
+	}
 	struct sockaddr_in sa;
 	if (!parse_listen(cfg->listen, &sa)) {
 		fprintf(stderr, "liudong: --listen: 地址应为 IPv4地址:端口，如 "
@@ -359,6 +366,11 @@ int ld_server_run(const struct ld_server_config *cfg)
 	srv->threads = calloc((size_t)srv->nthreads, sizeof *srv->threads);
 	if (!srv->threads)
 		goto out_writer;
+	srv->hasher = ld_hasher_start();
+	if (!srv->hasher) {
+		fprintf(stderr, "liudong: 无法启动密码校验线程\n");
+		goto out_threads;
+	}
 
 	for (int i = 0; i < srv->nthreads; i++) {
 		srv->threads[i].srv = srv;
@@ -402,6 +414,10 @@ int ld_server_run(const struct ld_server_config *cfg)
 		nanosleep(&ts, NULL);
 	}
 	pthread_barrier_wait(&srv->loops_stopped);
+	/* Before the writer stops: what the hashing thread still holds is
+	 * dropped, its answers go back to the loops (which free them). */
+	ld_hasher_stop(srv->hasher);
+	srv->hasher = NULL;
 	ld_writer_stop(srv->writer);
 	srv->writer = NULL;
 	pthread_barrier_wait(&srv->writer_drained);
@@ -432,10 +448,12 @@ out_writer:
 out_store:
 	srv->ops->close(srv->store);
 out:
+	ld_hasher_stop(srv->hasher);
 	if (srv->notifier)
 		srv->notifier->free(srv->notifier);
 	ld_sm2_free(srv->signer);
 	ld_throttle_free(srv->throttle);
+	ld_throttle_free(srv->otp_throttle);
 	pthread_cond_destroy(&srv->slow_cond);
 	pthread_mutex_destroy(&srv->slow_lock);
 	free(srv);
