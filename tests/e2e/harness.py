@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -84,7 +85,12 @@ class Server:
     def __init__(self, people=200, extra_args=(), keys=True):
         self.dir = tempfile.mkdtemp(prefix="liudong-e2e-")
         self.data = os.path.join(self.dir, "data")
-        run("demo", "--data", self.data, "--people", str(people))
+        demo = run("demo", "--data", self.data, "--people", str(people))
+        # The demo's own accounts (printed once): username -> password.
+        self.demo_accounts = {
+            m.group(1): m.group(2) for m in re.finditer(
+                r"^\s+(\S+)\s+(?:admin|clerk|grid|auditor)\s+\S+\s+(\S+)",
+                demo.stdout + demo.stderr, re.M)}
         if keys:
             self.key_id = json.loads(run("keys", "generate", "--data", self.data).stdout)["key_id"]
         db = sqlite3.connect(os.path.join(self.data, "liudong.db"))
