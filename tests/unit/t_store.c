@@ -259,8 +259,10 @@ static void open_applies_migrations(void **state)
 	int highest;
 	int n = count_migrations(&highest);
 	assert_true(n >= 3);
-	assert_int_equal(highest, n); /* numbered 0001..N without gaps */
-	assert_int_equal(f->ops->schema_version(f->c), n);
+	/* Numbered 0001..N; a number may be missing on a branch whose
+	 * neighbour holds it until they are merged. */
+	assert_true(highest >= n);
+	assert_int_equal(f->ops->schema_version(f->c), highest);
 	assert_int_equal(f->ops->version, LD_STORE_VERSION);
 	assert_string_equal(f->ops->name, "sqlite");
 	assert_ptr_equal(f->ops, &ld_store_sqlite);
@@ -269,7 +271,7 @@ static void open_applies_migrations(void **state)
 	/* A reader sees the same version and cannot write. */
 	ld_conn *r;
 	assert_int_equal(f->ops->connect(f->store, false, &r, NULL), LD_OK);
-	assert_int_equal(f->ops->schema_version(r), n);
+	assert_int_equal(f->ops->schema_version(r), highest);
 	ld_station st = {"X1", "只读", DISTRICT, "", ""};
 	assert_int_not_equal(f->ops->station_put(r, &st), LD_OK);
 	f->ops->disconnect(r);
@@ -288,7 +290,7 @@ static void open_twice(void **state)
 	struct fx *f = *state;
 	seed_areas(f);
 	int highest;
-	int n = count_migrations(&highest);
+	count_migrations(&highest);
 
 	/* A second store on the same directory while the first is open. */
 	ld_store *s2;
@@ -296,7 +298,7 @@ static void open_twice(void **state)
 	ld_error err = {0};
 	assert_int_equal(f->ops->open(f->dir, &s2, &err), LD_OK);
 	assert_int_equal(f->ops->connect(s2, false, &c2, &err), LD_OK);
-	assert_int_equal(f->ops->schema_version(c2), n);
+	assert_int_equal(f->ops->schema_version(c2), highest);
 	ld_station st;
 	assert_int_equal(f->ops->station_get(c2, STATION1, &f->ar, &st), LD_OK);
 	assert_string_equal(st.name, "历下派出所甲");
@@ -310,7 +312,7 @@ static void open_twice(void **state)
 	f->store = NULL;
 	assert_int_equal(f->ops->open(f->dir, &f->store, &err), LD_OK);
 	assert_int_equal(f->ops->connect(f->store, true, &f->c, &err), LD_OK);
-	assert_int_equal(f->ops->schema_version(f->c), n);
+	assert_int_equal(f->ops->schema_version(f->c), highest);
 	ld_area a;
 	assert_int_equal(f->ops->area_get(f->c, GRID2, &f->ar, &a), LD_OK);
 	assert_string_equal(a.parent, COMM2);
@@ -339,7 +341,11 @@ static void as_version_8(struct fx *f)
 {
 	raw_exec(f, "DROP TABLE upload_files;"
 		    "ALTER TABLE uploads ADD COLUMN data BLOB NOT NULL"
-		    " DEFAULT x'';");
+		    " DEFAULT x'';"
+		    /* 0011: staff passwords */
+		    "ALTER TABLE users DROP COLUMN must_change_password;"
+		    "ALTER TABLE users DROP COLUMN password_changed_at;"
+		    "ALTER TABLE users DROP COLUMN last_login_at;");
 }
 
 /* Close the store and open it again, applying what the version asks. */
@@ -369,8 +375,8 @@ static void upgrade_moves_upload_files(void **state)
 		    "PRAGMA user_version = 8;");
 	reopen_upgraded(f);
 	int highest;
-	assert_int_equal(f->ops->schema_version(f->c),
-			 count_migrations(&highest));
+	count_migrations(&highest);
+	assert_int_equal(f->ops->schema_version(f->c), highest);
 	ld_upload u;
 	assert_int_equal(f->ops->upload_get(f->c, 5, &f->ar, &u), LD_OK);
 	assert_int_equal(u.len, 7);
@@ -407,8 +413,8 @@ static void upgrade_rebuilds_check_lists(void **state)
 	as_version_8(f);
 	reopen_upgraded(f);
 	int highest;
-	assert_int_equal(f->ops->schema_version(f->c),
-			 count_migrations(&highest));
+	count_migrations(&highest);
+	assert_int_equal(f->ops->schema_version(f->c), highest);
 	assert_true(highest >= 7);
 	assert_int_equal(raw_value(f, "SELECT count(*) FROM tasks WHERE id = 9 "
 				      "AND report_id = 7 AND status = 'open'"),
