@@ -495,8 +495,8 @@ static void pwchange_finish(struct ld_req *r, struct ld_pending *p)
 	/* Every thread's cache forgets this session's old state (and the
 	 * sessions just ended). */
 	atomic_fetch_add(&r->srv->session_generation, 1);
-	ld_reply_raw(r, 200, "{\"ok\":true,\"must_change_password\":false}",
-		     38);
+	static const char ok[] = "{\"ok\":true,\"must_change_password\":false}";
+	ld_reply_raw(r, 200, ok, sizeof ok - 1);
 }
 
 static void pwchange_free(struct pwchange *c)
