@@ -145,8 +145,9 @@ struct ld_store_ops {
 	ld_status (*registration_cancel)(ld_conn *c, ld_id id, const char *date,
 					 const char *reason,
 					 const char *reporter);
-	/* Whether the registration itself lies in the access area: a station
-	 * keeps reading what it recorded after the person has moved away. */
+	/* Whether the registration lies in the access area, or its person
+	 * does: a station keeps reading what it recorded after the person has
+	 * moved away, and the new station reads the person's old ones. */
 	ld_status (*registration_visible)(ld_conn *c, const ld_access *acc,
 					  ld_id id, bool *visible);
 	ld_status (*event_insert)(ld_conn *c, ld_reg_event *e);

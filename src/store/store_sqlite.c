@@ -281,13 +281,20 @@ static const char *area_statement(enum q q, char *buf, size_t cap)
 				    &bind));
 		return buf;
 	case Q_REG_VISIBLE_STATION:
-	case Q_REG_VISIBLE_GRID:
+	case Q_REG_VISIBLE_GRID: {
+		/* Where it was recorded, or where its person lies now. */
+		const ld_access *acc =
+			q == Q_REG_VISIBLE_STATION ? &station : &grid;
+		char person[LD_SQ_AREA_MAX];
 		snprintf(buf, cap,
-			 "SELECT 1 FROM registrations r WHERE r.id = ?1 AND %s",
-			 ld_sq_area(q == Q_REG_VISIBLE_STATION ? &station : &grid,
-				    LD_SQ_PLACE, "r.", "?2", rule, sizeof rule,
-				    &bind));
+			 "SELECT 1 FROM registrations r WHERE r.id = ?1 AND (%s "
+			 "OR %s)",
+			 ld_sq_area(acc, LD_SQ_PLACE, "r.", "?2", rule,
+				    sizeof rule, &bind),
+			 ld_sq_area(acc, LD_SQ_PERSON, "r.person_id", "?2",
+				    person, sizeof person, &bind));
 		return buf;
+	}
 	case Q_PERMITS_STATION:
 	case Q_PERMITS_GRID:
 		snprintf(buf, cap,

@@ -1189,6 +1189,8 @@ static void visibility(void **state)
 	assert_false(pvis(f, &ACC_G2, b));
 	assert_true(rvis(f, &ACC_ST2, rb));
 	assert_false(rvis(f, &ACC_ST2, rb2));
+	assert_true(rvis(f, &ACC_ST1, rb)); /* B's old one, through B */
+	assert_false(rvis(f, &ACC_G2, rb2));
 	/* With no active registration, the most recent one places B. */
 	assert_int_equal(f->ops->registration_cancel(f->c, rb2, "2025-06-01",
 	                                             "left", "self"),
