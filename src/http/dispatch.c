@@ -3,11 +3,15 @@
  * handler runs (Redis checks arity for all commands in one place):
  * route match, body size, session, role, the reading reason, the body
  * schema, and whether the target person or registration lies in the user's
- * area. Denied attempts are audited here too. Also: the access log, per
+ * area. Denied attempts are audited here too, and so is every answer of a
+ * route with a purpose (a list, a print page), with the purpose as its
+ * reason and the records it carried as its detail (ld_req_carries, and
+ * ld_reply_audited in reply.c). Also: the access log, per
  * route metrics, and the plumbing that brings results of other threads back
  * to the loop thread.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -18,6 +22,7 @@
 #include "http/handlers.h"
 #include "http/http.h"
 #include "http/reply.h"
+#include "util/json_out.h"
 #include "util/utf8.h"
 
 const double ld_latency_bounds_ms[LD_LAT_BUCKETS] = {
@@ -140,6 +145,69 @@ const char *ld_req_peer(struct ld_req *r)
 			  buf, sizeof buf);
 	char *s = ld_arena_strdup(&r->arena, buf);
 	return s ? s : unknown;
+}
+
+/* ---- what an answer carries ---------------------------------------- */
+
+void ld_req_carries(struct ld_req *r, const char *kind, ld_id id)
+{
+	if (id <= 0)
+		return;
+	if (r->ncarried == r->carried_cap) {
+		size_t cap = r->carried_cap ? 2 * r->carried_cap : 32;
+		struct ld_carried *bigger =
+			ld_arena_alloc(&r->arena, cap * sizeof *bigger);
+		if (!bigger)
+			return; /* the arena's limit: the detail says less */
+		if (r->ncarried)
+			memcpy(bigger, r->carried,
+			       r->ncarried * sizeof *bigger);
+		r->carried = bigger;
+		r->carried_cap = cap;
+	}
+	r->carried[r->ncarried++] = (struct ld_carried){kind, id};
+}
+
+static int by_kind_then_id(const void *a, const void *b)
+{
+	const struct ld_carried *x = a, *y = b;
+	int k = strcmp(x->kind, y->kind);
+	if (k)
+		return k;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+const char *ld_req_carried_detail(struct ld_req *r)
+{
+	if (r->ncarried == 0)
+		return NULL;
+	qsort(r->carried, r->ncarried, sizeof *r->carried, by_kind_then_id);
+	ld_buf b;
+	ld_jw w;
+	ld_buf_init(&b, (size_t)4 << 20);
+	ld_jw_init(&w, &b);
+	ld_jw_obj_open(&w);
+	for (size_t i = 0; i < r->ncarried; i++) {
+		const struct ld_carried *c = &r->carried[i];
+		bool first_of_kind =
+			i == 0 || strcmp(c->kind, r->carried[i - 1].kind) != 0;
+		if (!first_of_kind && c->id == r->carried[i - 1].id)
+			continue;
+		if (first_of_kind) {
+			if (i)
+				ld_jw_arr_close(&w);
+			ld_jw_key(&w, c->kind);
+			ld_jw_arr_open(&w);
+		}
+		ld_jw_int(&w, c->id);
+	}
+	ld_jw_arr_close(&w);
+	ld_jw_obj_close(&w);
+	const char *detail = ld_jw_finish(&w) == LD_OK
+				     ? ld_arena_strndup(&r->arena, b.data, b.len)
+				     : NULL;
+	ld_buf_release(&b);
+	return detail;
 }
 
 static int hexval(char c)
@@ -587,6 +655,16 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 			return 0;
 		}
 		r->reason = reason;
+	} else if (rt->purpose) {
+		/* A list or print page: its purpose is the reason, unless the
+		 * client states one. */
+		const char *reason = ld_req_query(r, "reason");
+		if (reason && strlen(reason) > 200) {
+			ld_reply_error(r, LD_HE_INVALID, "事由过长（最多200字节）",
+				       "reason");
+			return 0;
+		}
+		r->reason = reason && *reason ? reason : rt->purpose;
 	}
 	if ((rt->flags & LD_R_AUTH) && !r->resident && !r->org &&
 	    !(rt->roles & (1u << r->user.role))) {

@@ -295,6 +295,8 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 		if (rt->roles & (1u << role))
 			ld_jw_str(w, ld_role_code((enum ld_role)role));
 	ld_jw_arr_close(w);
+	if (rt->purpose)
+		ld_jw_kstr(w, "x-purpose", rt->purpose);
 	if (rt->flags & LD_R_AUTH) {
 		ld_jw_key(w, "security");
 		ld_jw_arr_open(w);
@@ -338,12 +340,16 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 		ld_jw_obj_close(w);
 		ld_jw_obj_close(w);
 	}
-	if (rt->flags & LD_R_READ_REASON) {
+	if (rt->flags & LD_R_READ_REASON || rt->purpose) {
+		bool required = rt->flags & LD_R_READ_REASON;
 		ld_jw_obj_open(w);
 		ld_jw_kstr(w, "name", "reason");
 		ld_jw_kstr(w, "in", "query");
-		ld_jw_kbool(w, "required", true);
-		ld_jw_kstr(w, "description", "查阅事由，记入审计日志");
+		ld_jw_kbool(w, "required", required);
+		ld_jw_kstr(w, "description",
+			   required ? "查阅事由，记入审计日志"
+				    : "查阅事由，记入审计日志；缺省记为本接口的用途"
+				      "（x-purpose）");
 		ld_jw_key(w, "schema");
 		ld_jw_obj_open(w);
 		ld_jw_kstr(w, "type", "string");

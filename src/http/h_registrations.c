@@ -341,9 +341,9 @@ static void declare_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "person");
-	ld_view_person(&w, &j->person);
+	ld_view_person(&w, r, &j->person);
 	ld_jw_key(&w, "registration");
-	ld_view_registration(&w, &j->reg);
+	ld_view_registration(&w, r, &j->reg);
 	ld_jw_key(&w, "scope");
 	ld_view_scope(&w, &j->d.scope);
 	write_deadline(&w, &j->d);
@@ -464,55 +464,6 @@ void ld_registration_create(struct ld_req *r, bool check_area)
 
 /* ---- read ----------------------------------------------------------- */
 
-struct audited_reply {
-	ld_buf body;
-	int status;
-};
-
-static void audited_finish(struct ld_req *r, struct ld_pending *p)
-{
-	struct audited_reply *a = p->data;
-	if (p->job.status != LD_OK)
-		ld_reply_status(r, p->job.status, &p->job.err);
-	else
-		ld_reply_raw(r, a->status, a->body.data, a->body.len);
-	ld_buf_release(&a->body);
-}
-
-void ld_reply_audited(struct ld_req *r, ld_buf *body, int status,
-		      const char *action, const char *target)
-{
-	struct ld_pending *p = ld_pending_new(r, sizeof(struct audited_reply));
-	if (!p) {
-		ld_buf_release(body);
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
-	struct audited_reply *a = p->data;
-	p->finish = audited_finish;
-	ld_pending_audit(r, p, action, target, NULL, NULL);
-	if (r->srv->cfg.read_audit_durable) {
-		a->body = *body; /* ownership moves to the job */
-		a->status = status;
-		ld_pending_submit(r, p);
-		return;
-	}
-	/* Queued: the entry is in the writer's queue and commits with the
-	 * next group commit; the answer does not wait for the disk. If the
-	 * writer cannot commit, reads are refused until it can again. */
-	if (ld_writer_failing(r->srv->writer)) {
-		ld_buf_release(body);
-		ld_arena_release(&p->arena);
-		free(p);
-		ld_reply_error(r, LD_HE_UNAVAILABLE, "审计记录暂时无法写入，暂停查阅",
-			       NULL);
-		return;
-	}
-	ld_pending_detach_submit(r, p);
-	ld_reply_raw(r, status, body->data, body->len);
-	ld_buf_release(body);
-}
-
 void h_registration_get(struct ld_req *r)
 {
 	ld_registration reg;
@@ -524,10 +475,22 @@ void h_registration_get(struct ld_req *r)
 	}
 	ld_buf b;
 	ld_jw w;
+	/* A station keeps reading the registrations it recorded; when the
+	 * person lies elsewhere now, the answer is that registration alone,
+	 * as recorded, and says so. */
+	bool person_in_area = r->access.kind == LD_ACCESS_ALL;
+	if (!person_in_area)
+		rc = r->srv->ops->person_visible(r->th->reader, &r->access,
+						 reg.person_id, &person_in_area);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "registration");
-	ld_view_registration(&w, &reg);
+	ld_view_registration(&w, r, &reg);
+	ld_jw_kbool(&w, "person_in_area", person_in_area);
 	ld_jw_obj_close(&w);
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld", (long long)reg.person_id);
@@ -609,7 +572,7 @@ static void change_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "registration");
-	ld_view_registration(&w, &j->after);
+	ld_view_registration(&w, r, &j->after);
 	ld_jw_key(&w, "event");
 	ld_view_event(&w, &j->event);
 	if (j->cancel)

@@ -345,17 +345,17 @@ void h_resident_me(struct ld_req *r)
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "person");
 	if (person)
-		ld_view_person(&w, person);
+		ld_view_person(&w, r, person);
 	else
 		ld_jw_null(&w);
 	ld_jw_key(&w, "registrations");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nregs; i++)
-		ld_view_registration(&w, &regs[i]);
+		ld_view_registration(&w, r, &regs[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "permit");
 	if (has_permit)
-		ld_view_permit(&w, &pm);
+		ld_view_permit(&w, r, &pm);
 	else
 		ld_jw_null(&w);
 	if (has_permit) {

@@ -84,10 +84,6 @@ void h_visits_create(struct ld_req *r);
 void h_grid_worklist(struct ld_req *r);
 void h_stats_grid(struct ld_req *r);
 
-/* Reply with `body` (taken over) only once an audit entry for this read is
- * durable (group commit): no person data leaves unaudited. */
-void ld_reply_audited(struct ld_req *r, ld_buf *body, int status,
-		      const char *action, const char *target);
 
 /* Resolve address.grid of a body into a full address in the user's area. */
 bool ld_resolve_grid(struct ld_req *r, const json_t *address, const char *path,

@@ -98,6 +98,11 @@ struct ld_route {
 	const struct ld_param *query; /* NULL-terminated */
 	const char *tag;
 	const char *summary; /* Chinese */
+	/* For a route whose answer carries people's identifying data without
+	 * asking a reason of each read (lists, print pages): the purpose
+	 * recorded as the reason of the answer's audit entry when the client
+	 * gives no `reason` (Chinese, e.g. "网格任务办理"). NULL otherwise. */
+	const char *purpose;
 };
 
 extern const struct ld_route ld_routes[];
@@ -228,7 +233,17 @@ struct ld_req {
 	ld_person *target_person; /* loaded by the area check, for LD_T_PERSON */
 	ld_permit *target_permit; /* for LD_T_PERMIT */
 	ld_person *target_person_of_permit; /* its holder */
-	const char *reason; /* the reader's stated reason */
+	const char *reason; /* the reader's stated reason, or the purpose */
+	/* What the answer carries about people, noted by the views as they
+	 * write it (ld_req_carries): its audit entry names them. */
+	struct ld_carried {
+		const char *kind; /* "persons", "tasks", "reports", ... */
+		ld_id id;
+	} *carried;
+	size_t ncarried, carried_cap;
+	/* The audit action of an answer audited for its route's purpose;
+	 * NULL for the route's permission. */
+	const char *answer_action;
 	int nquery;
 	struct {
 		const char *name, *value;
@@ -283,6 +298,16 @@ struct ld_slow_task {
 	void *arg;
 };
 void ld_slow_submit(struct ld_req *r, struct ld_slow_task *t);
+
+/* Note that the answer being written carries record `id` of `kind`
+ * ("persons" for a person on record; "tasks", "reports", "organisations",
+ * "tenancies" for records naming people who may not be). Ids <= 0 are
+ * ignored. */
+void ld_req_carries(struct ld_req *r, const char *kind, ld_id id);
+/* The audit detail naming what r's answer carries, as a JSON object of
+ * sorted, distinct ids by kind ({"persons":[3,12],"tasks":[7]}), or NULL
+ * when it carries nothing; in r's arena. */
+const char *ld_req_carried_detail(struct ld_req *r);
 
 /* Query parameter value or NULL. */
 const char *ld_req_query(const struct ld_req *r, const char *name);

@@ -2,6 +2,11 @@
  * routes.c — the one route table: method, path, handler, permission, roles,
  * checks and body schema. The dispatcher enforces everything declared here
  * before a handler runs, and the OpenAPI document is generated from it.
+ *
+ * A route reading one person asks a reason of each read (LD_R_READ_REASON).
+ * A route whose answer lists people's data (a work list, a print page)
+ * declares a fixed purpose instead, the last field: the answer's audit
+ * entry records it as the reason, unless the client gives a `reason`.
  */
 #include "core/catalog.h"
 #include "core/report.h"
@@ -9,6 +14,10 @@
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "http/http.h"
+
+/* Optional trailing fields of a route (its purpose) are left out where they
+ * do not apply: positional initializers set them to NULL. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #define END {NULL, 0, false, 0, NULL, NULL, NULL}
 
@@ -500,7 +509,7 @@ const struct ld_route ld_routes[] = {
 
 	{"GET", "/api/v1/worklists/late", h_worklist_late, "worklist:read",
 	 STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, worklist_query, "worklists",
-	 "本辖区逾期申报的居住登记和变更"},
+	 "本辖区逾期申报的居住登记和变更", "逾期申报处置"},
 
 	{"POST", "/api/v1/persons/{id}/permits", h_permit_apply,
 	 "permit:apply", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_PERSON,
@@ -536,13 +545,14 @@ const struct ld_route ld_routes[] = {
 	 "某日可享有的公共服务和便利及其依据"},
 	{"GET", "/api/v1/worklists/permits", h_worklist_permits,
 	 "worklist:read", STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, on_query,
-	 "worklists", "本辖区超期未发证、待签注和已中止的居住证"},
+	 "worklists", "本辖区超期未发证、待签注和已中止的居住证",
+	 "居住证发证和签注督办"},
 	{"GET", "/api/v1/permits/{no}/qr.svg", h_permit_qr, "permit:print",
 	 DESK, LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "permits",
-	 "电子居住证二维码（SVG）"},
+	 "电子居住证二维码（SVG）", "制发居住证"},
 	{"GET", "/api/v1/permits/{no}/print", h_permit_print, "permit:print",
 	 DESK, LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "permits",
-	 "可打印的居住证页面（含二维码）"},
+	 "可打印的居住证页面（含二维码）", "制发居住证"},
 	{"GET", "/verify", h_verify, "permit:verify", 0, 0, LD_T_NONE, 0,
 	 NULL, verify_query, "verify",
 	 "公开核验电子居住证：脱敏内容、签名是否有效、当前状态"},
@@ -586,7 +596,7 @@ const struct ld_route ld_routes[] = {
 	 "grid", "登记报告单位（出租人、物业、中介、用人单位）"},
 	{"GET", "/api/v1/organisations", h_orgs_list, "organisation:manage",
 	 DESK, LD_R_AUTH, LD_T_NONE, 0, NULL, orgs_query, "grid",
-	 "本辖区的报告单位及其接入密钥"},
+	 "本辖区的报告单位及其接入密钥", "报告单位管理"},
 	{"POST", "/api/v1/organisations/{id}/keys", h_org_key,
 	 "organisation:manage", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
 	 LD_T_NONE, 0, empty_body, NULL, "grid",
@@ -596,7 +606,7 @@ const struct ld_route ld_routes[] = {
 	 "grid", "登记出租房屋"},
 	{"GET", "/api/v1/houses", h_houses_list, "house:read", STAFF, LD_R_AUTH,
 	 LD_T_NONE, 0, NULL, houses_query, "grid",
-	 "本辖区出租房屋：居住人数、疑似群租"},
+	 "本辖区出租房屋：居住人数、疑似群租", "出租房屋管理"},
 	{"GET", "/api/v1/houses/{id}", h_house_get, "house:read", STAFF,
 	 LD_R_AUTH | LD_R_READ_REASON, LD_T_NONE, 0, NULL, NULL, "grid",
 	 "出租房屋及其承租人（记入审计）"},
@@ -606,10 +616,10 @@ const struct ld_route ld_routes[] = {
 	 "报告入住、退租、招用、解除劳动关系或中介成功"},
 	{"GET", "/api/v1/reports", h_reports_list, "report:read", STAFF,
 	 LD_R_AUTH | LD_R_ORG_OK, LD_T_NONE, 0, NULL, reports_query, "grid",
-	 "报告列表：工作人员看本辖区，报告单位只看本单位的"},
+	 "报告列表：工作人员看本辖区，报告单位只看本单位的", "报告核查"},
 	{"GET", "/api/v1/reports/{id}", h_report_get, "report:read", STAFF,
 	 LD_R_AUTH | LD_R_ORG_OK, LD_T_NONE, 0, NULL, NULL, "grid",
-	 "一条报告及其期限判断"},
+	 "一条报告及其期限判断", "报告核查"},
 	{"POST", "/api/v1/reports/uploads", h_upload_preview, "report:create",
 	 DESK, LD_R_AUTH | LD_R_ORG_OK | LD_R_WRITE, LD_T_NONE,
 	 (size_t)64 << 20, NULL, upload_query, "grid",
@@ -620,7 +630,7 @@ const struct ld_route ld_routes[] = {
 	 empty_body, NULL, "grid",
 	 "确认导入：再次逐行检查，全部写入或全部不写入"},
 	{"GET", "/api/v1/tasks", h_tasks_list, "task:read", STAFF, LD_R_AUTH,
-	 LD_T_NONE, 0, NULL, tasks_query, "grid", "网格任务"},
+	 LD_T_NONE, 0, NULL, tasks_query, "grid", "网格任务", "网格任务办理"},
 	{"POST", "/api/v1/tasks/{id}/close", h_task_close, "task:update",
 	 STAFF, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0,
 	 task_close_body, NULL, "grid", "办结任务"},
@@ -632,7 +642,8 @@ const struct ld_route ld_routes[] = {
 	 "grid", "入户走访：登记现居住人员，与台账不一致的生成任务"},
 	{"GET", "/api/v1/grid/worklist", h_grid_worklist, "grid:read", STAFF,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, grid_query, "grid",
-	 "网格工作清单：任务、疑似群租、逾期登记和报告、待签注居住证"},
+	 "网格工作清单：任务、疑似群租、逾期登记和报告、待签注居住证",
+	 "网格工作清单办理"},
 	{"GET", "/api/v1/stats/grid", h_stats_grid, "stats:read", STAFF,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, grid_stats_query, "grid",
 	 "按区县、街道、社区、网格统计实有人口、流动人口、出租房屋和任务"},

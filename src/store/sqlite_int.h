@@ -65,6 +65,29 @@ static inline ld_status ld_sq_rows_end(int step)
 							 : ld_sq_map_rc(step);
 }
 
+/* ---- who sees what (sqlite_area.c) ---------------------------------- */
+
+enum ld_sq_subject {
+	LD_SQ_PLACE,	     /* a row with community and grid columns */
+	LD_SQ_PLACE_BY_GRID, /* the same, found by its grid alone (tasks,
+				whose index is by grid) */
+	LD_SQ_PERSON,	     /* a person: `t` is an SQL expression of the
+				person's id */
+};
+
+/*
+ * The condition "subject lies in the area of acc" as SQL text: for the
+ * place subjects, `t` is the row's alias with its dot ("r.") or "";
+ * `param` is the parameter where the area code goes ("?", "?3"). Returns
+ * the text (in buf, of cap bytes, or a constant: "1" for all, "0" for
+ * none) and sets *bind to the value to bind at `param`, or NULL when the
+ * text has no parameter. The rule itself is described in sqlite_area.c.
+ */
+const char *ld_sq_area(const ld_access *acc, enum ld_sq_subject subject,
+		       const char *t, const char *param, char *buf, size_t cap,
+		       const char **bind);
+#define LD_SQ_AREA_MAX 320 /* room for any condition ld_sq_area writes */
+
 /* Read every row of s into an arena array (*out, *n) with a row reader.
  * rc is LD_OK, LD_ENOMEM, or the error that stopped the reading: a list
  * cut short by a failing read is a failure, never a shorter list. The

@@ -119,13 +119,14 @@ struct ld_store_ops {
 				ld_person *out);
 	ld_status (*person_by_id_number)(ld_conn *c, const char *id_number,
 					 ld_arena *ar, ld_person *out);
-	/* Persons whose registrations (any status) lie in the access area and
-	 * match q; *total counts all matches. */
+	/* Persons who lie in the access area and match q; *total counts all
+	 * matches. A person lies where their active registration lies, or
+	 * with none active, their most recent one (sqlite_area.c). */
 	ld_status (*person_search)(ld_conn *c, const ld_access *acc,
 				   const ld_person_query *q, ld_page page,
 				   ld_arena *ar, ld_person **out, size_t *n,
 				   int64_t *total);
-	/* Whether any registration of the person lies in the access area. */
+	/* Whether the person lies in the access area (as person_search). */
 	ld_status (*person_visible)(ld_conn *c, const ld_access *acc,
 				    ld_id person_id, bool *visible);
 
@@ -144,6 +145,9 @@ struct ld_store_ops {
 	ld_status (*registration_cancel)(ld_conn *c, ld_id id, const char *date,
 					 const char *reason,
 					 const char *reporter);
+	/* Whether the registration lies in the access area, or its person
+	 * does: a station keeps reading what it recorded after the person has
+	 * moved away, and the new station reads the person's old ones. */
 	ld_status (*registration_visible)(ld_conn *c, const ld_access *acc,
 					  ld_id id, bool *visible);
 	ld_status (*event_insert)(ld_conn *c, ld_reg_event *e);
@@ -183,8 +187,8 @@ struct ld_store_ops {
 	ld_status (*permits_of_person)(ld_conn *c, ld_id person_id,
 				       ld_arena *ar, ld_permit **out,
 				       size_t *n);
-	/* Permits in `status` whose holder has a registration in the access
-	 * area; at most `limit`. For work lists. */
+	/* Permits in `status` whose holder lies in the access area (as
+	 * person_search); at most `limit`. For work lists. */
 	ld_status (*permits_in_area)(ld_conn *c, const ld_access *acc,
 				     const char *status, int limit,
 				     ld_arena *ar, ld_permit **out, size_t *n);

@@ -26,7 +26,8 @@ const routes: RouteRecordRaw[] = [
     path: '/print/registration/:id',
     name: 'print-registration',
     component: () => import('../views/console/print/PrintRegistration.vue'),
-    meta: { title: '打印居住登记凭证', permission: 'registration:read' },
+    // Printing a certificate is a station act (the desk's permission), not a grid worker's.
+    meta: { title: '打印居住登记凭证', permission: 'registration:create' },
   },
   {
     path: '/',
