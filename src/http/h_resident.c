@@ -42,8 +42,8 @@
 /* The same words whatever the ID number: they must not tell whether it is
  * on record, nor with which phone. */
 static const char otp_notice[] =
-	"验证码只发送到登记在册的手机号码。如果您的身份号码已登记但没有留存手机号码，"
-	"或留存的是其他手机号码，您将收不到验证码，请携带本人居民身份证到居住地派出所登记手机号码。";
+	"如果您的身份号码已登记但没有留存手机号码，或留存的是其他手机号码，您将收不到验证码，"
+	"请携带本人居民身份证到居住地派出所登记手机号码。";
 
 static bool mobile_ok(const char *s)
 {
@@ -576,8 +576,8 @@ static void pending_finish(struct ld_req *r, struct ld_pending *p)
 	ld_jw_key(&w, "declaration");
 	ld_view_declaration(&w, &j->d, false);
 	ld_jw_kstr(&w, "notice",
-		   "申报已提交，待核验。请携带本人居民身份证到居住地派出所核验身份，"
-		   "或等待网格员上门核验；核验通过后居住登记生效并发放居住登记凭证。");
+		   "请携带本人居民身份证到居住地派出所核验身份，或等待网格员上门核验；"
+		   "核验通过后居住登记生效并发放居住登记凭证。");
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 202);
 }

@@ -358,7 +358,8 @@ struct ld_store_ops {
 	ld_status (*declaration_get)(ld_conn *c, ld_id id, ld_arena *ar,
 				     ld_declaration *out);
 	/* Declarations in the access area (by their grid), of `status` or
-	 * all, oldest first. */
+	 * all (NULL): the pending ones first, oldest first, then those
+	 * decided, newest first. */
 	ld_status (*declarations_list)(ld_conn *c, const ld_access *acc,
 				       const char *status, ld_page page,
 				       ld_arena *ar, ld_declaration **out,
