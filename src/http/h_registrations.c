@@ -328,6 +328,13 @@ static ld_status declare_run(ld_write_job *job, const struct ld_store_ops *ops,
 	    (rc = j->step.run(j->step_ctx, ops, c, job, &j->person, &j->reg)) !=
 		    LD_OK)
 		return rc;
+	/* Online declarations still waiting for this ID number to be checked
+	 * are answered by this registration. */
+	int superseded;
+	rc = ops->declarations_supersede(c, j->person.id_number, 0,
+					 j->reg.created_by, j->now, &superseded);
+	if (rc != LD_OK)
+		return rc;
 	job->audit[0].target =
 		ld_arena_printf(&p->arena, "person:%lld", (long long)j->person.id);
 	job->audit[0].detail = ld_arena_printf(

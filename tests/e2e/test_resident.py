@@ -379,9 +379,17 @@ class Squatting(ResidentCase):
     def test_unverified_session_with_another_phone_ends_when_registered(self):
         idn = id_number("410102", "19930303", 175)
         token = self.sign_in(idn, "13600000175")
-        self.assertEqual(self.s.call("GET", ME, token=token).status, 200)
+        r = self.s.call("POST", DECLARE, online_body(self.s.grids_a[0], hukou="410102"),
+                        token=token)
+        self.assertEqual(r.status, 202, r)
         self.register(idn, phone="13800000175")     # at the counter, another phone
         self.assertEqual(self.s.call("GET", ME, token=token).status, 401)
+        # The claim waiting online is answered by that registration.
+        db = self.s.db()
+        self.assertEqual(db.execute("SELECT status FROM declarations WHERE id = ?",
+                                    (r.json["declaration"]["id"],)).fetchone()[0],
+                         "superseded")
+        db.close()
 
     def test_unverified_session_with_the_same_phone_becomes_verified(self):
         idn = id_number("410102", "19940404", 177)
