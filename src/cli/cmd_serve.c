@@ -40,8 +40,11 @@ static const struct cli_opt serve_opts[] = {
 	 "网页端目录（构建后的 web/dist），缺省为程序旁的 web/dist；off 为不提供",
 	 "the built web application (default: web/dist beside the program)"},
 	{"sms", OPT_STRING, false, false, NULL,
-	 "短信验证码：demo（写入日志，仅供演示）或短信网关的 http(s) 网址",
-	 "one-time codes: demo (written to the log) or an SMS webhook URL"},
+	 "短信验证码：短信网关的 http(s) 网址；demo 为演示模式（验证码写入日志并显示在页面上，"
+	 "只能用于 liudong demo 生成的演示数据库，缺省时演示数据库即用此模式；其他数据库必须指定网关）",
+	 "one-time codes: an SMS webhook URL, or demo (codes in the log and on "
+	 "the page; only for a database made by liudong demo, where it is the "
+	 "default; any other database must name its gateway)"},
 	{"read-audit", OPT_ENUM, false, false, read_audit,
 	 "查阅审计：queued 审计记录入队即答复（随下一次合并提交落盘），durable "
 	 "落盘后才答复",
@@ -106,7 +109,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.web_dir = v[9].set ? (strcmp(v[9].str, "off") == 0 ? NULL
 								    : v[9].str)
 				    : default_web_dir(web_buf, sizeof web_buf),
-		.sms = v[10].set ? v[10].str : "demo",
+		.sms = v[10].set ? v[10].str : NULL,
 		.group_rental_per_room = v[12].set ? v[12].num : 2,
 		.group_rental_min_area = v[13].set ? v[13].num : 5,
 		.task_days = v[14].set && v[14].num > 0 ? v[14].num : 5,

@@ -581,6 +581,18 @@ static bool check_target(struct ld_req *r)
 	return true;
 }
 
+/* An unverified resident's session (ID number not on record) reaches only
+ * the routes that say so; replies and returns false otherwise. */
+static bool resident_may(struct ld_req *r)
+{
+	if (r->resident_person || (r->route->flags & LD_R_UNVERIFIED_OK))
+		return true;
+	ld_reply_error(r, LD_HE_FORBIDDEN,
+		       "您的身份尚待派出所核验，核验前只能网上申报居住登记和查看申报结果",
+		       NULL);
+	return false;
+}
+
 int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct ld_thread *th =
@@ -621,6 +633,8 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 				       "请先用身份号码和手机验证码登录", NULL);
 			return 0;
 		}
+		if (!resident_may(r))
+			return 0;
 	} else if (rt->flags & LD_R_AUTH) {
 		if (ld_auth_resolve_txn(r)) {
 			r->access = access_of(&r->user);
@@ -640,6 +654,8 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 		} else if (!(rt->flags & LD_R_RESIDENT_OK) ||
 			   !ld_resident_resolve(r)) {
 			ld_reply_error(r, LD_HE_UNAUTHENTICATED, NULL, NULL);
+			return 0;
+		} else if (!resident_may(r)) {
 			return 0;
 		}
 	}

@@ -271,6 +271,9 @@ struct declare_job {
 	char now[32];
 	struct declaration d; /* for the reply */
 	const char *conflict;
+	/* The caller's step, and its own copy of the step's context. */
+	struct ld_registration_step step;
+	void *step_ctx;
 };
 
 static ld_status declare_run(ld_write_job *job, const struct ld_store_ops *ops,
@@ -321,6 +324,17 @@ static ld_status declare_run(ld_write_job *job, const struct ld_store_ops *ops,
 					 j->reg.created_by, &closed);
 	if (rc != LD_OK)
 		return rc;
+	if (j->step.run &&
+	    (rc = j->step.run(j->step_ctx, ops, c, job, &j->person, &j->reg)) !=
+		    LD_OK)
+		return rc;
+	/* Online declarations still waiting for this ID number to be checked
+	 * are answered by this registration. */
+	int superseded;
+	rc = ops->declarations_supersede(c, j->person.id_number, 0,
+					 j->reg.created_by, j->now, &superseded);
+	if (rc != LD_OK)
+		return rc;
 	job->audit[0].target =
 		ld_arena_printf(&p->arena, "person:%lld", (long long)j->person.id);
 	job->audit[0].detail = ld_arena_printf(
@@ -347,6 +361,8 @@ static void declare_finish(struct ld_req *r, struct ld_pending *p)
 	ld_jw_key(&w, "scope");
 	ld_view_scope(&w, &j->d.scope);
 	write_deadline(&w, &j->d);
+	if (j->step.write)
+		j->step.write(j->step_ctx, &w);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 201);
 }
@@ -361,29 +377,83 @@ void h_registration_create(struct ld_req *r)
 	ld_registration_create(r, true);
 }
 
+/* The rules say no: tell why (422 not_required), store nothing. */
+static void reply_not_required(struct ld_req *r, const struct declaration *d)
+{
+	ld_buf b;
+	ld_jw w;
+	ld_reply_error_begin(
+		r, &w, &b, "not_required",
+		r->resident
+			? (d->scope.in_scope
+				   ? "您的住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如有疑问请到居住地派出所咨询"
+				   : "您不属于本市流动人口服务管理范围，无需申报居住登记；如有疑问请到居住地派出所咨询")
+		: d->scope.in_scope
+			? "该人员住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如仍需登记，请填写登记事由"
+			: "该人员不属于本市流动人口服务管理范围，无需申报居住登记；如仍需登记，请填写登记事由",
+		"override_reason");
+	ld_jw_key(&w, "scope");
+	ld_view_scope(&w, &d->scope);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 422);
+}
+
+bool ld_registration_validate(struct ld_req *r, bool check_area,
+			      ld_declared *out)
+{
+	struct declaration d;
+	if (!declaration_parse(r, &d, check_area))
+		return false;
+	if (!stored_anyway(&d)) {
+		reply_not_required(r, &d);
+		return false;
+	}
+	char date[LD_DATE_STRLEN];
+	ld_arena *a = &r->arena;
+	memset(out, 0, sizeof *out);
+	out->person = (ld_person){
+		.id_number = d.id_number,
+		.name = d.name,
+		.sex = d.sex,
+		.ethnicity = d.ethnicity,
+		.birth = d.birth,
+		.hukou_code = d.hukou_code,
+		.hukou_address = d.hukou_address,
+		.phone = d.phone,
+	};
+	out->addr = d.addr;
+	ld_day_format(d.arrival, date);
+	out->arrival_date = adup(a, date);
+	ld_day_format(d.declared, date);
+	out->declared_date = adup(a, date);
+	ld_day_format(d.deadline.deadline, date);
+	out->deadline = adup(a, date);
+	out->late = d.late;
+	out->reason = d.reason;
+	out->housing = d.housing;
+	out->employer = d.employer;
+	out->stay_days = (int)ld_json_int(r->body, "stay_days", -1);
+	out->lodging = ld_json_str(r->body, "lodging");
+	if (!out->arrival_date || !out->declared_date || !out->deadline) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
 void ld_registration_create(struct ld_req *r, bool check_area)
+{
+	ld_registration_create_with(r, check_area, NULL);
+}
+
+void ld_registration_create_with(struct ld_req *r, bool check_area,
+				 const struct ld_registration_step *step)
 {
 	struct declaration d;
 	if (!declaration_parse(r, &d, check_area))
 		return;
 	if (!stored_anyway(&d)) {
-		/* The rules say no: tell why, store nothing. */
-		ld_buf b;
-		ld_jw w;
-		ld_reply_error_begin(
-			r, &w, &b, "not_required",
-			r->resident
-				? (d.scope.in_scope
-					   ? "您的住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如有疑问请到居住地派出所咨询"
-					   : "您不属于本市流动人口服务管理范围，无需申报居住登记；如有疑问请到居住地派出所咨询")
-			: d.scope.in_scope
-				? "该人员住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如仍需登记，请填写登记事由"
-				: "该人员不属于本市流动人口服务管理范围，无需申报居住登记；如仍需登记，请填写登记事由",
-			"override_reason");
-		ld_jw_key(&w, "scope");
-		ld_view_scope(&w, &d.scope);
-		ld_jw_obj_close(&w);
-		ld_reply_end(r, &w, &b, 422);
+		reply_not_required(r, &d);
 		return;
 	}
 
@@ -454,11 +524,26 @@ void ld_registration_create(struct ld_req *r, bool check_area)
 		free(p);
 		return;
 	}
+	if (step) {
+		j->step = *step;
+		j->step_ctx = ld_arena_alloc(a, step->ctx_size ? step->ctx_size
+								 : 1);
+		if (!j->step_ctx) {
+			ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+			ld_arena_release(&p->arena);
+			free(p);
+			return;
+		}
+		if (step->ctx_size)
+			memcpy(j->step_ctx, step->ctx, step->ctx_size);
+	}
 	p->job.run = declare_run;
 	p->finish = declare_finish;
 	ld_pending_audit(r, p, "registration:create", "person:new", NULL, NULL);
 	if (reg->override_reason)
 		p->job.audit[0].reason = reg->override_reason;
+	if (step && step->action)
+		ld_pending_audit(r, p, step->action, step->target, NULL, NULL);
 	ld_pending_submit(r, p);
 }
 

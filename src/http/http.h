@@ -71,6 +71,10 @@ enum {
 	LD_R_RESIDENT_OK = 1 << 5,/* with LD_R_AUTH: a resident's will do */
 	LD_R_ORG_OK = 1 << 6,     /* with LD_R_AUTH: an organisation's API key
 				     will do (docs/grid.md) */
+	LD_R_UNVERIFIED_OK = 1 << 7, /* with LD_R_RESIDENT or _RESIDENT_OK: so
+				     will a resident's unverified session (an
+				     ID number not on record); without it such
+				     a session is refused */
 };
 
 enum ld_target {
@@ -144,7 +148,9 @@ struct ld_server_config {
 	 * and visit tasks (docs/grid.md). */
 	int group_rental_per_room, group_rental_min_area, task_days;
 	/* SMS of one-time codes: "demo" (written to the log and returned in
-	 * the answer) or an http(s) webhook URL. */
+	 * the answer; only for a database made by `liudong demo`), an
+	 * http(s) webhook URL, or NULL: demo for a demo database, otherwise
+	 * the server refuses to start. */
 	const char *sms;
 };
 
@@ -201,6 +207,10 @@ struct ld_server {
 	pthread_cond_t slow_cond;
 	struct ld_slow_task *slow_head, *slow_tail;
 	struct ld_notifier *notifier;
+	/* The key of the one-time code digests (DATA/keys/otp.secret). */
+	unsigned char otp_key[32];
+	/* The database was made by `liudong demo` (its settings say so). */
+	bool demo_database;
 	bool stopping;
 	time_t started_at;
 	atomic_bool init_failed;
@@ -223,6 +233,9 @@ struct ld_req {
 	bool resident; /* signed in as a resident (not staff) */
 	const char *resident_id_number;
 	const char *resident_phone;
+	/* The resident's record, whose phone is the session's; NULL for an
+	 * unverified session (the ID number is not on record). */
+	ld_person *resident_person;
 	bool org; /* signed in with an organisation's API key */
 	ld_id org_id;
 	ld_user user;

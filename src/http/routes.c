@@ -253,6 +253,33 @@ static const struct ld_field empty_body[] = {
 	END,
 };
 
+static const struct ld_code verified_by_items[] = {
+	{"counter", "窗口核验"},
+	{"visit", "入户核验"},
+};
+static const struct ld_code_list verified_by_codes = {"verified_by",
+						      verified_by_items, 2};
+
+static const struct ld_field declaration_confirm_body[] = {
+	{"verified_by", LD_F_CODE, true, 10, NULL, &verified_by_codes,
+	 "核验方式：counter 窗口核验身份证件，visit 网格员入户核验"},
+	{"note", LD_F_STRING, false, 500, NULL, NULL, "说明"},
+	END,
+};
+
+static const struct ld_field declaration_reject_body[] = {
+	{"reason", LD_F_STRING, true, 200, NULL, NULL, "退回原因（居民可见）"},
+	END,
+};
+
+static const struct ld_param declarations_query[] = {
+	{"status", false, "pending（待核验）、confirmed、rejected 或 superseded；缺省为全部"},
+	{"reason", false, "查阅事由（缺省为“核验网上申报”）"},
+	{"page", false, "页码"},
+	{"per_page", false, "每页条数"},
+	{NULL, false, NULL},
+};
+
 static const struct ld_param stats_query[] = {
 	{"group", false, "district、street、community、grid、hukou_province、reason"},
 	{"parent", false, "只统计该区划代码之下"},
@@ -471,7 +498,7 @@ const struct ld_route ld_routes[] = {
 	 LD_T_NONE, 0, NULL, NULL, "auth", "当前用户及其权限"},
 
 	{"GET", "/api/v1/areas", h_areas_list, "area:read", STAFF,
-	 LD_R_AUTH | LD_R_RESIDENT_OK, LD_T_NONE, 0, NULL, areas_query, "areas",
+	 LD_R_AUTH | LD_R_RESIDENT_OK | LD_R_UNVERIFIED_OK, LD_T_NONE, 0, NULL, areas_query, "areas",
 	 "区划层级：区县、街道（镇）、社区（村）、网格"},
 	{"GET", "/api/v1/stations", h_stations_list, "area:read", STAFF,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "areas", "公安派出所"},
@@ -573,17 +600,23 @@ const struct ld_route ld_routes[] = {
 
 	{"POST", "/api/v1/resident/otp", h_resident_otp, "resident:otp", 0,
 	 LD_R_BODY | LD_R_WRITE, LD_T_NONE, 4096, otp_body, NULL, "resident",
-	 "居民登录：向手机发送验证码"},
+	 "居民登录：验证码只发往登记在册的手机号码（身份号码未登记的发往所填号码，"
+	 "登录后待核验）；无论是否发送，答复相同"},
 	{"POST", "/api/v1/resident/login", h_resident_login, "resident:login",
 	 0, LD_R_BODY | LD_R_WRITE, LD_T_NONE, 4096, resident_login_body, NULL,
 	 "resident", "居民登录：身份号码、手机号码和验证码"},
+	{"POST", "/api/v1/resident/logout", h_resident_logout,
+	 "resident:logout", 0, LD_R_RESIDENT | LD_R_WRITE | LD_R_UNVERIFIED_OK,
+	 LD_T_NONE, 0, NULL, NULL, "resident", "居民退出登录（令牌作废）"},
 	{"GET", "/api/v1/resident/me", h_resident_me, "resident:read", 0,
-	 LD_R_RESIDENT, LD_T_NONE, 0, NULL, NULL, "resident",
-	 "本人的居住登记、居住证、电子居住证和可享有的服务"},
+	 LD_R_RESIDENT | LD_R_UNVERIFIED_OK, LD_T_NONE, 0, NULL, NULL,
+	 "resident",
+	 "本人的居住登记、居住证、电子居住证、可享有的服务和网上申报（含待核验）"},
 	{"POST", "/api/v1/resident/registrations", h_resident_declare,
-	 "resident:declare", 0, LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE,
-	 LD_T_NONE, 0, resident_declare_body, NULL, "resident",
-	 "网上申报居住登记"},
+	 "resident:declare", 0,
+	 LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE | LD_R_UNVERIFIED_OK, LD_T_NONE,
+	 0, resident_declare_body, NULL, "resident",
+	 "网上申报居住登记：已登记在册的即时生效（201）；身份号码未登记的待核验（202）"},
 	{"POST", "/api/v1/resident/permits", h_resident_apply,
 	 "resident:apply", 0, LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE, LD_T_NONE,
 	 0, resident_apply_body, NULL, "resident", "网上申领居住证"},
@@ -647,6 +680,19 @@ const struct ld_route ld_routes[] = {
 	{"GET", "/api/v1/stats/grid", h_stats_grid, "stats:read", STAFF,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, grid_stats_query, "grid",
 	 "按区县、街道、社区、网格统计实有人口、流动人口、出租房屋和任务"},
+
+	{"GET", "/api/v1/declarations", h_declarations_list,
+	 "declaration:read", STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL,
+	 declarations_query, "declarations",
+	 "网上申报（待核验等）：派出所看本所辖区，网格员看本网格（分页，记入审计）"},
+	{"POST", "/api/v1/declarations/{id}/confirm", h_declaration_confirm,
+	 "declaration:verify", STAFF, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_NONE, 0, declaration_confirm_body, NULL, "declarations",
+	 "核验身份后确认网上申报：建立人员、居住登记并发放凭证（按网上申报日期判断是否逾期）"},
+	{"POST", "/api/v1/declarations/{id}/reject", h_declaration_reject,
+	 "declaration:verify", STAFF, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_NONE, 0, declaration_reject_body, NULL, "declarations",
+	 "退回网上申报并说明原因"},
 
 	{"GET", "/api/v1/audit", h_audit_list, "audit:read", AUDITORS,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, audit_query, "audit", "审计日志"},

@@ -21,6 +21,7 @@
 #include "http/auth.h"
 #include "http/body.h"
 #include "crypto/keyring.h"
+#include "crypto/secret.h"
 #include "notify/notify.h"
 #include "crypto/sm2.h"
 #include "http/http.h"
@@ -244,6 +245,53 @@ static void thread_release(struct ld_thread *th)
 	ld_buf_release(&th->log);
 }
 
+/* Whether the database was made by `liudong demo` (its settings say so). */
+static ld_status read_demo_flag(struct ld_server *srv, bool *demo)
+{
+	ld_conn *c;
+	ld_error err = {0};
+	ld_arena ar;
+	const char *v = NULL;
+	ld_status rc = srv->ops->connect(srv->store, false, &c, &err);
+	if (rc != LD_OK)
+		return rc;
+	ld_arena_init(&ar, 0);
+	rc = srv->ops->setting_get(c, "demo", &ar, &v);
+	*demo = rc == LD_OK && strcmp(v, "1") == 0;
+	ld_arena_release(&ar);
+	srv->ops->disconnect(c);
+	return rc == LD_ENOTFOUND ? LD_OK : rc;
+}
+
+/* The notifier of one-time codes. Demo mode shows codes on the page, so
+ * only a database made by `liudong demo` may use it; a real database must
+ * name its SMS gateway. Returns 0, or 1 after saying why not. */
+static int open_notifier(struct ld_server *srv, const char *sms)
+{
+	ld_error err = {0};
+	if (read_demo_flag(srv, &srv->demo_database) != LD_OK) {
+		fprintf(stderr, "liudong: 无法读取数据库设置\n");
+		return 1;
+	}
+	if ((!sms || strcmp(sms, "demo") == 0) && !srv->demo_database) {
+		fprintf(stderr,
+			"liudong: 未配置短信网关：请用 --sms https://… 指定短信网关"
+			"（演示模式只能用于 liudong demo 生成的演示数据库） (no SMS "
+			"gateway: give --sms https://...; demo mode is only for a "
+			"database made by liudong demo)\n");
+		return 1;
+	}
+	srv->notifier = ld_notifier_new(sms ? sms : "demo", &err);
+	if (!srv->notifier) {
+		fprintf(stderr, "liudong: --sms: %s\n", err.message);
+		return 1;
+	}
+	if (srv->notifier->demo)
+		fprintf(stderr, "liudong: 【演示】短信验证码写入本日志，不会真正发送 "
+				"(demo SMS: codes are written to this log)\n");
+	return 0;
+}
+
 static int open_log(const char *path, const char *data_dir)
 {
 	if (path && strcmp(path, "off") == 0)
@@ -295,18 +343,18 @@ int ld_server_run(const struct ld_server_config *cfg)
 			cfg->data_dir, err.message);
 		memset(&err, 0, sizeof err);
 	}
-	srv->notifier = ld_notifier_new(cfg->sms, &err);
-	if (!srv->notifier) {
-		fprintf(stderr, "liudong: --sms: %s\n", err.message);
+	_Static_assert(sizeof srv->otp_key == LD_SECRET_LEN, "otp key size");
+	if (ld_secret_load(cfg->data_dir, "otp.secret", srv->otp_key, &err) !=
+	    LD_OK) {
+		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
 	}
-	if (srv->notifier->demo)
-		fprintf(stderr, "liudong: 【演示】短信验证码写入本日志，不会真正发送 "
-				"(demo SMS: codes are written to this log)\n");
 	if (srv->ops->open(cfg->data_dir, &srv->store, &err) != LD_OK) {
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
 	}
+	if (open_notifier(srv, cfg->sms) != 0)
+		goto out_store;
 	srv->writer = ld_writer_start(srv->ops, srv->store, cfg->group_commit,
 				      cfg->durable, &err);
 	if (!srv->writer) {
@@ -438,6 +486,7 @@ out:
 	ld_throttle_free(srv->throttle);
 	pthread_cond_destroy(&srv->slow_cond);
 	pthread_mutex_destroy(&srv->slow_lock);
+	explicit_bzero(srv->otp_key, sizeof srv->otp_key);
 	free(srv);
 	return rc;
 }

@@ -20,6 +20,7 @@
 
 #include "store/sqlite_grid.h"
 #include "store/sqlite_int.h"
+#include "store/sqlite_resident.h"
 #include "store/store.h"
 #include "util/embed.h"
 
@@ -52,7 +53,7 @@ enum q {
 	Q_VERSIONS_INVALIDATE, Q_VERSION_BY_LICENCE, Q_VERSIONS_OF,
 	Q_PEVENT_INSERT, Q_PEVENTS_OF,
 	Q_RCODE_PUT, Q_RCODE_GET, Q_RCODE_ATTEMPT, Q_RCODE_DELETE,
-	Q_RSESSION_INSERT, Q_RSESSION_GET,
+	Q_RSESSION_INSERT, Q_RSESSION_GET, Q_RSESSION_DELETE,
 	Q__COUNT
 };
 _Static_assert(Q__COUNT <= LD_SQ_MAIN_STMTS, "raise LD_SQ_MAIN_STMTS");
@@ -225,14 +226,18 @@ static const char *const sql[Q__COUNT] = {
 			"(?,?,?,?,?,0)",
 	[Q_RCODE_GET] = "SELECT code_hash, created_at, expires_at, attempts FROM "
 			"resident_codes WHERE id_number = ? AND phone = ?",
+	/* Counted before the code is compared, in the one writer: however
+	 * many guesses arrive at once, each sees the count of all before it. */
 	[Q_RCODE_ATTEMPT] = "UPDATE resident_codes SET attempts = attempts + 1 "
-			    "WHERE id_number = ? AND phone = ?",
+			    "WHERE id_number = ? AND phone = ? AND attempts < ? "
+			    "RETURNING code_hash, expires_at, attempts",
 	[Q_RCODE_DELETE] = "DELETE FROM resident_codes WHERE id_number = ? AND "
 			   "phone = ?",
 	[Q_RSESSION_INSERT] = "INSERT INTO resident_sessions (token_hash, "
 			      "id_number, phone, expires_at) VALUES (?,?,?,?)",
 	[Q_RSESSION_GET] = "SELECT id_number, phone FROM resident_sessions WHERE "
 			   "token_hash = ? AND expires_at > ?",
+	[Q_RSESSION_DELETE] = "DELETE FROM resident_sessions WHERE token_hash = ?",
 	[Q_COUNTS] = "SELECT (SELECT count(*) FROM persons), (SELECT count(*) "
 		     "FROM registrations WHERE status = 'active'), (SELECT "
 		     "count(*) FROM audit)",
@@ -626,6 +631,8 @@ static void s_disconnect(ld_conn *c)
 		sqlite3_finalize(c->stmt[i]);
 	for (int i = 0; i < LD_SQ_GRID_STMTS; i++)
 		sqlite3_finalize(c->grid_stmt[i]);
+	for (int i = 0; i < LD_SQ_RESIDENT_STMTS; i++)
+		sqlite3_finalize(c->resident_stmt[i]);
 	sqlite3_close(c->db);
 	free(c->serials.e);
 	free(c);
@@ -2222,9 +2229,26 @@ static ld_status rcode_simple(ld_conn *c, enum q q, const char *idn,
 }
 
 static ld_status s_resident_code_attempt(ld_conn *c, const char *idn,
-					 const char *phone)
+					 const char *phone, int max_attempts,
+					 char hash[65], int64_t *expires_at,
+					 int *attempts)
 {
-	return rcode_simple(c, Q_RCODE_ATTEMPT, idn, phone);
+	sqlite3_stmt *s = prep(c, Q_RCODE_ATTEMPT);
+	if (!s)
+		return LD_EIO;
+	ld_sq_bind_text(s, 1, idn);
+	ld_sq_bind_text(s, 2, phone);
+	sqlite3_bind_int(s, 3, max_attempts);
+	ld_status rc = ld_sq_step_one(s);
+	if (rc != LD_OK)
+		return rc;
+	const char *h = (const char *)sqlite3_column_text(s, 0);
+	snprintf(hash, 65, "%s", h ? h : "");
+	*expires_at = sqlite3_column_int64(s, 1);
+	*attempts = sqlite3_column_int(s, 2);
+	/* The change is made by the first step; reset ends the statement. */
+	int end = sqlite3_reset(s);
+	return end == SQLITE_OK ? LD_OK : ld_sq_map_rc(end);
 }
 
 static ld_status s_resident_code_delete(ld_conn *c, const char *idn,
@@ -2263,6 +2287,15 @@ static ld_status s_resident_session_get(ld_conn *c, const char *hash,
 	*phone = ld_sq_col_text(s, 1, ar);
 	sqlite3_reset(s);
 	return *idn && *phone ? LD_OK : LD_ENOMEM;
+}
+
+static ld_status s_resident_session_delete(ld_conn *c, const char *hash)
+{
+	sqlite3_stmt *s = prep(c, Q_RSESSION_DELETE);
+	if (!s)
+		return LD_EIO;
+	ld_sq_bind_text(s, 1, hash);
+	return ld_sq_exec_done(s);
 }
 
 const struct ld_store_ops ld_store_sqlite = {
@@ -2344,6 +2377,7 @@ const struct ld_store_ops ld_store_sqlite = {
 	.resident_code_delete = s_resident_code_delete,
 	.resident_session_insert = s_resident_session_insert,
 	.resident_session_get = s_resident_session_get,
+	.resident_session_delete = s_resident_session_delete,
 	.org_insert = ld_sqg_org_insert,
 	.org_get = ld_sqg_org_get,
 	.orgs_list = ld_sqg_orgs_list,
@@ -2374,4 +2408,12 @@ const struct ld_store_ops ld_store_sqlite = {
 	.tasks_close_registered = ld_sqg_tasks_close_registered,
 	.visit_insert = ld_sqg_visit_insert,
 	.grid_stats = ld_sqg_grid_stats,
+	.setting_get = ld_sqr_setting_get,
+	.setting_put = ld_sqr_setting_put,
+	.declaration_insert = ld_sqr_declaration_insert,
+	.declaration_get = ld_sqr_declaration_get,
+	.declarations_list = ld_sqr_declarations_list,
+	.declarations_of = ld_sqr_declarations_of,
+	.declaration_decide = ld_sqr_declaration_decide,
+	.declarations_supersede = ld_sqr_declarations_supersede,
 };

@@ -334,12 +334,15 @@ static int raw_refusal(const struct fx *f, const char *sql)
  * refuse what they did before. */
 /* Give the current schema the shape an older version had where a later
  * migration changed it, so the migrations from that version can run
- * again: before 0009 an upload's file was a column of uploads. */
+ * again: before 0009 an upload's file was a column of uploads; 0010 made
+ * the settings and declarations tables. */
 static void as_version_8(struct fx *f)
 {
 	raw_exec(f, "DROP TABLE upload_files;"
 		    "ALTER TABLE uploads ADD COLUMN data BLOB NOT NULL"
-		    " DEFAULT x'';");
+		    " DEFAULT x'';"
+		    "DROP TABLE declarations;"
+		    "DROP TABLE settings;");
 }
 
 /* Close the store and open it again, applying what the version asks. */

@@ -77,6 +77,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '工作清单', permission: 'worklist:read', menu: '/worklists' },
       },
       {
+        path: 'declarations',
+        name: 'declarations',
+        component: () => import('../views/console/declarations/DeclarationsPage.vue'),
+        meta: { title: '网上申报核验', permission: 'declaration:read', menu: '/declarations' },
+      },
+      {
         path: 'houses',
         name: 'houses',
         component: () => import('../views/console/houses/HousesPage.vue'),
