@@ -127,6 +127,7 @@ MATRIX = {
     "POST /api/v1/resident/otp": Row(EVERY, fixture="f_otp"),
     "POST /api/v1/resident/login": Row(EVERY, fixture="f_resident_login",
                                        granted=lambda r: r.error_field() == "code"),
+    "POST /api/v1/resident/logout": Row({RESIDENT}),
     "GET /api/v1/resident/me": Row({RESIDENT}),
     "POST /api/v1/resident/registrations": Row({RESIDENT}, fixture="f_resident_declare"),
     "POST /api/v1/resident/permits": Row({RESIDENT}, fixture="f_resident_apply"),
@@ -148,6 +149,10 @@ MATRIX = {
     "POST /api/v1/tasks/{id}/reassign": Row(DESK, PATH, "f_task_reassign"),
     "POST /api/v1/visits": Row(STAFF, PATH, "f_visit"),
     "GET /api/v1/grid/worklist": Row(STAFF, LIST),
+
+    "GET /api/v1/declarations": Row(STAFF, LIST),
+    "POST /api/v1/declarations/{id}/confirm": Row(STAFF, PATH, "f_declaration_confirm"),
+    "POST /api/v1/declarations/{id}/reject": Row(STAFF, PATH, "f_declaration_reject"),
 
     "GET /api/v1/audit": Row(AUDITORS),
     "GET /api/v1/audit/verify": Row(AUDITORS),
@@ -253,6 +258,20 @@ class Matrix(unittest.TestCase):
             if idn in json.dumps(t, ensure_ascii=False):
                 return t["id"]
         raise AssertionError("no task opened for the report in area " + area)
+
+    def pending_declaration(self, area):
+        """An online declaration waiting for verification (待核验): made in a
+        session of an ID number not on record."""
+        idn, phone = id_number("510104"), "1391234%04d" % (next(_serial) % 10000)
+        token = self.resident_session(idn, phone)
+        body = declaration_of(self.grid[area])
+        body["person"]["name"] = self.mark(area)
+        for k in ("id_number", "phone"):
+            del body["person"][k]
+        del body["declared_date"]
+        r = self.s.call("POST", "/api/v1/resident/registrations", body, token=token)
+        assert r.status == 202, r
+        return r.json["declaration"]["id"]
 
     def csv(self, area):
         return ("报告类型,公民身份号码,姓名,发生日期,房屋编号\r\n入住,%s,%s,%s,%d\r\n" % (
@@ -363,6 +382,12 @@ class Matrix(unittest.TestCase):
     def f_empty(self, area):
         return Req(None, body={})
 
+    def f_declaration_confirm(self, area):
+        return Req(str(self.pending_declaration(area)), body={"verified_by": "visit"})
+
+    def f_declaration_reject(self, area):
+        return Req(str(self.pending_declaration(area)), body={"reason": "身份证件不符"})
+
     def f_org_create(self, area):
         return Req(None, body={"kind": "employer", "name": "矩阵单位" + area,
                                "credit_code": "91370100MA3C000009", "grid": self.grid[area]})
@@ -416,14 +441,25 @@ class Matrix(unittest.TestCase):
                            declared="2024-01-02")
         body["person"].update(name=MARK_A, phone=cls.resident_phone)
         cls.clerk("A", "POST", "/api/v1/registrations", body)
-        r = cls.s.call("POST", "/api/v1/resident/otp",
-                       {"id_number": cls.resident_idn, "phone": cls.resident_phone})
+        return cls.resident_session(cls.resident_idn, cls.resident_phone)
+
+    @classmethod
+    def resident_session(cls, idn, phone):
+        r = cls.s.call("POST", "/api/v1/resident/otp", {"id_number": idn, "phone": phone})
         assert r.status == 200 and "demo_code" in r.json, r
         r = cls.s.call("POST", "/api/v1/resident/login",
-                       {"id_number": cls.resident_idn, "phone": cls.resident_phone,
-                        "code": r.json["demo_code"]})
+                       {"id_number": idn, "phone": phone, "code": r.json["demo_code"]})
         assert r.status == 200, r
         return r.json["token"]
+
+    def fresh_resident(self):
+        """Another registered resident's session, for an operation that
+        ends the session it is called with."""
+        idn, phone = id_number("130102"), "1381234%04d" % (next(_serial) % 10000)
+        body = declaration(self.grid["A"], idn=idn, arrival="2024-01-01", declared="2024-01-02")
+        body["person"].update(name=MARK_A, phone=phone)
+        self.clerk("A", "POST", "/api/v1/registrations", body)
+        return {"Authorization": "Bearer " + self.resident_session(idn, phone)}
 
     def callers(self, area):
         """(label, kind, area, headers) of every caller; area is the area
@@ -504,6 +540,7 @@ class Matrix(unittest.TestCase):
             self.report(area)
             self.task(area)
             self.upload(area)
+            self.pending_declaration(area)
 
     def test_matrix(self):
         self.seed()
@@ -534,6 +571,8 @@ class Matrix(unittest.TestCase):
         for label, kind, area, headers in sorted(callers, key=order):
             if op == "POST /api/v1/auth/logout" and kind in row.who:
                 headers = self.fresh_session(label)
+            if op == "POST /api/v1/resident/logout" and kind == RESIDENT:
+                headers = self.fresh_resident()
             r = self.call(op, req, headers)
             self.calls += 1
             self.check(op, row, label, kind, area, record_area, r)
