@@ -335,6 +335,11 @@ struct ld_store_ops {
 	ld_status (*grid_stats)(ld_conn *c, const ld_access *acc,
 				const char *parent, const char *today,
 				ld_arena *ar, ld_grid_stat **out, size_t *n);
+
+	/* Readiness: inside a write transaction, change nothing but make its
+	 * commit write to the log as a change would, so that a commit that
+	 * succeeds shows the store can be written now. */
+	ld_status (*probe_write)(ld_conn *c);
 };
 
 /* The backend registered under `name` ("sqlite"), or NULL. */
