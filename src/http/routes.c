@@ -311,7 +311,9 @@ static const struct ld_param table_query[] = {
 };
 
 static const struct ld_param verify_query[] = {
-	{"c", true, "二维码内容", LD_P_TEXT, NULL, 0, 4096},
+	/* Not required: without it the answer is the verdict "malformed",
+	 * as for any content that cannot be read. */
+	P_TEXT("c", 4096, "二维码内容（缺少或无法解析时答复 malformed）"),
 	P_END,
 };
 
