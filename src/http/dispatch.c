@@ -4,9 +4,9 @@
  * the request's framing, route match, body size, session, role, the reading
  * reason, every query parameter against the route's list, the body's
  * content type and schema, and whether the target person or registration
- * lies in the user's area. Denied attempts are audited here too. Also: the access log, per
- * route metrics, and the plumbing that brings results of other threads back
- * to the loop thread.
+ * lies in the user's area. Denied attempts are audited here too. Also: the
+ * access log, per route metrics, and the plumbing that brings results of
+ * other threads back to the loop thread.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,17 +318,17 @@ static bool check_query(struct ld_req *r)
 {
 	const struct ld_route *rt = r->route;
 	char msg[192];
-	int kept = 0;
+	/* Names first: each known, none twice. */
 	for (int i = 0; i < r->nquery; i++) {
-		const char *name = r->query[i].name, *value = r->query[i].value;
-		const struct ld_param *p = find_param(rt, name);
-		bool safe_name = ld_utf8_find_unsafe(name, strlen(name), NULL) ==
-				 LD_UTF8_SAFE && strlen(name) <= 40;
-		if (!p) {
+		const char *name = r->query[i].name;
+		bool printable = strlen(name) <= 40 &&
+				 ld_utf8_find_unsafe(name, strlen(name), NULL) ==
+					 LD_UTF8_SAFE;
+		if (!find_param(rt, name)) {
 			snprintf(msg, sizeof msg, "未定义的查询参数“%s”",
-				 safe_name ? name : "?");
+				 printable ? name : "?");
 			ld_reply_error(r, LD_HE_UNKNOWN_PARAM, msg,
-				       safe_name ? name : NULL);
+				       printable ? name : NULL);
 			return false;
 		}
 		for (int k = 0; k < i; k++)
@@ -338,9 +338,14 @@ static bool check_query(struct ld_req *r)
 				ld_reply_error(r, LD_HE_BAD_REQUEST, msg, name);
 				return false;
 			}
+	}
+	/* Then values, keeping the ones that are not empty. */
+	int kept = 0;
+	for (int i = 0; i < r->nquery; i++) {
+		const char *name = r->query[i].name, *value = r->query[i].value;
 		if (!*value)
 			continue;
-		if (!param_ok(p, value, msg, sizeof msg)) {
+		if (!param_ok(find_param(rt, name), value, msg, sizeof msg)) {
 			ld_reply_error(r, LD_HE_INVALID, msg, name);
 			return false;
 		}

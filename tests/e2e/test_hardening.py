@@ -304,10 +304,11 @@ class Input(unittest.TestCase):
                        query={"name": "张", "reason": "核对", "cache": "123"})
         self.assertEqual((r.status, r.error_code(), r.error_field()),
                          (400, "unknown_parameter", "cache"))
-        r = self.s.as_("admin", "GET",
-                       "/api/v1/registrations?reason=x&sort=name&sort=evil")
-        self.assertEqual((r.status, r.error_code(), r.error_field()),
-                         (400, "bad_request", "sort"))
+        for path in ["/api/v1/registrations?reason=x&sort=name&sort=evil",
+                     "/api/v1/registrations?reason=x&sort=&late=1&sort=name"]:
+            r = self.s.as_("admin", "GET", path)
+            self.assertEqual((r.status, r.error_code(), r.error_field()),
+                             (400, "bad_request", "sort"), path)
 
     def test_every_operation_refuses_unknown_parameters(self):
         checked = 0
