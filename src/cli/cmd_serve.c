@@ -58,13 +58,18 @@ static const struct cli_opt serve_opts[] = {
 	{"task-days", OPT_UINT, false, false, NULL,
 	 "疑似群租、入户走访生成的任务的办理期限（工作日），缺省5",
 	 "working days given to group-rental and visit tasks (default 5)"},
+	{"metrics-allow", OPT_STRING, false, false, NULL,
+	 "允许读取 /metrics 的客户端地址或网段，逗号分隔（按连接的对端地址），"
+	 "缺省 127.0.0.0/8,::1（仅本机）",
+	 "addresses or networks (ADDR[/BITS],...) that may read /metrics, by "
+	 "the connection's peer address (default 127.0.0.0/8,::1)"},
 };
 
 static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 15, 0, NULL,
+	serve_opts, 16, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -90,7 +95,7 @@ static const char *default_web_dir(char *buf, size_t cap)
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[15];
+	struct cli_val v[16];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -125,6 +130,14 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 					     "应为1至32位数字或大写字母");
 			goto out;
 		}
+	}
+	char msg[160];
+	cfg.n_metrics_allow = ld_cidr_parse_list(
+		v[15].set ? v[15].str : "127.0.0.0/8,::1", cfg.metrics_allow, msg,
+		sizeof msg);
+	if (cfg.n_metrics_allow < 0) {
+		rc = cli_usage_error(ctx, "--metrics-allow", "%s", msg);
+		goto out;
 	}
 	if (v[2].set && (v[2].num < 1 || v[2].num > 64)) {
 		rc = cli_usage_error(ctx, "--threads", "应为1至64");

@@ -9,6 +9,7 @@
 #include "http/reply.h"
 
 void h_meta_healthz(struct ld_req *r);
+void h_meta_readyz(struct ld_req *r);
 void h_meta_metrics(struct ld_req *r);
 void h_meta_openapi(struct ld_req *r);
 void h_meta_codes(struct ld_req *r);

@@ -22,6 +22,7 @@
 #include "store/writer.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/cidr.h"
 
 struct ld_req;
 struct ld_thread;
@@ -54,10 +55,30 @@ struct ld_field {
 	const char *desc;		     /* Chinese, for the OpenAPI document */
 };
 
+/* Query parameters. The dispatcher checks every one before the handler
+ * runs: a name the route does not declare is refused (400
+ * unknown_parameter), so is a name given twice (400), and a value that is
+ * not of its type (422 invalid, naming the parameter). An empty value
+ * counts as absent. Handlers read checked values with ld_req_query. */
+enum ld_ptype {
+	LD_P_TEXT = 0, /* free text: at most max bytes (0 = 200), and no
+			  control, bidi-control or invisible character */
+	LD_P_INT,      /* a decimal integer from min to max */
+	LD_P_DATE,     /* YYYY-MM-DD, a real day */
+	LD_P_MONTH,    /* YYYY-MM */
+	LD_P_ENUM,     /* one code of `codes` */
+	LD_P_FLAG,     /* "1" yes or "0" no */
+	LD_P_AREA,     /* an area code: 6, 9, 12 or 15 digits (county, street,
+			  community, grid) */
+};
+
 struct ld_param {
 	const char *name;
 	bool required;
 	const char *desc;
+	enum ld_ptype type;
+	const struct ld_code_list *codes; /* LD_P_ENUM */
+	long long min, max; /* LD_P_INT bounds; LD_P_TEXT: max bytes in max */
 };
 
 /* ---- routes --------------------------------------------------------- */
@@ -152,6 +173,10 @@ struct ld_server_config {
 	 * http(s) webhook URL, or NULL: demo for a demo database, otherwise
 	 * the server refuses to start. */
 	const char *sms;
+	/* Who may read /metrics, by the connection's peer address (not a
+	 * forwarded header): by default loopback only. */
+	struct ld_cidr metrics_allow[LD_CIDR_MAX];
+	int n_metrics_allow;
 };
 
 /* A message posted back to a loop thread from another thread. */
@@ -214,6 +239,10 @@ struct ld_server {
 	bool stopping;
 	time_t started_at;
 	atomic_bool init_failed;
+	/* Readiness (h_meta.c): a probe write is in flight; when the last
+	 * probe committed (CLOCK_MONOTONIC us; 0 if it failed). */
+	atomic_bool ready_probing;
+	atomic_uint_fast64_t ready_ok_at_us;
 	pthread_barrier_t started, loops_stopped, writer_drained;
 };
 
@@ -279,6 +308,10 @@ struct ld_pending {
 	void (*finish)(struct ld_req *r, struct ld_pending *p);
 	void *data;
 	bool changes_permit; /* bump srv->permit_generation when durable */
+	/* If set: called on the loop thread once the job is done, before
+	 * finish, whether or not a client still waits (finish is not called
+	 * when none does). */
+	void (*settled)(struct ld_pending *p);
 	struct ld_server *srv;
 };
 

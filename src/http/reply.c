@@ -27,6 +27,11 @@ const struct ld_http_error_info ld_http_errors[LD_HE__COUNT] = {
 	[LD_HE_THROTTLED] = {429, "throttled", "登录失败次数过多，请稍后再试"},
 	[LD_HE_INTERNAL] = {500, "internal", "服务器内部错误"},
 	[LD_HE_UNAVAILABLE] = {503, "unavailable", "服务暂时不可用，请稍后重试"},
+	[LD_HE_UNSUPPORTED_MEDIA] = {415, "unsupported_media_type",
+				     "请求内容应为 JSON（Content-Type: "
+				     "application/json）"},
+	[LD_HE_UNKNOWN_PARAM] = {400, "unknown_parameter",
+				 "请求中含有未定义的查询参数"},
 };
 
 enum ld_http_error ld_http_error_of(ld_status s)
@@ -62,6 +67,7 @@ static const char *reason_phrase(int status)
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Entity";
 	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";

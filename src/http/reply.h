@@ -28,6 +28,8 @@ enum ld_http_error {
 	LD_HE_THROTTLED,       /* 429 */
 	LD_HE_INTERNAL,	       /* 500 */
 	LD_HE_UNAVAILABLE,     /* 503 */
+	LD_HE_UNSUPPORTED_MEDIA, /* 415 the body is not application/json */
+	LD_HE_UNKNOWN_PARAM,   /* 400 a query parameter the route does not take */
 	LD_HE__COUNT
 };
 

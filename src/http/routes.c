@@ -8,6 +8,8 @@
  * declares a fixed purpose instead, the last field: the answer's audit
  * entry records it as the reason, unless the client gives a `reason`.
  */
+#include <stdint.h>
+
 #include "core/catalog.h"
 #include "core/report.h"
 #include "http/permits.h"
@@ -20,6 +22,20 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #define END {NULL, 0, false, 0, NULL, NULL, NULL}
+
+/* Query parameters: name, required, description, type, codes, min, max. */
+#define P_END {NULL, false, NULL, LD_P_TEXT, NULL, 0, 0}
+#define P_TEXT(name, max, desc) {name, false, desc, LD_P_TEXT, NULL, 0, max}
+#define P_INT(name, min, max, desc) {name, false, desc, LD_P_INT, NULL, min, max}
+#define P_DATE(name, desc) {name, false, desc, LD_P_DATE, NULL, 0, 0}
+#define P_MONTH(name, desc) {name, false, desc, LD_P_MONTH, NULL, 0, 0}
+#define P_ENUM(name, codes, desc) {name, false, desc, LD_P_ENUM, codes, 0, 0}
+#define P_FLAG(name, desc) {name, false, desc, LD_P_FLAG, NULL, 0, 0}
+#define P_AREA(name, desc) {name, false, desc, LD_P_AREA, NULL, 0, 0}
+#define P_PAGE P_INT("page", 1, 1000000, "页码，从1开始")
+#define P_PER_PAGE P_INT("per_page", 1, 100, "每页条数，1至100，缺省20")
+/* Record ids: positive, at most 15 digits (as {id} in a path). */
+#define MAX_ID 999999999999999LL
 
 static const struct ld_field login_body[] = {
 	{"username", LD_F_STRING, true, 64, NULL, NULL, "用户名"},
@@ -92,34 +108,34 @@ static const struct ld_field cancel_body[] = {
 };
 
 static const struct ld_param search_query[] = {
-	{"id_number", false, "公民身份号码（精确）"},
-	{"name", false, "姓名（前缀）"},
-	{"phone", false, "联系电话（精确）"},
-	{"address", false, "地址（包含）"},
-	{"page", false, "页码，从1开始"},
-	{"per_page", false, "每页条数，最多100"},
-	{NULL, false, NULL},
+	P_TEXT("id_number", 18, "公民身份号码（精确）"),
+	P_TEXT("name", 60, "姓名（前缀）"),
+	P_TEXT("phone", 20, "联系电话（精确）"),
+	P_TEXT("address", 200, "地址（包含）"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param worklist_query[] = {
-	{"from", false, "起始日期"},
-	{"to", false, "截止日期"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_DATE("from", "起始日期"),
+	P_DATE("to", "截止日期"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param audit_query[] = {
-	{"target", false, "对象，如 person:12"},
-	{"before", false, "只列出序号小于此值的记录"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_TEXT("target", 200, "对象，如 person:12"),
+	P_INT("before", 1, INT64_MAX, "只列出序号小于此值的记录"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param areas_query[] = {
-	{"parent", false, "上级区划代码；省略时列出区县"},
-	{NULL, false, NULL},
+	P_AREA("parent", "上级区划代码；省略时列出区县"),
+	P_END,
 };
 
 static const struct ld_code basis_items[] = {
@@ -200,8 +216,8 @@ static const struct ld_field permit_cancel_body[] = {
 };
 
 static const struct ld_param on_query[] = {
-	{"on", false, "按该日期计算（缺省今天）"},
-	{NULL, false, NULL},
+	P_DATE("on", "按该日期计算（缺省今天）"),
+	P_END,
 };
 
 static const struct ld_field otp_body[] = {
@@ -272,41 +288,78 @@ static const struct ld_field declaration_reject_body[] = {
 	END,
 };
 
-static const struct ld_param declarations_query[] = {
-	{"status", false, "pending（待核验）、confirmed、rejected 或 superseded；缺省为全部"},
-	{"reason", false, "查阅事由（缺省为“核验网上申报”）"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+static const struct ld_code declaration_status_items[] = {
+	{"pending", "待核验"},
+	{"confirmed", "已核验"},
+	{"rejected", "已退回"},
+	{"superseded", "已被取代"},
 };
+static const struct ld_code_list declaration_status_codes = {
+	"declaration_status", declaration_status_items, 4};
+
+static const struct ld_param declarations_query[] = {
+	P_ENUM("status", &declaration_status_codes,
+	       "pending（待核验）、confirmed、rejected 或 superseded；缺省为全部"),
+	P_TEXT("reason", 200, "查阅事由（缺省为“核验网上申报”）"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
+};
+static const struct ld_code stats_group_items[] = {
+	{"district", "区县"},	     {"street", "街道（镇）"},
+	{"community", "社区（村）"}, {"grid", "网格"},
+	{"hukou_province", "户籍省份"}, {"reason", "居住事由"},
+};
+static const struct ld_code_list stats_group_codes = {
+	"group", stats_group_items, 6};
 
 static const struct ld_param stats_query[] = {
-	{"group", false, "district、street、community、grid、hukou_province、reason"},
-	{"parent", false, "只统计该区划代码之下"},
-	{"late", false, "1：只统计逾期申报"},
-	{NULL, false, NULL},
+	P_ENUM("group", &stats_group_codes, "分组（缺省 district）"),
+	P_AREA("parent", "只统计该区划代码之下"),
+	P_FLAG("late", "1：只统计逾期申报"),
+	P_END,
 };
 
 static const struct ld_param timeline_query[] = {
-	{"from", false, "起始月份 YYYY-MM"},
-	{"to", false, "截止月份 YYYY-MM"},
-	{NULL, false, NULL},
+	P_MONTH("from", "起始月份 YYYY-MM"),
+	P_MONTH("to", "截止月份 YYYY-MM"),
+	P_END,
 };
 
+static const struct ld_code reg_status_items[] = {
+	{"active", "有效"},
+	{"cancelled", "已注销"},
+};
+static const struct ld_code_list reg_status_codes = {"status",
+						     reg_status_items, 2};
+static const struct ld_code reg_sort_items[] = {
+	{"declared_date", "申报日期"},
+	{"arrival_date", "到达日期"},
+	{"name", "姓名"},
+};
+static const struct ld_code_list reg_sort_codes = {"sort", reg_sort_items, 3};
+static const struct ld_code order_items[] = {
+	{"asc", "升序"},
+	{"desc", "降序"},
+};
+static const struct ld_code_list order_codes = {"order", order_items, 2};
+
 static const struct ld_param table_query[] = {
-	{"status", false, "active 或 cancelled"},
-	{"late", false, "1：只列逾期申报"},
-	{"grid", false, "区划代码（区县、街道、社区或网格）"},
-	{"sort", false, "declared_date、arrival_date 或 name"},
-	{"order", false, "asc 或 desc"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_ENUM("status", &reg_status_codes, "登记状态"),
+	P_FLAG("late", "1：只列逾期申报"),
+	P_AREA("grid", "区划代码（区县、街道、社区或网格）"),
+	P_ENUM("sort", &reg_sort_codes, "排序（缺省 declared_date）"),
+	P_ENUM("order", &order_codes, "顺序（缺省 desc）"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param verify_query[] = {
-	{"c", true, "二维码内容"},
-	{NULL, false, NULL},
+	/* Not required: without it the answer is the verdict "malformed",
+	 * as for any content that cannot be read. */
+	P_TEXT("c", 4096, "二维码内容（缺少或无法解析时答复 malformed）"),
+	P_END,
 };
 
 
@@ -426,52 +479,67 @@ static const struct ld_field visit_body[] = {
 };
 
 static const struct ld_param orgs_query[] = {
-	{"kind", false, "单位类型"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_ENUM("kind", &org_kind_codes, "单位类型"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param houses_query[] = {
-	{"grid", false, "区划代码：只列出其下的房屋"},
-	{"flagged", false, "1：只列出疑似群租"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_AREA("grid", "区划代码：只列出其下的房屋"),
+	P_FLAG("flagged", "1：只列出疑似群租"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param reports_query[] = {
-	{"kind", false, "报告类型"},
-	{"late", false, "1：只列出逾期报告"},
-	{"organisation", false, "报告单位编号"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_ENUM("kind", &report_kind_codes, "报告类型"),
+	P_FLAG("late", "1：只列出逾期报告"),
+	P_INT("organisation", 1, MAX_ID, "报告单位编号"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param upload_query[] = {
-	{"organisation", false, "报告单位编号（工作人员代为上传时必填）"},
-	{NULL, false, NULL},
+	P_INT("organisation", 1, MAX_ID,
+	      "报告单位编号（工作人员代为上传时必填）"),
+	P_END,
 };
 
+static const struct ld_code task_status_items[] = {
+	{"open", "待办"},
+	{"done", "已办结"},
+};
+static const struct ld_code_list task_status_codes = {"status",
+						      task_status_items, 2};
+static const struct ld_code task_kind_items[] = {
+	{"unregistered", "未登记"},
+	{"group_rental", "疑似群租"},
+	{"absent", "登记人员不在住"},
+};
+static const struct ld_code_list task_kind_codes = {"kind", task_kind_items,
+						    3};
+
 static const struct ld_param tasks_query[] = {
-	{"status", false, "open 或 done"},
-	{"kind", false, "unregistered、group_rental 或 absent"},
-	{"overdue", false, "1：只列出已超期的"},
-	{"grid", false, "区划代码：只列出其下的任务"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_ENUM("status", &task_status_codes, "任务状态"),
+	P_ENUM("kind", &task_kind_codes, "任务类型"),
+	P_FLAG("overdue", "1：只列出已超期的"),
+	P_AREA("grid", "区划代码：只列出其下的任务"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param grid_query[] = {
-	{"area", false, "网格代码（缺省为本人可见的全部）"},
-	{NULL, false, NULL},
+	P_AREA("area", "网格代码（缺省为本人可见的全部）"),
+	P_END,
 };
 
 static const struct ld_param grid_stats_query[] = {
-	{"parent", false, "上级区划代码（缺省按区县）"},
-	{NULL, false, NULL},
+	P_AREA("parent", "上级区划代码（缺省按区县）"),
+	P_END,
 };
 
 #define ADMIN (1u << LD_ROLE_ADMIN)
@@ -482,9 +550,13 @@ static const struct ld_param grid_stats_query[] = {
 
 const struct ld_route ld_routes[] = {
 	{"GET", "/healthz", h_meta_healthz, "meta:health", 0, 0, LD_T_NONE, 0,
-	 NULL, NULL, "meta", "健康检查"},
+	 NULL, NULL, "meta", "存活检查：进程在运行即200（是否能写入见 /readyz）"},
+	{"GET", "/readyz", h_meta_readyz, "meta:ready", 0, 0, LD_T_NONE, 0,
+	 NULL, NULL, "meta",
+	 "就绪检查：能写入时200；最近的写入失败、写入线程卡住或数据目录只读时503并说明原因"},
 	{"GET", "/metrics", h_meta_metrics, "meta:metrics", 0, 0, LD_T_NONE, 0,
-	 NULL, NULL, "meta", "Prometheus 指标"},
+	 NULL, NULL, "meta",
+	 "Prometheus 指标（仅限 --metrics-allow 所列的客户端地址，缺省本机）"},
 	{"GET", "/api/v1/openapi.json", h_meta_openapi, "meta:openapi", 0, 0,
 	 LD_T_NONE, 0, NULL, NULL, "meta", "本接口文档（OpenAPI 3）"},
 	{"GET", "/api/v1/codes", h_meta_codes, "meta:codes", 0, 0, LD_T_NONE,

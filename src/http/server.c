@@ -1,9 +1,15 @@
 /*
- * server.c — h2o glue: one event loop per core, each with its own listening
- * socket (SO_REUSEPORT), its own read connection to the store and its own
- * session cache; one writer thread (group commit); one thread for slow work
- * (password hashing) so no loop ever blocks on it. SIGINT and SIGTERM stop
- * the loops, drain the writer and exit.
+ * server.c — h2o glue: one event loop per core, all accepting on one
+ * listening socket, each with its own read connection to the store and its
+ * own session cache; one writer thread (group commit); one thread for slow
+ * work (password hashing) so no loop ever blocks on it. SIGINT and SIGTERM
+ * stop the loops, drain the writer and exit.
+ *
+ * HTTP/1.1 only: liudong speaks cleartext HTTP behind a reverse proxy that
+ * terminates TLS, and HTTP/2 over cleartext (h2c, by upgrade or by prior
+ * knowledge) is turned off, which closes HTTP/2's stream-level attacks
+ * (rapid reset, CVE-2023-44487) at this server. The proxy may speak HTTP/2
+ * to clients.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +26,7 @@
 
 #include "http/auth.h"
 #include "http/body.h"
+#include "http/framing.h"
 #include "crypto/keyring.h"
 #include "crypto/secret.h"
 #include "notify/notify.h"
@@ -55,6 +62,15 @@ static bool parse_listen(const char *s, struct sockaddr_in *sa)
 	return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
 }
 
+/*
+ * The one listening socket, which every loop accepts on (each through a
+ * descriptor of its own, dup'ed, as h2o's own server does). Not
+ * SO_REUSEPORT: with it, a second server started on the same address would
+ * bind too, and the kernel would split connections between the two
+ * processes and their databases. Without it the second bind fails, so a
+ * second `liudong serve` refuses to start. SO_REUSEADDR only lets a restart
+ * bind while old connections linger in TIME_WAIT.
+ */
 static int open_listener(const struct sockaddr_in *sa)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -62,14 +78,37 @@ static int open_listener(const struct sockaddr_in *sa)
 		return -1;
 	int on = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) != 0 ||
 	    listen(fd, 1024) != 0) {
+		int e = errno;
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;
+}
+
+/* Before the static files: a request whose length is ambiguous is refused
+ * there too (the API's dispatcher checks it itself). */
+static int on_framing_gate(h2o_handler_t *self, h2o_req_t *req)
+{
+	(void)self;
+	const char *refusal = ld_framing_refusal(req);
+	if (!refusal)
+		return -1; /* on to the next handler */
+	char body[320];
+	int n = snprintf(body, sizeof body,
+			 "{\"error\":{\"code\":\"bad_request\",\"message\":"
+			 "\"%s\",\"field\":null}}",
+			 refusal);
+	req->res.status = 400;
+	req->res.reason = "Bad Request";
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+		       NULL, H2O_STRLIT("application/json; charset=utf-8"));
+	req->res.content_length = (size_t)n;
+	h2o_send_inline(req, body, (size_t)n);
+	return 0;
 }
 
 static void on_accept(h2o_socket_t *listener, const char *err)
@@ -200,16 +239,12 @@ static int thread_init(struct ld_server *srv, struct ld_thread *th, int index,
 	h2o_timeout_init(th->ctx.loop, &th->log_timeout, 200);
 	th->log_flush.cb = on_log_timer;
 	h2o_timeout_link(th->ctx.loop, &th->log_timeout, &th->log_flush);
-	/* Each loop accepts on its own socket bound to the same port. */
-	int fd = listen_fd;
-	if (index > 0) {
-		struct sockaddr_in sa;
-		socklen_t len = sizeof sa;
-		getsockname(listen_fd, (struct sockaddr *)&sa, &len);
-		fd = open_listener(&sa);
-		if (fd < 0)
-			return -1;
-	}
+	/* Every loop accepts on the one listening socket, through its own
+	 * descriptor (closing its h2o socket closes that descriptor; the
+	 * main thread closes the original). */
+	int fd = fcntl(listen_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
 	th->listener = h2o_evloop_socket_create(th->ctx.loop, fd,
 						H2O_SOCKET_FLAG_DONT_READ);
 	th->listener->data = th;
@@ -316,6 +351,7 @@ int ld_server_run(const struct ld_server_config *cfg)
 	srv->cfg = *cfg;
 	srv->started_at = time(NULL);
 	srv->log_fd = -1;
+	srv->listen_fd = -1;
 	srv->ops = ld_store_find("sqlite");
 	srv->throttle = ld_throttle_new();
 	pthread_mutex_init(&srv->slow_lock, NULL);
@@ -325,6 +361,20 @@ int ld_server_run(const struct ld_server_config *cfg)
 	if (!parse_listen(cfg->listen, &sa)) {
 		fprintf(stderr, "liudong: --listen: 地址应为 IPv4地址:端口，如 "
 				"127.0.0.1:8080\n");
+		goto out;
+	}
+	/* The address first: a second server on it stops here, before it
+	 * touches its database. */
+	srv->listen_fd = open_listener(&sa);
+	if (srv->listen_fd < 0) {
+		if (errno == EADDRINUSE)
+			fprintf(stderr,
+				"liudong: --listen: 地址 %s 已被占用（可能已有一个 liudong "
+				"serve 在运行），不能启动第二个服务 (address in use)\n",
+				cfg->listen);
+		else
+			fprintf(stderr, "liudong: --listen: 无法监听 %s：%s\n",
+				cfg->listen, strerror(errno));
 		goto out;
 	}
 	if (ld_calendar_load_default(&srv->calendar, cfg->holidays_dir, &err) !=
@@ -361,17 +411,14 @@ int ld_server_run(const struct ld_server_config *cfg)
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out_store;
 	}
-	srv->listen_fd = open_listener(&sa);
-	if (srv->listen_fd < 0) {
-		fprintf(stderr, "liudong: --listen: 无法监听 %s：%s\n", cfg->listen,
-			strerror(errno));
-		goto out_writer;
-	}
 	srv->log_fd = open_log(cfg->access_log, cfg->data_dir);
 
 	ld_body_init();
 	h2o_config_init(&srv->h2o);
 	srv->h2o.server_name = h2o_iovec_init(H2O_STRLIT("liudong"));
+	/* No HTTP/2 over cleartext: neither "Upgrade: h2c" nor the "PRI *
+	 * HTTP/2.0" preface (see the top of this file). */
+	srv->h2o.http1.upgrade_to_http2 = 0;
 	/* Bodies beyond each route's own limit get a JSON 413 from the
 	 * dispatcher; this is only the outer bound. */
 	srv->h2o.max_request_entity_size = (size_t)64 << 20;
@@ -381,7 +428,7 @@ int ld_server_run(const struct ld_server_config *cfg)
 	 * everything else is the web application's files (web/dist), when
 	 * there are any. h2o picks the longest matching path. */
 	static const char *const api_paths[] = {"/api", "/verify", "/healthz",
-						"/metrics"};
+						"/readyz", "/metrics"};
 	for (size_t i = 0; i < sizeof api_paths / sizeof *api_paths; i++) {
 		h2o_pathconf_t *path =
 			h2o_config_register_path(host, api_paths[i], 0);
@@ -391,6 +438,8 @@ int ld_server_run(const struct ld_server_config *cfg)
 	h2o_pathconf_t *root = h2o_config_register_path(host, "/", 0);
 	if (cfg->web_dir && *cfg->web_dir) {
 		static const char *index_files[] = {"index.html", NULL};
+		h2o_create_handler(root, sizeof(h2o_handler_t))->on_req =
+			on_framing_gate;
 		h2o_file_register(root, cfg->web_dir, index_files, NULL,
 				  H2O_FILE_FLAG_SEND_COMPRESSED);
 	} else {
@@ -480,6 +529,8 @@ out_writer:
 out_store:
 	srv->ops->close(srv->store);
 out:
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
 	if (srv->notifier)
 		srv->notifier->free(srv->notifier);
 	ld_sm2_free(srv->signer);

@@ -382,6 +382,10 @@ struct ld_store_ops {
 	ld_status (*declarations_supersede)(ld_conn *c, const char *id_number,
 					    ld_id except, ld_id user_id,
 					    const char *at, int *n);
+	/* Readiness: inside a write transaction, change nothing but make its
+	 * commit write to the log as a change would, so that a commit that
+	 * succeeds shows the store can be written now. */
+	ld_status (*probe_write)(ld_conn *c);
 };
 
 /* The backend registered under `name` ("sqlite"), or NULL. */

@@ -643,6 +643,19 @@ static int s_schema_version(ld_conn *c)
 	return user_version(c->db);
 }
 
+/* Readiness: a write that changes nothing, the schema version written over
+ * with itself. It dirties the database's first page, so the commit it is
+ * part of writes to the log as any change would. */
+static ld_status s_probe_write(ld_conn *c)
+{
+	int v = user_version(c->db);
+	if (v < 0)
+		return LD_EIO;
+	char text[48];
+	snprintf(text, sizeof text, "PRAGMA user_version=%d", v);
+	return exec_sql(c->db, text, NULL);
+}
+
 static ld_status s_read_begin(ld_conn *c)
 {
 	if (!sqlite3_get_autocommit(c->db))
@@ -2416,4 +2429,5 @@ const struct ld_store_ops ld_store_sqlite = {
 	.declarations_of = ld_sqr_declarations_of,
 	.declaration_decide = ld_sqr_declaration_decide,
 	.declarations_supersede = ld_sqr_declarations_supersede,
+	.probe_write = s_probe_write,
 };

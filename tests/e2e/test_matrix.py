@@ -81,6 +81,7 @@ def rows_refused(r):
 
 MATRIX = {
     "GET /healthz": Row(EVERY),
+    "GET /readyz": Row(EVERY),
     "GET /metrics": Row(EVERY),
     "GET /api/v1/openapi.json": Row(EVERY),
     "GET /api/v1/codes": Row(EVERY),
