@@ -5,7 +5,7 @@
 #include "util/netaddr.h"
 
 #include <arpa/inet.h>
-#include <stdlib.h>
+#include <netinet/in.h>
 #include <string.h>
 
 static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0,
@@ -53,65 +53,20 @@ void ld_netaddr_mask(ld_netaddr *a, int bits)
 	}
 }
 
-bool ld_cidr_list_parse(const char *s, ld_cidr *out, size_t cap, size_t *n,
-			const char **bad)
+bool ld_netaddr_in(const ld_netaddr *a, const struct ld_cidr *list, int n)
 {
-	*n = 0;
-	const char *p = s;
-	for (;;) {
-		const char *next = strchr(p, ',');
-		if (!next)
-			next = p + strlen(p);
-		while (*p == ' ')
-			p++;
-		const char *end = next;
-		while (end > p && end[-1] == ' ')
-			end--;
-		*bad = p;
-		const char *slash = memchr(p, '/', (size_t)(end - p));
-		ld_cidr c;
-		if (*n == cap ||
-		    !ld_netaddr_parse(p, (size_t)((slash ? slash : end) - p),
-				      &c.addr))
-			return false;
-		int max = c.addr.family == 4 ? 32 : 128;
-		c.bits = max;
-		if (slash) {
-			/* An IPv4-mapped prefix counts its bits in IPv6. */
-			bool mapped = c.addr.family == 4 &&
-				      memchr(p, ':', (size_t)(slash - p));
-			char digits[8];
-			size_t dl = (size_t)(end - slash - 1);
-			if (dl == 0 || dl >= sizeof digits)
-				return false;
-			memcpy(digits, slash + 1, dl);
-			digits[dl] = '\0';
-			char *e;
-			long v = strtol(digits, &e, 10);
-			if (*e || digits[0] < '0' || digits[0] > '9' ||
-			    v > (mapped ? 128 : max) || (mapped && v < 96))
-				return false;
-			c.bits = mapped ? (int)v - 96 : (int)v;
-		}
-		ld_netaddr_mask(&c.addr, c.bits);
-		out[(*n)++] = c;
-		if (!*next)
-			return true;
-		p = next + 1;
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	if (a->family == 4) {
+		struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+		v4->sin_family = AF_INET;
+		memcpy(&v4->sin_addr, a->b, 4);
+	} else {
+		struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+		v6->sin6_family = AF_INET6;
+		memcpy(&v6->sin6_addr, a->b, 16);
 	}
-}
-
-bool ld_cidr_list_contains(const ld_cidr *list, size_t n, const ld_netaddr *a)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (list[i].addr.family != a->family)
-			continue;
-		ld_netaddr m = *a;
-		ld_netaddr_mask(&m, list[i].bits);
-		if (memcmp(m.b, list[i].addr.b, sizeof m.b) == 0)
-			return true;
-	}
-	return false;
+	return ld_cidr_match(list, n, (const struct sockaddr *)&ss);
 }
 
 static bool is_ows(char c)
@@ -137,8 +92,9 @@ static bool element(const char *s, size_t len, ld_netaddr *out)
 	return ld_netaddr_parse(s, len, out);
 }
 
-bool ld_forwarded_client(const char *xff, size_t len, const ld_cidr *trusted,
-			 size_t ntrusted, ld_netaddr *out)
+bool ld_forwarded_client(const char *xff, size_t len,
+			 const struct ld_cidr *trusted, int ntrusted,
+			 ld_netaddr *out)
 {
 	size_t end = len;
 	for (;;) {
@@ -147,7 +103,7 @@ bool ld_forwarded_client(const char *xff, size_t len, const ld_cidr *trusted,
 			start--;
 		if (!element(xff + start, end - start, out))
 			return false;
-		if (!ld_cidr_list_contains(trusted, ntrusted, out) || start == 0)
+		if (!ld_netaddr_in(out, trusted, ntrusted) || start == 0)
 			return true;
 		end = start - 1;
 	}

@@ -1,13 +1,16 @@
 /*
- * netaddr.h — IPv4 and IPv6 addresses as values: parsing, printing,
- * prefixes ("ADDR/BITS"), and finding the client behind trusted reverse
- * proxies in an X-Forwarded-For list. Pure functions, no I/O.
+ * netaddr.h — IPv4 and IPv6 addresses as values (parsing, printing,
+ * masking), and finding the client behind trusted reverse proxies in an
+ * X-Forwarded-For list. Lists of address ranges are cidr.h's. Pure
+ * functions, no I/O.
  */
 #ifndef LD_NETADDR_H
 #define LD_NETADDR_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "util/cidr.h"
 
 #define LD_NETADDR_TEXT 46 /* INET6_ADDRSTRLEN */
 
@@ -19,12 +22,6 @@ typedef struct {
 	unsigned char b[16];
 } ld_netaddr;
 
-/* An address prefix: `bits` leading bits of `addr` (the rest are zero). */
-typedef struct {
-	ld_netaddr addr;
-	int bits;
-} ld_cidr;
-
 /* Parse an address of len bytes (no brackets, no port, no zone).
  * Returns false when it is not one. */
 bool ld_netaddr_parse(const char *s, size_t len, ld_netaddr *out);
@@ -33,14 +30,8 @@ void ld_netaddr_format(const ld_netaddr *a, char *out);
 /* Keep the first `bits` bits, zero the rest. */
 void ld_netaddr_mask(ld_netaddr *a, int bits);
 
-/* Parse "ADDR[/BITS][,ADDR[/BITS]…]" into at most `cap` prefixes (*n set).
- * A missing /BITS means the single address. Returns false when an element
- * is not an address, its BITS is out of range (0-32, 0-128), or there are
- * more than cap; *bad then points at the offending element. */
-bool ld_cidr_list_parse(const char *s, ld_cidr *out, size_t cap, size_t *n,
-			const char **bad);
-/* Whether a lies in one of the n prefixes. */
-bool ld_cidr_list_contains(const ld_cidr *list, size_t n, const ld_netaddr *a);
+/* Whether a lies in one of the n ranges (cidr.h). */
+bool ld_netaddr_in(const ld_netaddr *a, const struct ld_cidr *list, int n);
 
 /*
  * The client of a request that reached us through trusted proxies, from
@@ -52,7 +43,8 @@ bool ld_cidr_list_contains(const ld_cidr *list, size_t n, const ld_netaddr *a);
  * Returns false when an element that must be read is not an address
  * (empty, "unknown", a port, garbage): the caller then uses the peer.
  */
-bool ld_forwarded_client(const char *xff, size_t len, const ld_cidr *trusted,
-			 size_t ntrusted, ld_netaddr *out);
+bool ld_forwarded_client(const char *xff, size_t len,
+			 const struct ld_cidr *trusted, int ntrusted,
+			 ld_netaddr *out);
 
 #endif

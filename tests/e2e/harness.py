@@ -38,6 +38,12 @@ def id_number(address="110105", birth="19900101", seq=None):
     return body + CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
 
 
+def masked(idn):
+    """An ID number as answers show it to whoever may not see it in full
+    (ld_mask_id_number): the first 6 and last 4 characters."""
+    return idn[:6] + "*" * (len(idn) - 10) + idn[-4:]
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -222,12 +228,10 @@ class Server:
             conn.close()
 
     def login(self, label):
+        """A session of `label`; an account a test added with `liudong user
+        add` has its generated password changed on the way (settle)."""
         if label not in self.tokens:
-            user, pw = self.accounts[label]
-            r = self.call("POST", "/api/v1/auth/login",
-                          {"username": user, "password": pw})
-            assert r.status == 200, r
-            self.tokens[label] = r.json["token"]
+            self.settle(label)
         return self.tokens[label]
 
     def as_(self, label, method, path, body=None, **kw):
