@@ -32,8 +32,9 @@ static const struct cli_opt add_opts[] = {
 
 static const struct cli_spec add_spec = {
 	"user add NAME --role admin|clerk|grid|auditor [--area CODE] [--data DIR]",
-	"新建账号，生成的密码只显示一次", "create an account; the generated "
-					 "password is shown once",
+	"新建账号，生成的密码只显示一次，首次登录须修改",
+	"create an account; the generated password is shown once and must be "
+	"changed at the first sign-in",
 	add_opts, 4, 1, "NAME",
 };
 

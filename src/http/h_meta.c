@@ -577,6 +577,8 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 	ld_jw_arr_close(w);
 	if (rt->purpose)
 		ld_jw_kstr(w, "x-purpose", rt->purpose);
+	if (rt->flags & LD_R_PW_PENDING_OK)
+		ld_jw_kbool(w, "x-open-before-password-change", true);
 	if (rt->flags & LD_R_AUTH) {
 		ld_jw_key(w, "security");
 		ld_jw_arr_open(w);

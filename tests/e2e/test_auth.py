@@ -313,6 +313,13 @@ class StaffSignIn(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertFalse(r.json["must_change_password"])
 
+    def test_openapi_names_what_is_open_before_a_change(self):
+        doc = self.s.call("GET", "/api/v1/openapi.json").json
+        open_ops = sorted("%s %s" % (m.upper(), p) for p, item in doc["paths"].items()
+                          for m, op in item.items() if op.get("x-open-before-password-change"))
+        self.assertEqual(open_ops, ["GET /api/v1/auth/me", "POST /api/v1/auth/logout",
+                                    "POST /api/v1/auth/password"])
+
     def test_demo_accounts_need_no_change(self):
         self.assertIn("clerk_lixia", self.s.demo_accounts)
         r = self.login("clerk_lixia", self.s.demo_accounts["clerk_lixia"], source="127.0.51.1")
