@@ -55,13 +55,18 @@ static const struct cli_opt serve_opts[] = {
 	{"task-days", OPT_UINT, false, false, NULL,
 	 "疑似群租、入户走访生成的任务的办理期限（工作日），缺省5",
 	 "working days given to group-rental and visit tasks (default 5)"},
+	{"anchor-dir", OPT_STRING, false, false, NULL,
+	 "审计锚点目录（签名的审计日志链头），缺省 DATA/anchors；应放在恢复数据库"
+	 "触及不到的地方：另一块磁盘或另一台机器",
+	 "audit anchor directory (default DATA/anchors); keep it on another "
+	 "disk or machine, out of reach of a database restore"},
 };
 
 static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 15, 0, NULL,
+	serve_opts, 16, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -87,7 +92,7 @@ static const char *default_web_dir(char *buf, size_t cap)
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[15];
+	struct cli_val v[16];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -111,6 +116,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.group_rental_min_area = v[13].set ? v[13].num : 5,
 		.task_days = v[14].set && v[14].num > 0 ? v[14].num : 5,
 		.read_audit_durable = v[11].set && v[11].num == 1,
+		.anchor_dir = v[15].set ? v[15].str : NULL,
 	};
 	const char *codes[2] = {cfg.licence_type, cfg.issuer_code};
 	const char *flags[2] = {"--licence-type", "--issuer-code"};

@@ -141,6 +141,10 @@ struct ld_server_config {
 	/* SMS of one-time codes: "demo" (written to the log and returned in
 	 * the answer) or an http(s) webhook URL. */
 	const char *sms;
+	/* The audit chain's anchor directory (store/anchor.h), or NULL for
+	 * DATA/anchors. It belongs where a restore of the data does not
+	 * reach: another disk or machine. */
+	const char *anchor_dir;
 };
 
 /* A message posted back to a loop thread from another thread. */
@@ -196,6 +200,11 @@ struct ld_server {
 	pthread_cond_t slow_cond;
 	struct ld_slow_task *slow_head, *slow_tail;
 	struct ld_notifier *notifier;
+	/* The audit chain's anchors (cfg.anchor_dir points at anchor_path
+	 * when it was not given) and the data directory's lock. */
+	struct ld_anchor_log *anchors;
+	char anchor_path[4096];
+	int data_lock;
 	bool stopping;
 	time_t started_at;
 	atomic_bool init_failed;
