@@ -740,3 +740,48 @@ void ld_anchor_list_release(ld_anchor_list *list)
 	list->rec = NULL;
 	list->n = 0;
 }
+
+/* ---- copying the log ---------------------------------------------------- */
+
+ld_status ld_anchor_copy(const char *dir, const char *dest, ld_error *err)
+{
+	char log[PATH_LEN];
+	if (!path_of(log, dir, LD_ANCHOR_LOG))
+		return ld_fail(err, LD_EINVAL, "anchor_dir", "锚点目录路径过长");
+	int in = open(log, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return ld_fail(err, errno == ENOENT ? LD_ENOTFOUND : LD_EIO,
+			       "anchor_dir", "无法打开锚点日志 %s：%s", log,
+			       strerror(errno));
+	int out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0) {
+		int e = errno;
+		close(in);
+		return ld_fail(err, LD_EIO, "to", "无法创建 %s：%s", dest,
+			       strerror(e));
+	}
+	ld_status rc = LD_OK;
+	off_t end = 0;
+	char *buf = malloc(CHUNK);
+	/* Whole records only: not one being appended, not a torn one. */
+	if (!buf || flock(in, LOCK_SH) != 0 || complete_end(in, &end) != LD_OK)
+		rc = LD_EIO;
+	for (off_t off = 0; rc == LD_OK && off < end;) {
+		size_t n = end - off < CHUNK ? (size_t)(end - off) : CHUNK;
+		if (!read_at(in, buf, n, off) || !write_all(out, buf, n))
+			rc = LD_EIO;
+		off += (off_t)n;
+	}
+	if (rc == LD_OK && fsync(out) != 0)
+		rc = LD_EIO;
+	free(buf);
+	close(in);
+	if (close(out) != 0)
+		rc = LD_EIO;
+	if (rc != LD_OK) {
+		unlink(dest);
+		return ld_fail(err, rc, "to", "无法复制锚点日志 %s 到 %s", log,
+			       dest);
+	}
+	return LD_OK;
+}

@@ -129,4 +129,8 @@ ld_status ld_anchor_read_all(const char *dir, const char *public_key,
 			     ld_anchor_list *list, ld_error *err);
 void ld_anchor_list_release(ld_anchor_list *list);
 
+/* Copy the anchor log of dir, as it is now (whole records only), to the
+ * new file dest (0600, flushed). LD_ENOTFOUND when dir holds no log. */
+ld_status ld_anchor_copy(const char *dir, const char *dest, ld_error *err);
+
 #endif

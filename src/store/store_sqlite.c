@@ -569,8 +569,9 @@ static ld_status s_backup(ld_store *s, const char *path, ld_error *err)
 	sqlite3_finalize(v);
 	sqlite3_close(db);
 	if (rc == LD_OK) {
+		/* It holds everything the database does: owner only. */
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || fsync(fd) != 0)
+		if (fd < 0 || fchmod(fd, 0600) != 0 || fsync(fd) != 0)
 			rc = ld_fail(err, LD_EIO, "to", "无法写入备份文件 %s：%s",
 				     path, strerror(errno));
 		if (fd >= 0)
