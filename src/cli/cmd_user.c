@@ -147,8 +147,8 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 		anchor_dir = anchor_buf;
 	}
 	bool anchored;
-	if (ld_audit_anchor_head(ops, conn, anchor_dir, &anchored, &err) !=
-	    LD_OK)
+	if (ld_audit_anchor_head(ops, conn, v[2].set ? v[2].str : "./data",
+				 anchor_dir, &anchored, &err) != LD_OK)
 		fprintf(ctx->err,
 			"liudong: 警告：账号已建立，但其审计记录未能锚定（%s）；若服务"
 			"正在此数据库上运行，它会因审计日志被外部改动而停止写入 / "

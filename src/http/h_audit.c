@@ -3,6 +3,7 @@
  * by target, and a verification of the whole hash chain against its
  * anchors.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,16 @@ void h_audit_verify(struct ld_req *r)
 	if (rc != LD_OK) {
 		ld_reply_status(r, rc, NULL);
 		return;
+	}
+	/* The writer knows what it wrote: an entry appended behind its back
+	 * lies in the unanchored window for a check from outside, not for it. */
+	if (rep.intact && ld_writer_halted(r->srv->writer)) {
+		rep.intact = false;
+		snprintf(rep.problem, sizeof rep.problem,
+			 "this server stopped writing: the audit chain was changed "
+			 "outside it (see its log)");
+		snprintf(rep.problem_zh, sizeof rep.problem_zh,
+			 "本服务已停止写入：审计日志在本服务之外被改动（见服务日志）");
 	}
 	ld_buf b;
 	ld_jw w;

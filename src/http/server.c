@@ -380,6 +380,17 @@ int ld_server_run(const struct ld_server_config *cfg)
 					       srv->anchors, &err);
 	if (!srv->writer) {
 		fprintf(stderr, "liudong: %s\n", err.message);
+		if (err.field && strcmp(err.field, "anchor_dir") == 0)
+			fprintf(stderr,
+				"liudong: 数据库与锚点日志不符，拒绝启动：它可能被回滚、"
+				"截断、改写或添加了记录。请运行 liudong audit verify "
+				"--data %s --anchor-dir %s 核查。从备份恢复须用 liudong "
+				"restore（恢复会记入锚点日志）；若原锚点目录已遗失，先 "
+				"liudong backup 再 liudong restore；在运行中的数据库上执行 "
+				"liudong user add 等命令时，须给它与服务相同的 "
+				"--anchor-dir。 / The database does not match its anchor "
+				"log; refusing to start (docs/backup.md).\n",
+				cfg->data_dir, cfg->anchor_dir);
 		goto out_store;
 	}
 	srv->listen_fd = open_listener(&sa);

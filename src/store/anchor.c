@@ -40,11 +40,17 @@ static const char *const kind_names[] = {
 	[LD_ANCHOR_CHECKPOINT] = "checkpoint",
 	[LD_ANCHOR_BACKUP] = "backup",
 	[LD_ANCHOR_RESTORE] = "restore",
+	[LD_ANCHOR_CLOSE] = "close",
 };
 
 const char *ld_anchor_kind_name(enum ld_anchor_kind k)
 {
-	return (unsigned)k <= LD_ANCHOR_RESTORE ? kind_names[k] : "?";
+	return (unsigned)k <= LD_ANCHOR_CLOSE ? kind_names[k] : "?";
+}
+
+bool ld_anchor_kind_closes(enum ld_anchor_kind k)
+{
+	return k == LD_ANCHOR_CLOSE || k == LD_ANCHOR_RESTORE;
 }
 
 /* ---- the text of a record --------------------------------------------- */
@@ -68,10 +74,10 @@ static bool is_hash(const char *s)
  * and read back. */
 static bool fields_valid(const ld_anchor *r)
 {
-	if ((unsigned)r->kind > LD_ANCHOR_RESTORE || r->seq < 0 ||
+	if ((unsigned)r->kind > LD_ANCHOR_CLOSE || r->seq < 0 ||
 	    !is_hash(r->hash) || !only(r->at, TIME_CHARS, 31))
 		return false;
-	if (r->kind == LD_ANCHOR_CHECKPOINT)
+	if (r->kind == LD_ANCHOR_CHECKPOINT || r->kind == LD_ANCHOR_CLOSE)
 		return true;
 	if (!is_hash(r->manifest))
 		return false;
@@ -192,6 +198,8 @@ static bool parse_line(const char *line, size_t len, ld_anchor *r,
 		r->kind = LD_ANCHOR_BACKUP;
 	else if (strcmp(kind, "restore") == 0)
 		r->kind = LD_ANCHOR_RESTORE;
+	else if (strcmp(kind, "close") == 0)
+		r->kind = LD_ANCHOR_CLOSE;
 	else
 		return false;
 	take(&c, "at", r->at, sizeof r->at);

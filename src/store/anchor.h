@@ -17,12 +17,17 @@
  *        sig=<SM2 signature, DER, hex, over the line up to " sig=">
  * n counts records from 1; the first record's prev is 64 zeros, so the log
  * is a chain of its own. Kinds:
- *   checkpoint  (seq, hash) is the chain's head, committed and on disk;
+ *   checkpoint  (seq, hash) is the chain's head, committed and on disk,
+ *               while a server writes: more entries may follow it (the
+ *               unanchored window) until the next record;
+ *   close       the head when the database is left with no server writing
+ *               it (a clean stop; a command that wrote while none ran):
+ *               no entry may follow it until the next record;
  *   backup      the head of a backup copy; manifest=<SM3 of its manifest>;
  *   restore     the head of the backup a database was restored from:
  *               lost_from=<seq> lost_to=<seq> (entries known to be lost,
  *               0 0 when none), backup_at=<time>, manifest=<SM3>,
- *               by=<user@host>.
+ *               by=<user@host>. Like close, nothing may follow it.
  *
  * Appends come from several processes (the server, `liudong user add`,
  * backup, restore); each takes an exclusive flock on the log, re-reads its
@@ -49,6 +54,7 @@ enum ld_anchor_kind {
 	LD_ANCHOR_CHECKPOINT = 0,
 	LD_ANCHOR_BACKUP,
 	LD_ANCHOR_RESTORE,
+	LD_ANCHOR_CLOSE,
 };
 
 typedef struct {
@@ -66,8 +72,11 @@ typedef struct {
 	char line_hash[65]; /* SM3 of this record's line: the next one's prev */
 } ld_anchor;
 
-/* "checkpoint", "backup", "restore". */
+/* "checkpoint", "backup", "restore", "close". */
 const char *ld_anchor_kind_name(enum ld_anchor_kind k);
+/* Whether no entry may follow the record's head until the next record
+ * (close, restore). */
+bool ld_anchor_kind_closes(enum ld_anchor_kind k);
 
 /* An anchor directory opened for appending. One object may be used from
  * several threads; appends are serialised inside. */

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "crypto/sm3.h"
+#include "store/datalock.h"
 #include "util/json_out.h"
 
 static void field(ld_sm3 *h, const char *s)
@@ -254,6 +255,31 @@ ld_status ld_audit_verify_anchored(const struct ld_store_ops *ops,
 			 report->head_seq);
 		report_problem(report, report->head_seq + 1, en, zh);
 		report->bad_anchor = q->rec->n;
+	}
+	/* Left closed (a clean stop, a restore): nothing may follow. */
+	const ld_anchor *last = NULL;
+	for (size_t k = n; k-- > 0 && !last;)
+		if (rec[k].kind != LD_ANCHOR_BACKUP)
+			last = &rec[k];
+	if (rc == LD_OK && report->intact && last &&
+	    ld_anchor_kind_closes(last->kind) && report->head_seq > last->seq) {
+		char en[240], zh[240];
+		snprintf(en, sizeof en,
+			 "entries %" PRId64 "..%" PRId64
+			 " follow the chain's close by anchor record %" PRId64
+			 " (%s, %s) and no record anchors them: they were "
+			 "appended while no server ran (forged)",
+			 last->seq + 1, report->head_seq, last->n,
+			 ld_anchor_kind_name(last->kind), last->at);
+		snprintf(zh, sizeof zh,
+			 "第 %" PRId64 " 至 %" PRId64 " 条写在锚点记录第 %" PRId64
+			 " 条（%s，%s）封闭审计日志之后，且无锚点为证：系在无服务运行"
+			 "时添加（伪造）",
+			 last->seq + 1, report->head_seq, last->n,
+			 last->kind == LD_ANCHOR_CLOSE ? "正常停止" : "恢复",
+			 last->at);
+		report_problem(report, last->seq + 1, en, zh);
+		report->bad_anchor = last->n;
 	}
 	for (size_t i = 0; i < n_req; i++)
 		if (req[i].seq <= report->head_seq &&
@@ -503,8 +529,8 @@ void ld_audit_report_json(ld_jw *w, const ld_audit_report *r,
 /* ---- commands that write beside the server ----------------------------- */
 
 ld_status ld_audit_anchor_head(const struct ld_store_ops *ops, ld_conn *c,
-			       const char *anchor_dir, bool *anchored,
-			       ld_error *err)
+			       const char *data_dir, const char *anchor_dir,
+			       bool *anchored, ld_error *err)
 {
 	*anchored = false;
 	ld_anchor_log *a;
@@ -513,25 +539,30 @@ ld_status ld_audit_anchor_head(const struct ld_store_ops *ops, ld_conn *c,
 		return LD_OK;
 	if (rc != LD_OK)
 		return rc;
+	/* With no server running, the chain is left closed at this head; with
+	 * one, it goes on writing after it. */
+	int lock = -1;
+	bool server = ld_datalock_take(data_dir, &lock, NULL) == LD_ECONFLICT;
 	/* Committed with a full sync: the head read now is on disk. */
-	ld_anchor rec = {.kind = LD_ANCHOR_CHECKPOINT};
+	ld_anchor rec = {.kind = server ? LD_ANCHOR_CHECKPOINT : LD_ANCHOR_CLOSE};
 	rc = ops->audit_head(c, &rec.seq, rec.hash);
 	if (rc != LD_OK)
 		rc = ld_fail(err, rc, NULL, "无法读取审计日志");
 	if (rc == LD_OK)
 		rc = ld_anchor_append(a, &rec, err);
 	ld_anchor_close(a);
-	if (rc != LD_OK)
-		return rc;
-	*anchored = true;
-	rc = ops->begin(c);
-	if (rc == LD_OK)
-		rc = ops->audit_anchor_put(c, rec.n, rec.line_hash, rec.at);
-	if (rc == LD_OK)
-		rc = ops->commit(c);
-	else
-		ops->rollback(c);
-	if (rc != LD_OK)
-		return ld_fail(err, rc, NULL, "无法在数据库中记下锚点记录");
-	return LD_OK;
+	if (rc == LD_OK) {
+		*anchored = true;
+		rc = ops->begin(c);
+		if (rc == LD_OK)
+			rc = ops->audit_anchor_put(c, rec.n, rec.line_hash, rec.at);
+		if (rc == LD_OK)
+			rc = ops->commit(c);
+		else
+			ops->rollback(c);
+		if (rc != LD_OK)
+			ld_fail(err, rc, NULL, "无法在数据库中记下锚点记录");
+	}
+	ld_datalock_release(lock);
+	return rc;
 }

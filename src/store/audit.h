@@ -103,17 +103,17 @@ ld_status ld_audit_check_range(const struct ld_store_ops *ops, ld_conn *c,
 
 /*
  * For a command that wrote audit entries on connection c (a writer
- * connection, committed with a full sync) outside the server: anchor the
- * chain's head in anchor_dir and name the record in the database. A
- * server running on the same database accepts a chain extended by someone
- * else only with such an anchor (writer.h); verification covers the
- * entries at once. Nothing is done when anchor_dir does not exist (no
- * server has run: the first to start anchors what it finds).
+ * connection, committed with a full sync) to the database in data_dir,
+ * outside the server: anchor the chain's head in anchor_dir and name the
+ * record in the database. A checkpoint when a server runs on data_dir (it
+ * accepts a chain extended by someone else only with such an anchor, see
+ * writer.h), else a close. Nothing is done when anchor_dir does not exist
+ * (no server has run: the first to start anchors what it finds).
  * *anchored tells whether a record was written.
  */
 ld_status ld_audit_anchor_head(const struct ld_store_ops *ops, ld_conn *c,
-			       const char *anchor_dir, bool *anchored,
-			       ld_error *err);
+			       const char *data_dir, const char *anchor_dir,
+			       bool *anchored, ld_error *err);
 
 /* Write the report's fields into the JSON object open in w, the same for
  * the command and the API: intact, entries, head_seq; when not intact

@@ -571,11 +571,12 @@ static bool heads_equal(int64_t a, const char *ha, int64_t b, const char *hb)
 	return a == b && strcmp(ha, hb) == 0;
 }
 
-/* Append a checkpoint of the durable head, with anchor_lock held (it is
- * released while the record is signed and flushed). */
-static void checkpoint_locked(ld_writer *w)
+/* Append a record of the durable head (a checkpoint, or the close at
+ * stop), with anchor_lock held (released while the record is signed and
+ * flushed). */
+static void checkpoint_locked(ld_writer *w, enum ld_anchor_kind kind)
 {
-	ld_anchor rec = {.kind = LD_ANCHOR_CHECKPOINT, .seq = w->durable_seq};
+	ld_anchor rec = {.kind = kind, .seq = w->durable_seq};
 	memcpy(rec.hash, w->durable_hash, sizeof rec.hash);
 	pthread_mutex_unlock(&w->anchor_lock);
 	ld_error err = {0};
@@ -620,7 +621,7 @@ static void *anchor_main(void *arg)
 					       &next);
 			continue;
 		}
-		checkpoint_locked(w);
+		checkpoint_locked(w, LD_ANCHOR_CHECKPOINT);
 		clock_gettime(CLOCK_REALTIME, &next);
 		next.tv_nsec += (ANCHOR_INTERVAL_MS % 1000) * 1000000L;
 		next.tv_sec += ANCHOR_INTERVAL_MS / 1000 +
@@ -646,12 +647,29 @@ static int ref_match(void *p, const ld_anchor *r)
 	return 1;
 }
 
+struct last_state {
+	bool found;
+	ld_anchor rec;
+};
+
+static int last_state_of(void *p, const ld_anchor *r)
+{
+	struct last_state *l = p;
+	if (r->kind == LD_ANCHOR_BACKUP)
+		return 0;
+	l->found = true;
+	l->rec = *r;
+	return 1;
+}
+
 /*
  * Before the first write: the database must be the one the anchor log
  * knows. It must hold the entry the last anchor record names and go on
- * from it unbroken, and the anchor record the database names must be in
- * the log. Otherwise the database was rolled back, cut or rewritten while
- * no server ran (or the log is not this database's): refuse to start.
+ * from it unbroken (not at all when the log left it closed), and the
+ * anchor record the database names must be in the log. Otherwise the
+ * database was rolled back, cut, rewritten or added to while no server ran
+ * (or the log is not this database's): refuse to start. A closed chain is
+ * opened again by a checkpoint.
  */
 static ld_status anchor_start(ld_writer *w, ld_error *err)
 {
@@ -682,11 +700,16 @@ static ld_status anchor_start(ld_writer *w, ld_error *err)
 			return ld_fail(
 				err, LD_EINVAL, "anchor_dir",
 				"数据库记有锚点记录第 %" PRId64
-				" 条，而锚点目录 %s 的锚点日志中没有：锚点日志被截断或"
-				"替换，或不是本数据库的锚点目录。请用 --anchor-dir 指定原"
-				"锚点目录；若原锚点日志确已遗失，请先备份（liudong backup），"
-				"再从该备份恢复（liudong restore），恢复会记入新的锚点日志",
+				" 条，锚点日志 %s 中却没有：它被截断、替换，或不是本库的",
 				ref_n, dir);
+	}
+	/* The last record that says where the chain stands (a backup record
+	 * only says what was copied). */
+	struct last_state ls = {.found = false};
+	if (last.n) {
+		rc = ld_anchor_each_back(w->anchors, 0, last_state_of, &ls, err);
+		if (rc != LD_OK)
+			return rc;
 	}
 	if (last.n) {
 		bool ok = false;
@@ -697,14 +720,17 @@ static ld_status anchor_start(ld_writer *w, ld_error *err)
 		if (!ok)
 			return ld_fail(
 				err, LD_EINVAL, "anchor_dir",
-				"审计日志与锚点不符：锚点记录第 %" PRId64
-				" 条（%s）锚定了第 %" PRId64
-				" 条，而数据库中的审计日志止于第 %" PRId64
-				" 条或已被改动。数据库可能被回滚、截断或改写，请运行 "
-				"liudong audit verify 核查；从备份恢复须用 liudong "
-				"restore（恢复会记入锚点日志）",
-				last.n, last.at, last.seq, seq);
+				"审计日志与锚点不符：锚点记录第 %" PRId64 " 条锚定第 %" PRId64
+				" 条，而数据库中的审计日志止于第 %" PRId64 " 条或已被改写",
+				last.n, last.seq, seq);
 	}
+	if (ls.found && ld_anchor_kind_closes(ls.rec.kind) &&
+	    (seq != ls.rec.seq || strcmp(hash, ls.rec.hash) != 0))
+		return ld_fail(
+			err, LD_EINVAL, "anchor_dir",
+			"第 %" PRId64 " 至 %" PRId64 " 条审计记录写在锚点记录第 %" PRId64
+			" 条（%s）封闭审计日志之后，且无锚点为证",
+			ls.rec.seq + 1, seq, ls.rec.n, ld_anchor_kind_name(ls.rec.kind));
 	w->head_seq = seq;
 	memcpy(w->head_hash, hash, sizeof w->head_hash);
 	w->ref_put_n = ref_n;
@@ -723,6 +749,17 @@ static ld_status anchor_start(ld_writer *w, ld_error *err)
 		w->durable_seq = seq;
 		memcpy(w->durable_hash, hash, sizeof w->durable_hash);
 	}
+	if (ls.found && ld_anchor_kind_closes(ls.rec.kind)) {
+		/* Open it again: from here entries follow the last anchor
+		 * until the next (what a crash may leave unanchored). */
+		ld_anchor rec = {.kind = LD_ANCHOR_CHECKPOINT, .seq = seq};
+		memcpy(rec.hash, hash, sizeof rec.hash);
+		rc = ld_anchor_append(w->anchors, &rec, err);
+		if (rc != LD_OK)
+			return rc;
+		w->ref_n = rec.n;
+		memcpy(w->ref_hash, rec.line_hash, sizeof w->ref_hash);
+	}
 	return LD_OK;
 }
 
@@ -736,9 +773,11 @@ static void anchor_stop(ld_writer *w)
 	pthread_mutex_unlock(&w->anchor_lock);
 	pthread_join(w->anchor_thread, NULL);
 	pthread_mutex_lock(&w->anchor_lock);
-	if (!heads_equal(w->durable_seq, w->durable_hash, w->anchored_seq,
-			 w->anchored_hash))
-		checkpoint_locked(w);
+	/* Closed at what is on disk: whatever follows it was not written
+	 * by a server. (The close also anchors it when the anchor thread had
+	 * not yet.) */
+	if (w->durable_seq >= 0)
+		checkpoint_locked(w, LD_ANCHOR_CLOSE);
 	int64_t ref_n = w->ref_n;
 	char ref_hash[65];
 	memcpy(ref_hash, w->ref_hash, sizeof ref_hash);
