@@ -582,12 +582,13 @@ static ld_status run_backup(struct backup *b, ld_jw *w)
 	if (!join(db, b->data, b->ops->file) || stat(db, &st) != 0)
 		return ld_fail(&b->err, LD_ENOTFOUND, "data",
 			       "数据目录 %s 中没有数据库", b->data);
-	if (is_inside(b->dest, b->data))
-		return ld_fail(&b->err, LD_EINVAL, "to",
-			       "备份目录不能在数据目录之内（恢复时数据目录会被整体替换）");
 	ld_status rc = prepare_dest(b);
 	if (rc != LD_OK)
 		return rc;
+	/* Now that it exists, by its real path. */
+	if (is_inside(b->dest, b->data))
+		return ld_fail(&b->err, LD_EINVAL, "to",
+			       "备份目录不能在数据目录之内（恢复时数据目录会被整体替换）");
 	ld_audit_now(at);
 	ld_store *store = NULL;
 	char copy[PATH_LEN];
