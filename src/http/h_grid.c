@@ -133,16 +133,17 @@ static ld_id reporting_org(struct ld_req *r, long long named)
 
 /* ---- views ---------------------------------------------------------- */
 
-static void view_org(ld_jw *w, const ld_org *o, const ld_api_key *keys,
-		     size_t nk)
+static void view_org(ld_jw *w, struct ld_req *r, const ld_org *o,
+		     const ld_api_key *keys, size_t nk)
 {
+	ld_req_carries(r, "organisations", o->id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", o->id);
 	ld_jw_kstr(w, "kind", o->kind);
 	ld_jw_kstr(w, "name", o->name);
 	ld_jw_kstr(w, "credit_code", o->credit_code);
-	ld_jw_kstr(w, "id_number", o->id_number);
-	ld_jw_kstr(w, "phone", o->phone);
+	ld_view_id_number(w, r, "id_number", o->id_number);
+	ld_view_phone(w, r, "phone", o->phone);
 	ld_jw_kstr(w, "grid", o->grid);
 	ld_jw_kstr(w, "community", o->community);
 	ld_jw_kstr(w, "address", o->address);
@@ -160,14 +161,15 @@ static void view_org(ld_jw *w, const ld_org *o, const ld_api_key *keys,
 	ld_jw_obj_close(w);
 }
 
-static void view_org_ref(ld_jw *w, const char *key, ld_id id,
-			 const char *name, const char *kind)
+static void view_org_ref(ld_jw *w, struct ld_req *r, const char *key,
+			 ld_id id, const char *name, const char *kind)
 {
 	ld_jw_key(w, key);
 	if (id <= 0) {
 		ld_jw_null(w);
 		return;
 	}
+	ld_req_carries(r, "organisations", id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", id);
 	ld_jw_kstr(w, "name", name);
@@ -175,9 +177,9 @@ static void view_org_ref(ld_jw *w, const char *key, ld_id id,
 	ld_jw_obj_close(w);
 }
 
-static void view_house(ld_jw *w, const struct ld_server *srv,
-		       const ld_house *h)
+static void view_house(ld_jw *w, struct ld_req *r, const ld_house *h)
 {
+	const struct ld_server *srv = r->srv;
 	const ld_address *a = &h->addr;
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", h->id);
@@ -196,9 +198,10 @@ static void view_house(ld_jw *w, const struct ld_server *srv,
 	char text[LD_ADDRESS_TEXT_MAX];
 	ld_address_text(a, text, sizeof text);
 	ld_jw_kstr(w, "address_text", text);
-	view_org_ref(w, "landlord", h->landlord_org, h->landlord_name,
+	view_org_ref(w, r, "landlord", h->landlord_org, h->landlord_name,
 		     h->landlord_kind);
-	view_org_ref(w, "agent", h->agent_org, h->agent_name, h->agent_kind);
+	view_org_ref(w, r, "agent", h->agent_org, h->agent_name,
+		     h->agent_kind);
 	ld_jw_kstr(w, "filing_no", h->filing_no);
 	ld_jw_kint(w, "rooms", h->rooms);
 	ld_jw_kint(w, "capacity", h->capacity);
@@ -233,17 +236,23 @@ static void view_house(ld_jw *w, const struct ld_server *srv,
 	ld_jw_obj_close(w);
 }
 
-static void view_report(ld_jw *w, const struct ld_server *srv,
-			const ld_report *rp, bool hukou_presumed)
+/* A report. To the organisation that made it, only what its duty needs:
+ * what it reported, received when, on time or late against which deadline
+ * and why; never what the registry knows of the person (whether they are
+ * registered or in scope, a task opened). */
+static void view_report(ld_jw *w, struct ld_req *r, const ld_report *rp,
+			bool hukou_presumed)
 {
+	const struct ld_server *srv = r->srv;
+	ld_req_carries(r, "reports", rp->id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", rp->id);
 	ld_jw_kstr(w, "kind", rp->kind);
-	view_org_ref(w, "organisation", rp->org_id, rp->org_name,
+	view_org_ref(w, r, "organisation", rp->org_id, rp->org_name,
 		     rp->org_kind);
-	ld_jw_kstr(w, "id_number", rp->id_number);
+	ld_view_id_number(w, r, "id_number", rp->id_number);
 	ld_jw_kstr(w, "name", rp->name);
-	ld_jw_kstr(w, "phone", rp->phone);
+	ld_view_phone(w, r, "phone", rp->phone);
 	ld_jw_kstr(w, "hukou_code", rp->hukou_code);
 	ld_jw_kbool(w, "hukou_presumed", hukou_presumed);
 	ld_jw_kstr(w, "event_date", rp->event_date);
@@ -297,8 +306,10 @@ static void view_report(ld_jw *w, const struct ld_server *srv,
 	ld_jw_kstr(w, "grid", rp->grid);
 	ld_jw_kstr(w, "community", rp->community);
 	ld_jw_kstr(w, "address", rp->address);
-	ld_jw_kbool(w, "in_scope", rp->in_scope);
-	ld_jw_kbool(w, "registered", rp->registered);
+	if (!r->org) {
+		ld_jw_kbool(w, "in_scope", rp->in_scope);
+		ld_jw_kbool(w, "registered", rp->registered);
+	}
 	if (rp->upload_id > 0)
 		ld_jw_kint(w, "upload_id", rp->upload_id);
 	else
@@ -307,14 +318,16 @@ static void view_report(ld_jw *w, const struct ld_server *srv,
 	ld_jw_obj_close(w);
 }
 
-static void view_task(ld_jw *w, const ld_task *t, const char *today)
+static void view_task(ld_jw *w, struct ld_req *r, const ld_task *t,
+		      const char *today)
 {
+	ld_req_carries(r, "tasks", t->id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", t->id);
 	ld_jw_kstr(w, "kind", t->kind);
 	ld_jw_kstr(w, "grid", t->grid);
 	ld_jw_kstr(w, "community", t->community);
-	ld_jw_kstr(w, "id_number", t->id_number);
+	ld_view_id_number(w, r, "id_number", t->id_number);
 	ld_jw_kstr(w, "name", t->name);
 #define OPT_ID(key, v)                        \
 	do {                                  \
@@ -376,7 +389,7 @@ static void org_create_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "organisation");
-	view_org(&w, &j->org, NULL, 0);
+	view_org(&w, r, &j->org, NULL, 0);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 201);
 }
@@ -493,10 +506,10 @@ void h_orgs_list(struct ld_req *r)
 		size_t nk = 0;
 		ops->api_keys_of(r->th->reader, items[i].id, &r->arena, &keys,
 				 &nk);
-		view_org(&w, &items[i], keys, nk);
+		view_org(&w, r, &items[i], keys, nk);
 	}
 	ld_reply_page_close(&w);
-	ld_reply_end(r, &w, &b, 200);
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }
 
 static ld_status org_key_run(ld_write_job *job, const struct ld_store_ops *ops,
@@ -600,7 +613,7 @@ static void house_create_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "house");
-	view_house(&w, r->srv, &j->house);
+	view_house(&w, r, &j->house);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 201);
 }
@@ -708,9 +721,9 @@ void h_houses_list(struct ld_req *r)
 	ld_jw w;
 	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
-		view_house(&w, r->srv, &items[i]);
+		view_house(&w, r, &items[i]);
 	ld_reply_page_close(&w);
-	ld_reply_end(r, &w, &b, 200);
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }
 
 void h_house_get(struct ld_req *r)
@@ -741,13 +754,14 @@ void h_house_get(struct ld_req *r)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "house");
-	view_house(&w, r->srv, &h);
+	view_house(&w, r, &h);
 	ld_jw_key(&w, "tenants");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < n; i++) {
+		ld_req_carries(r, "tenancies", ts[i].id);
 		ld_jw_obj_open(&w);
 		ld_jw_kint(&w, "id", ts[i].id);
-		ld_jw_kstr(&w, "id_number", ts[i].id_number);
+		ld_view_id_number(&w, r, "id_number", ts[i].id_number);
 		ld_jw_kstr(&w, "name", ts[i].name);
 		ld_jw_kstr(&w, "move_in", ts[i].move_in);
 		ld_jw_kstr(&w, "move_out", ts[i].move_out);
@@ -849,17 +863,20 @@ static void report_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "report");
-	view_report(&w, r->srv, &j->out.rec, j->out.hukou_presumed);
-	ld_jw_key(&w, "task");
-	if (j->have_task)
-		view_task(&w, &j->task, today);
-	else
-		ld_jw_null(&w);
-	ld_jw_key(&w, "house");
-	if (j->have_house)
-		view_house(&w, r->srv, &j->house);
-	else
-		ld_jw_null(&w);
+	view_report(&w, r, &j->out.rec, j->out.hukou_presumed);
+	/* What the report set off is the registry's, not the reporter's. */
+	if (!r->org) {
+		ld_jw_key(&w, "task");
+		if (j->have_task)
+			view_task(&w, r, &j->task, today);
+		else
+			ld_jw_null(&w);
+		ld_jw_key(&w, "house");
+		if (j->have_house)
+			view_house(&w, r, &j->house);
+		else
+			ld_jw_null(&w);
+	}
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 201);
 	/* Last: the report's strings are in the batch's memory. */
@@ -973,10 +990,10 @@ void h_reports_list(struct ld_req *r)
 	ld_jw w;
 	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
-		view_report(&w, r->srv, &items[i], false);
+		view_report(&w, r, &items[i], false);
 	ld_reply_page_close(&w);
-	ld_reply_audited_jw(r, &w, &b, 200, "report:list",
-			    r->org ? r->user.username : "reports");
+	r->answer_action = "report:list";
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }
 
 void h_report_get(struct ld_req *r)
@@ -1000,13 +1017,15 @@ void h_report_get(struct ld_req *r)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "report");
-	view_report(&w, r->srv, &rp, false);
+	view_report(&w, r, &rp, false);
 	ld_jw_obj_close(&w);
 	ld_reply_audited_jw(r, &w, &b, 200, "report:read", target);
 }
 
 /* ---- uploads -------------------------------------------------------- */
 
+/* An upload's counts and rows; to its organisation, nothing of the tasks
+ * its rows open (see view_report). */
 static void write_upload(ld_jw *w, const ld_upload *u,
 			 const struct ld_upload_tally *t)
 {
@@ -1027,7 +1046,8 @@ static void write_upload(ld_jw *w, const ld_upload *u,
 				   t->by_kind[k]);
 	ld_jw_obj_close(w);
 	ld_jw_kint(w, "late", t->late);
-	ld_jw_kint(w, "tasks", t->tasks);
+	if (!t->for_reporter)
+		ld_jw_kint(w, "tasks", t->tasks);
 	ld_jw_obj_close(w);
 	ld_jw_key(w, "rows");
 	ld_jw_raw(w, t->rows_json.data, t->rows_json.len);
@@ -1040,6 +1060,7 @@ struct upload_job {
 	ld_upload u;
 	struct ld_upload_tally t;
 	ld_store *store; /* for the confirmation's helper connections */
+	bool for_reporter; /* the organisation itself asks (write_upload) */
 	char now[32];
 };
 
@@ -1094,6 +1115,7 @@ void h_upload_preview(struct ld_req *r)
 	report_ctx_init(r, &j->x, r->srv->ops, r->th->reader, &p->arena,
 			j->now);
 	ld_upload_tally_init(&j->t);
+	j->t.for_reporter = j->for_reporter = r->org;
 	ld_error err = {0};
 	const char *encoding = "utf-8";
 	ld_status rc = org_load(&j->x, org);
@@ -1150,6 +1172,7 @@ static ld_status upload_confirm_run(ld_write_job *job,
 	ld_report_ctx_reset(&j->x);
 	ld_upload_tally_release(&j->t);
 	ld_upload_tally_init(&j->t);
+	j->t.for_reporter = j->for_reporter;
 	ld_status rc = ops->upload_confirm(c, j->u.id, j->now);
 	if (rc == LD_ECONFLICT)
 		return ld_fail(&job->err, LD_ECONFLICT, "upload",
@@ -1209,8 +1232,10 @@ static void upload_confirm_finish(struct ld_req *r, struct ld_pending *p)
 		ld_jw_obj_open(&w);
 		write_upload(&w, &j->u, &j->t);
 		ld_jw_kint(&w, "written", j->t.rows);
-		ld_jw_kint(&w, "tasks", j->t.tasks);
-		ld_jw_kint(&w, "houses_flagged", j->t.flagged);
+		if (!j->for_reporter) {
+			ld_jw_kint(&w, "tasks", j->t.tasks);
+			ld_jw_kint(&w, "houses_flagged", j->t.flagged);
+		}
 		ld_jw_obj_close(&w);
 		ld_reply_end(r, &w, &b, 200);
 	}
@@ -1251,6 +1276,7 @@ void h_upload_confirm(struct ld_req *r)
 	ld_audit_now(j->now);
 	report_ctx_init(r, &j->x, NULL, NULL, &p->arena, j->now);
 	ld_upload_tally_init(&j->t); /* filled in the writer */
+	j->for_reporter = r->org;
 	j->store = r->srv->store;
 	p->job.run = upload_confirm_run;
 	/* Its rows are prepared on other connections too, which must see
@@ -1302,9 +1328,9 @@ void h_tasks_list(struct ld_req *r)
 	ld_jw w;
 	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
-		view_task(&w, &items[i], today);
+		view_task(&w, r, &items[i], today);
 	ld_reply_page_close(&w);
-	ld_reply_end(r, &w, &b, 200);
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }
 
 struct task_job {
@@ -1357,7 +1383,7 @@ static void task_change_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "task");
-	view_task(&w, &j->task, today);
+	view_task(&w, r, &j->task, today);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }
@@ -1612,7 +1638,7 @@ static void visit_finish(struct ld_req *r, struct ld_pending *p)
 	ld_jw_arr_open(&w);
 	for (int i = 0; i < j->nocc; i++) {
 		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "id_number", j->occ[i].id_number);
+		ld_view_id_number(&w, r, "id_number", j->occ[i].id_number);
 		ld_jw_kstr(&w, "name", j->occ[i].name);
 		ld_jw_kstr(&w, "status", j->occ[i].status);
 		ld_jw_obj_close(&w);
@@ -1622,7 +1648,7 @@ static void visit_finish(struct ld_req *r, struct ld_pending *p)
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < j->nabsent; i++) {
 		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "id_number", j->absent[i].id_number);
+		ld_view_id_number(&w, r, "id_number", j->absent[i].id_number);
 		ld_jw_kstr(&w, "name", j->absent[i].name);
 		ld_jw_obj_close(&w);
 	}
@@ -1633,7 +1659,7 @@ static void visit_finish(struct ld_req *r, struct ld_pending *p)
 		ld_task t;
 		if (r->srv->ops->task_get(r->th->reader, j->task_ids[i],
 					  &r->arena, &t) == LD_OK)
-			view_task(&w, &t, today);
+			view_task(&w, r, &t, today);
 	}
 	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
@@ -1822,22 +1848,22 @@ void h_grid_worklist(struct ld_req *r)
 	ld_jw_key(&w, "tasks");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nt; i++)
-		view_task(&w, &tasks[i], today);
+		view_task(&w, r, &tasks[i], today);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "flagged_houses");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nh; i++)
-		view_house(&w, r->srv, &houses[i]);
+		view_house(&w, r, &houses[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "late_registrations");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nl; i++)
-		ld_view_late_item(&w, &late[i]);
+		ld_view_late_item(&w, r, &late[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "late_reports");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nr; i++)
-		view_report(&w, r->srv, &reports[i], false);
+		view_report(&w, r, &reports[i], false);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "permits_due");
 	if (!ld_write_permit_worklist(r, &w, ld_http_today())) {
@@ -1846,8 +1872,8 @@ void h_grid_worklist(struct ld_req *r)
 		return;
 	}
 	ld_jw_obj_close(&w);
-	ld_reply_audited_jw(r, &w, &b, 200, "grid:worklist",
-			    area ? area : "grid:all");
+	r->answer_action = "grid:worklist";
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }
 
 void h_stats_grid(struct ld_req *r)
