@@ -342,41 +342,41 @@ static ld_status copy_tree(struct backup *b, const char *rel)
 	ld_status rc = LD_OK;
 	struct dirent *e;
 	while (rc == LD_OK && (e = readdir(d))) {
-		char r[PATH_LEN], s[PATH_LEN], t[PATH_LEN];
+		char child[PATH_LEN], from[PATH_LEN], to[PATH_LEN];
 		struct stat st;
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
 		    (!*rel && skip_top(b, e->d_name)))
 			continue;
-		int k = *rel ? snprintf(r, sizeof r, "%s/%s", rel, e->d_name)
-			     : snprintf(r, sizeof r, "%s", e->d_name);
-		if (k <= 0 || k >= (int)sizeof r || !join(s, b->data, r) ||
-		    !join(t, b->dest, r)) {
+		int k = *rel ? snprintf(child, sizeof child, "%s/%s", rel, e->d_name)
+			     : snprintf(child, sizeof child, "%s", e->d_name);
+		if (k <= 0 || k >= (int)sizeof child || !join(from, b->data, child) ||
+		    !join(to, b->dest, child)) {
 			rc = ld_fail(&b->err, LD_EINVAL, "data", "路径过长");
 			break;
 		}
-		if (lstat(s, &st) != 0)
+		if (lstat(from, &st) != 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			if (same_path(b->anchor_dir, s))
+			if (same_path(b->anchor_dir, from))
 				continue; /* the live anchors: copied apart */
-			if (mkdir(t, 0700) != 0) {
+			if (mkdir(to, 0700) != 0) {
 				rc = ld_fail(&b->err, LD_EIO, "to",
-					     "无法创建目录 %s：%s", t,
+					     "无法创建目录 %s：%s", to,
 					     strerror(errno));
 				break;
 			}
-			rc = copy_tree(b, r);
+			rc = copy_tree(b, child);
 		} else if (S_ISREG(st.st_mode)) {
 			struct file_entry f = {.mode = st.st_mode & 07777};
-			snprintf(f.path, sizeof f.path, "%s", r);
-			rc = copy_file(s, t, f.mode, &f.size, f.sm3, &b->err);
+			snprintf(f.path, sizeof f.path, "%s", child);
+			rc = copy_file(from, to, f.mode, &f.size, f.sm3, &b->err);
 			if (rc == LD_OK && !list_add(&b->files, &f))
 				rc = ld_fail(&b->err, LD_ENOMEM, NULL, "内存不足");
 		} else {
 			fprintf(stderr,
 				"liudong: 略过不是普通文件的 %s (skipped: not a "
 				"regular file)\n",
-				s);
+				from);
 		}
 	}
 	closedir(d);
