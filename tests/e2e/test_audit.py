@@ -9,10 +9,10 @@ properly recorded restore must pass. Run with LIUDONG_BIN pointing at an old
 binary to see which cases it let through (printed at the end).
 """
 import hashlib
+import http.client
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -346,7 +346,8 @@ class Tampering(unittest.TestCase):
 
 
 def serve_briefly(data, *args):
-    """Start a server on data, wait until it answers, stop it."""
+    """Start a server on data, wait until it answers (its port is open
+    before it is ready), stop it."""
     port = free_port()
     proc = subprocess.Popen([BINARY, "serve", "--listen", "127.0.0.1:%d" % port,
                              "--data", data, "--access-log", "off", *args],
@@ -356,10 +357,15 @@ def serve_briefly(data, *args):
             if proc.poll() is not None:
                 raise AssertionError(proc.stderr.read().decode())
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                ready = conn.getresponse().status == 200
+                conn.close()
+                if ready:
                     break
             except OSError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
