@@ -259,8 +259,11 @@ static void open_applies_migrations(void **state)
 	int highest;
 	int n = count_migrations(&highest);
 	assert_true(n >= 3);
-	assert_int_equal(highest, n); /* numbered 0001..N without gaps */
-	assert_int_equal(f->ops->schema_version(f->c), n);
+	/* Numbered 0001..N; a branch may hold a number assigned to it before
+	 * the ones below it are merged, so the applied version is the
+	 * highest number, not the count. */
+	assert_true(highest >= n);
+	assert_int_equal(f->ops->schema_version(f->c), highest);
 	assert_int_equal(f->ops->version, LD_STORE_VERSION);
 	assert_string_equal(f->ops->name, "sqlite");
 	assert_ptr_equal(f->ops, &ld_store_sqlite);
@@ -269,7 +272,7 @@ static void open_applies_migrations(void **state)
 	/* A reader sees the same version and cannot write. */
 	ld_conn *r;
 	assert_int_equal(f->ops->connect(f->store, false, &r, NULL), LD_OK);
-	assert_int_equal(f->ops->schema_version(r), n);
+	assert_int_equal(f->ops->schema_version(r), highest);
 	ld_station st = {"X1", "只读", DISTRICT, "", ""};
 	assert_int_not_equal(f->ops->station_put(r, &st), LD_OK);
 	f->ops->disconnect(r);
@@ -287,8 +290,8 @@ static void open_twice(void **state)
 {
 	struct fx *f = *state;
 	seed_areas(f);
-	int highest;
-	int n = count_migrations(&highest);
+	int n;
+	count_migrations(&n); /* the highest version */
 
 	/* A second store on the same directory while the first is open. */
 	ld_store *s2;
@@ -335,10 +338,10 @@ static int raw_refusal(const struct fx *f, const char *sql)
 /* Give the current schema the shape an older version had where a later
  * migration changed it, so the migrations from that version can run
  * again: before 0009 an upload's file was a column of uploads; 0010 made
- * the settings and declarations tables. */
+ * the settings and declarations tables, 0013 audit_anchor. */
 static void as_version_8(struct fx *f)
 {
-	raw_exec(f, "DROP TABLE upload_files;"
+	raw_exec(f, "DROP TABLE upload_files; DROP TABLE audit_anchor;"
 		    "ALTER TABLE uploads ADD COLUMN data BLOB NOT NULL"
 		    " DEFAULT x'';"
 		    "DROP TABLE declarations;"
@@ -372,8 +375,8 @@ static void upgrade_moves_upload_files(void **state)
 		    "PRAGMA user_version = 8;");
 	reopen_upgraded(f);
 	int highest;
-	assert_int_equal(f->ops->schema_version(f->c),
-			 count_migrations(&highest));
+	count_migrations(&highest);
+	assert_int_equal(f->ops->schema_version(f->c), highest);
 	ld_upload u;
 	assert_int_equal(f->ops->upload_get(f->c, 5, &f->ar, &u), LD_OK);
 	assert_int_equal(u.len, 7);
@@ -410,8 +413,8 @@ static void upgrade_rebuilds_check_lists(void **state)
 	as_version_8(f);
 	reopen_upgraded(f);
 	int highest;
-	assert_int_equal(f->ops->schema_version(f->c),
-			 count_migrations(&highest));
+	count_migrations(&highest);
+	assert_int_equal(f->ops->schema_version(f->c), highest);
 	assert_true(highest >= 7);
 	assert_int_equal(raw_value(f, "SELECT count(*) FROM tasks WHERE id = 9 "
 				      "AND report_id = 7 AND status = 'open'"),
