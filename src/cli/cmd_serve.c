@@ -63,6 +63,11 @@ static const struct cli_opt serve_opts[] = {
 	 "缺省 127.0.0.0/8,::1（仅本机）",
 	 "addresses or networks (ADDR[/BITS],...) that may read /metrics, by "
 	 "the connection's peer address (default 127.0.0.0/8,::1)"},
+	{"anchor-dir", OPT_STRING, false, false, NULL,
+	 "审计锚点目录（签名的审计日志链头），缺省 DATA/anchors；应放在恢复数据库"
+	 "触及不到的地方：另一块磁盘或另一台机器",
+	 "audit anchor directory (default DATA/anchors); keep it on another "
+	 "disk or machine, out of reach of a database restore"},
 	{"trusted-proxy", OPT_STRING, false, false, NULL,
 	 "可信反向代理的地址或网段（ADDR[/BITS]，逗号分隔，IPv4 或 IPv6）："
 	 "只对来自这些地址的请求按 X-Forwarded-For 认定客户端地址；缺省不信任任何代理",
@@ -74,7 +79,7 @@ static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 17, 0, NULL,
+	serve_opts, 18, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -100,7 +105,7 @@ static const char *default_web_dir(char *buf, size_t cap)
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[17];
+	struct cli_val v[18];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -124,6 +129,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.group_rental_min_area = v[13].set ? v[13].num : 5,
 		.task_days = v[14].set && v[14].num > 0 ? v[14].num : 5,
 		.read_audit_durable = v[11].set && v[11].num == 1,
+		.anchor_dir = v[16].set ? v[16].str : NULL,
 	};
 	const char *codes[2] = {cfg.licence_type, cfg.issuer_code};
 	const char *flags[2] = {"--licence-type", "--issuer-code"};
@@ -145,7 +151,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	cfg.n_trusted_proxies =
-		v[16].set ? ld_cidr_parse_list(v[16].str, cfg.trusted_proxies,
+		v[17].set ? ld_cidr_parse_list(v[17].str, cfg.trusted_proxies,
 					       msg, sizeof msg)
 			  : 0;
 	if (cfg.n_trusted_proxies < 0) {

@@ -28,14 +28,18 @@ static const struct cli_opt add_opts[] = {
 	 "data directory (default ./data)"},
 	{"display-name", OPT_STRING, false, false, NULL, "显示名称",
 	 "display name"},
+	{"anchor-dir", OPT_STRING, false, false, NULL,
+	 "审计锚点目录，缺省 DATA/anchors（须与运行中的服务相同）",
+	 "audit anchor directory (default DATA/anchors; the server's own)"},
 };
 
 static const struct cli_spec add_spec = {
-	"user add NAME --role admin|clerk|grid|auditor [--area CODE] [--data DIR]",
+	"user add NAME --role admin|clerk|grid|auditor [--area CODE] [--data DIR] "
+	"[--anchor-dir DIR]",
 	"新建账号，生成的密码只显示一次，首次登录须修改",
 	"create an account; the generated password is shown once and must be "
 	"changed at the first sign-in",
-	add_opts, 4, 1, "NAME",
+	add_opts, 5, 1, "NAME",
 };
 
 struct add_job {
@@ -75,7 +79,7 @@ static ld_status add_run(ld_write_job *job, const struct ld_store_ops *ops,
 
 static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_val v[4];
+	struct cli_val v[5];
 	char *name = NULL;
 	int rc = cli_parse(ctx, &add_spec, argc, argv, v, &name);
 	if (rc)
@@ -138,6 +142,24 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		goto out_close;
 	}
+	/* A server running on this database accepts the entry only once it
+	 * is anchored (see writer.h). */
+	char anchor_buf[4200];
+	const char *anchor_dir = v[4].str;
+	if (!v[4].set) {
+		snprintf(anchor_buf, sizeof anchor_buf, "%s/anchors",
+			 v[2].set ? v[2].str : "./data");
+		anchor_dir = anchor_buf;
+	}
+	bool anchored;
+	if (ld_audit_anchor_head(ops, conn, v[2].set ? v[2].str : "./data",
+				 anchor_dir, &anchored, &err) != LD_OK)
+		fprintf(ctx->err,
+			"liudong: 警告：账号已建立，但其审计记录未能锚定（%s）；若服务"
+			"正在此数据库上运行，它会因审计日志被外部改动而停止写入 / "
+			"WARNING: the account was created but its audit entry could "
+			"not be anchored\n",
+			err.message);
 	fprintf(ctx->out,
 		"{\"username\":\"%s\",\"role\":\"%s\",\"area\":%s%s%s,"
 		"\"password\":\"%s\"}\n",
@@ -162,14 +184,17 @@ out:
 static const struct cli_opt passwd_opts[] = {
 	{"data", OPT_STRING, false, false, NULL, "数据目录，缺省 ./data",
 	 "data directory (default ./data)"},
+	{"anchor-dir", OPT_STRING, false, false, NULL,
+	 "审计锚点目录，缺省 DATA/anchors（须与运行中的服务相同）",
+	 "audit anchor directory (default DATA/anchors; the server's own)"},
 };
 
 static const struct cli_spec passwd_spec = {
-	"user passwd NAME [--data DIR]",
+	"user passwd NAME [--data DIR] [--anchor-dir DIR]",
 	"重置账号密码：生成新密码（只显示一次），下次登录须修改，现有会话失效",
 	"reset an account's password: a generated one, shown once, to be "
 	"changed at the next sign-in; the account's sessions end",
-	passwd_opts, 1, 1, "NAME",
+	passwd_opts, 2, 1, "NAME",
 };
 
 struct passwd_job {
@@ -200,7 +225,7 @@ static ld_status passwd_run(ld_write_job *job, const struct ld_store_ops *ops,
 
 static int user_passwd(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_val v[1];
+	struct cli_val v[2];
 	char *name = NULL;
 	int rc = cli_parse(ctx, &passwd_spec, argc, argv, v, &name);
 	if (rc)
@@ -242,6 +267,24 @@ static int user_passwd(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		goto out_close;
 	}
+	/* A server running on this database accepts the entry only once it
+	 * is anchored (see writer.h). */
+	const char *data = v[0].set ? v[0].str : "./data";
+	char anchor_buf[4200];
+	const char *anchor_dir = v[1].str;
+	if (!v[1].set) {
+		snprintf(anchor_buf, sizeof anchor_buf, "%s/anchors", data);
+		anchor_dir = anchor_buf;
+	}
+	bool anchored;
+	if (ld_audit_anchor_head(ops, conn, data, anchor_dir, &anchored,
+				 &err) != LD_OK)
+		fprintf(ctx->err,
+			"liudong: 警告：密码已重置，但其审计记录未能锚定（%s）；若服务"
+			"正在此数据库上运行，它会因审计日志被外部改动而停止写入 / "
+			"WARNING: the password was reset but its audit entry could "
+			"not be anchored\n",
+			err.message);
 	fprintf(ctx->out,
 		"{\"username\":\"%s\",\"password\":\"%s\","
 		"\"must_change_password\":true}\n",

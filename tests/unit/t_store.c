@@ -259,7 +259,10 @@ static void open_applies_migrations(void **state)
 	int highest;
 	int n = count_migrations(&highest);
 	assert_true(n >= 3);
-	assert_int_equal(highest, n); /* numbered 0001..N without gaps */
+	/* Numbered 0001..N; a branch may hold a number assigned to it before
+	 * the ones below it are merged, so the applied version is the
+	 * highest number, not the count. */
+	assert_true(highest >= n);
 	assert_int_equal(f->ops->schema_version(f->c), highest);
 	assert_int_equal(f->ops->version, LD_STORE_VERSION);
 	assert_string_equal(f->ops->name, "sqlite");
@@ -287,8 +290,8 @@ static void open_twice(void **state)
 {
 	struct fx *f = *state;
 	seed_areas(f);
-	int highest;
-	count_migrations(&highest);
+	int n;
+	count_migrations(&n); /* the highest version */
 
 	/* A second store on the same directory while the first is open. */
 	ld_store *s2;
@@ -296,7 +299,7 @@ static void open_twice(void **state)
 	ld_error err = {0};
 	assert_int_equal(f->ops->open(f->dir, &s2, &err), LD_OK);
 	assert_int_equal(f->ops->connect(s2, false, &c2, &err), LD_OK);
-	assert_int_equal(f->ops->schema_version(c2), highest);
+	assert_int_equal(f->ops->schema_version(c2), n);
 	ld_station st;
 	assert_int_equal(f->ops->station_get(c2, STATION1, &f->ar, &st), LD_OK);
 	assert_string_equal(st.name, "历下派出所甲");
@@ -310,7 +313,7 @@ static void open_twice(void **state)
 	f->store = NULL;
 	assert_int_equal(f->ops->open(f->dir, &f->store, &err), LD_OK);
 	assert_int_equal(f->ops->connect(f->store, true, &f->c, &err), LD_OK);
-	assert_int_equal(f->ops->schema_version(f->c), highest);
+	assert_int_equal(f->ops->schema_version(f->c), n);
 	ld_area a;
 	assert_int_equal(f->ops->area_get(f->c, GRID2, &f->ar, &a), LD_OK);
 	assert_string_equal(a.parent, COMM2);
@@ -335,10 +338,10 @@ static int raw_refusal(const struct fx *f, const char *sql)
 /* Give the current schema the shape an older version had where a later
  * migration changed it, so the migrations from that version can run
  * again: before 0009 an upload's file was a column of uploads; 0010 made
- * the settings and declarations tables. */
+ * the settings and declarations tables, 0013 audit_anchor. */
 static void as_version_8(struct fx *f)
 {
-	raw_exec(f, "DROP TABLE upload_files;"
+	raw_exec(f, "DROP TABLE upload_files; DROP TABLE audit_anchor;"
 		    "ALTER TABLE uploads ADD COLUMN data BLOB NOT NULL"
 		    " DEFAULT x'';"
 		    "DROP TABLE declarations;"
