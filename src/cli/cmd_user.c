@@ -131,19 +131,9 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 					.target = name,
 					.detail = ld_role_code(role)};
 	ld_write_batch(ops, conn, &job);
-	if (job.status != LD_OK) {
-		if (job.err.field && strcmp(job.err.field, "area") == 0)
-			rc = cli_usage_error(ctx, "--area", "%s", job.err.message);
-		else if (job.err.field && strcmp(job.err.field, "name") == 0)
-			rc = cli_usage_error(ctx, "NAME", "%s", job.err.message);
-		else {
-			fprintf(ctx->err, "liudong: %s\n", job.err.message);
-			rc = LD_CLI_FAIL;
-		}
-		goto out_close;
-	}
-	/* A server running on this database accepts the entry only once it
-	 * is anchored (see writer.h). */
+	/* The audit entry is written whether the job succeeded or failed; a
+	 * server running on this database accepts it only once it is
+	 * anchored (see writer.h). */
 	char anchor_buf[4200];
 	const char *anchor_dir = v[4].str;
 	if (!v[4].set) {
@@ -155,11 +145,21 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 	if (ld_audit_anchor_head(ops, conn, v[2].set ? v[2].str : "./data",
 				 anchor_dir, &anchored, &err) != LD_OK)
 		fprintf(ctx->err,
-			"liudong: 警告：账号已建立，但其审计记录未能锚定（%s）；若服务"
-			"正在此数据库上运行，它会因审计日志被外部改动而停止写入 / "
-			"WARNING: the account was created but its audit entry could "
-			"not be anchored\n",
+			"liudong: 警告：审计记录未能锚定（%s）；若服务正在此数据库上"
+			"运行，它会因审计日志被外部改动而停止写入 / WARNING: the "
+			"audit entry could not be anchored\n",
 			err.message);
+	if (job.status != LD_OK) {
+		if (job.err.field && strcmp(job.err.field, "area") == 0)
+			rc = cli_usage_error(ctx, "--area", "%s", job.err.message);
+		else if (job.err.field && strcmp(job.err.field, "name") == 0)
+			rc = cli_usage_error(ctx, "NAME", "%s", job.err.message);
+		else {
+			fprintf(ctx->err, "liudong: %s\n", job.err.message);
+			rc = LD_CLI_FAIL;
+		}
+		goto out_close;
+	}
 	fprintf(ctx->out,
 		"{\"username\":\"%s\",\"role\":\"%s\",\"area\":%s%s%s,"
 		"\"password\":\"%s\"}\n",
@@ -258,17 +258,9 @@ static int user_passwd(struct cli_ctx *ctx, int argc, char **argv)
 					.detail = "sessions ended; must change "
 						  "at next sign-in"};
 	ld_write_batch(ops, conn, &job);
-	if (job.status != LD_OK) {
-		if (job.err.field && strcmp(job.err.field, "name") == 0)
-			rc = cli_usage_error(ctx, "NAME", "%s", job.err.message);
-		else {
-			fprintf(ctx->err, "liudong: %s\n", job.err.message);
-			rc = LD_CLI_FAIL;
-		}
-		goto out_close;
-	}
-	/* A server running on this database accepts the entry only once it
-	 * is anchored (see writer.h). */
+	/* The audit entry is written whether the job succeeded or failed; a
+	 * server running on this database accepts it only once it is
+	 * anchored (see writer.h). */
 	const char *data = v[0].set ? v[0].str : "./data";
 	char anchor_buf[4200];
 	const char *anchor_dir = v[1].str;
@@ -280,11 +272,19 @@ static int user_passwd(struct cli_ctx *ctx, int argc, char **argv)
 	if (ld_audit_anchor_head(ops, conn, data, anchor_dir, &anchored,
 				 &err) != LD_OK)
 		fprintf(ctx->err,
-			"liudong: 警告：密码已重置，但其审计记录未能锚定（%s）；若服务"
-			"正在此数据库上运行，它会因审计日志被外部改动而停止写入 / "
-			"WARNING: the password was reset but its audit entry could "
-			"not be anchored\n",
+			"liudong: 警告：审计记录未能锚定（%s）；若服务正在此数据库上"
+			"运行，它会因审计日志被外部改动而停止写入 / WARNING: the "
+			"audit entry could not be anchored\n",
 			err.message);
+	if (job.status != LD_OK) {
+		if (job.err.field && strcmp(job.err.field, "name") == 0)
+			rc = cli_usage_error(ctx, "NAME", "%s", job.err.message);
+		else {
+			fprintf(ctx->err, "liudong: %s\n", job.err.message);
+			rc = LD_CLI_FAIL;
+		}
+		goto out_close;
+	}
 	fprintf(ctx->out,
 		"{\"username\":\"%s\",\"password\":\"%s\","
 		"\"must_change_password\":true}\n",

@@ -432,6 +432,12 @@ class StaffSignIn(unittest.TestCase):
         self.assertTrue(r.json["must_change_password"])
         self.assertEqual(run("user", "passwd", "nobody_here", "--data", self.s.data,
                              check=False).returncode, 2)
+        self.assertEqual(run("user", "add", "cli_reset", "--role", "auditor",
+                             "--data", self.s.data, check=False).returncode, 2)
+        # Even the refused commands' audit entries are anchored, so the
+        # running server goes on writing (a sign-in writes a session).
+        user, pw = self.s.accounts["auditor"]
+        self.assertEqual(self.login(user, pw, source="127.0.54.2").status, 200)
 
 
 class TrustedProxy(unittest.TestCase):
