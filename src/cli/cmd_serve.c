@@ -55,13 +55,19 @@ static const struct cli_opt serve_opts[] = {
 	{"task-days", OPT_UINT, false, false, NULL,
 	 "疑似群租、入户走访生成的任务的办理期限（工作日），缺省5",
 	 "working days given to group-rental and visit tasks (default 5)"},
+	{"upload-expiry", OPT_UINT, false, false, NULL,
+	 "未确认导入的上传保留多少秒后连同文件删除，缺省86400（24小时）",
+	 "seconds an unconfirmed upload is kept (default 86400)"},
+	{"upload-pending", OPT_UINT, false, false, NULL,
+	 "每个报告单位、每名工作人员最多可有几个未确认导入的上传，缺省3",
+	 "unconfirmed uploads allowed per organisation and clerk (3)"},
 };
 
 static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 15, 0, NULL,
+	serve_opts, 17, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -87,7 +93,7 @@ static const char *default_web_dir(char *buf, size_t cap)
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[15];
+	struct cli_val v[17];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -111,6 +117,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.group_rental_min_area = v[13].set ? v[13].num : 5,
 		.task_days = v[14].set && v[14].num > 0 ? v[14].num : 5,
 		.read_audit_durable = v[11].set && v[11].num == 1,
+		.upload_expiry_s = v[15].set ? v[15].num : 86400,
+		.upload_pending = v[16].set ? v[16].num : 3,
 	};
 	const char *codes[2] = {cfg.licence_type, cfg.issuer_code};
 	const char *flags[2] = {"--licence-type", "--issuer-code"};
@@ -122,6 +130,15 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 					     "应为1至32位数字或大写字母");
 			goto out;
 		}
+	}
+	if (v[15].set && (v[15].num < 1 || v[15].num > 366 * 86400)) {
+		rc = cli_usage_error(ctx, "--upload-expiry",
+				     "应为1至31622400（秒）");
+		goto out;
+	}
+	if (v[16].set && (v[16].num < 1 || v[16].num > 100)) {
+		rc = cli_usage_error(ctx, "--upload-pending", "应为1至100");
+		goto out;
 	}
 	if (v[2].set && (v[2].num < 1 || v[2].num > 64)) {
 		rc = cli_usage_error(ctx, "--threads", "应为1至64");

@@ -26,6 +26,8 @@ const struct ld_http_error_info ld_http_errors[LD_HE__COUNT] = {
 	[LD_HE_THROTTLED] = {429, "throttled", "登录失败次数过多，请稍后再试"},
 	[LD_HE_INTERNAL] = {500, "internal", "服务器内部错误"},
 	[LD_HE_UNAVAILABLE] = {503, "unavailable", "服务暂时不可用，请稍后重试"},
+	[LD_HE_GONE] = {410, "gone", "已过期或已放弃，相关文件已删除"},
+	[LD_HE_QUOTA] = {429, "quota_exceeded", "未确认的上传过多，请先处理已有的上传"},
 };
 
 enum ld_http_error ld_http_error_of(ld_status s)
@@ -60,6 +62,7 @@ static const char *reason_phrase(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
+	case 410: return "Gone";
 	case 413: return "Payload Too Large";
 	case 422: return "Unprocessable Entity";
 	case 429: return "Too Many Requests";

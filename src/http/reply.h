@@ -28,6 +28,8 @@ enum ld_http_error {
 	LD_HE_THROTTLED,       /* 429 */
 	LD_HE_INTERNAL,	       /* 500 */
 	LD_HE_UNAVAILABLE,     /* 503 */
+	LD_HE_GONE,	       /* 410 kept for a while, now deleted */
+	LD_HE_QUOTA,	       /* 429 too much pending (uploads) */
 	LD_HE__COUNT
 };
 

@@ -2,8 +2,9 @@
  * server.c — h2o glue: one event loop per core, each with its own listening
  * socket (SO_REUSEPORT), its own read connection to the store and its own
  * session cache; one writer thread (group commit); one thread for slow work
- * (password hashing) so no loop ever blocks on it. SIGINT and SIGTERM stop
- * the loops, drain the writer and exit.
+ * (password hashing) so no loop ever blocks on it, and one that checks
+ * uploaded files (upload_worker.c). SIGINT and SIGTERM stop the loops,
+ * drain the writer and exit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 #include "notify/notify.h"
 #include "crypto/sm2.h"
 #include "http/http.h"
+#include "http/upload_worker.h"
 
 /* Set by the signal handler, read by every loop thread: a lock-free
  * atomic, which a handler may store to. */
@@ -324,9 +326,11 @@ int ld_server_run(const struct ld_server_config *cfg)
 	ld_body_init();
 	h2o_config_init(&srv->h2o);
 	srv->h2o.server_name = h2o_iovec_init(H2O_STRLIT("liudong"));
-	/* Bodies beyond each route's own limit get a JSON 413 from the
-	 * dispatcher; this is only the outer bound. */
-	srv->h2o.max_request_entity_size = (size_t)64 << 20;
+	/* The one bound h2o applies before it reads a body (http.h): a
+	 * larger Content-Length gets 413 from h2o at once, for any path, with
+	 * or without a login. Bodies within it but beyond the route's own
+	 * limit get a JSON 413 from the dispatcher. */
+	srv->h2o.max_request_entity_size = LD_MAX_REQUEST_BODY;
 	h2o_hostconf_t *host = h2o_config_register_host(
 		&srv->h2o, h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	/* The API, verification, health and metrics go to the dispatcher;
@@ -359,6 +363,8 @@ int ld_server_run(const struct ld_server_config *cfg)
 	srv->threads = calloc((size_t)srv->nthreads, sizeof *srv->threads);
 	if (!srv->threads)
 		goto out_writer;
+	if (ld_upload_worker_start(srv) != 0)
+		goto out_threads;
 
 	for (int i = 0; i < srv->nthreads; i++) {
 		srv->threads[i].srv = srv;
@@ -402,6 +408,8 @@ int ld_server_run(const struct ld_server_config *cfg)
 		nanosleep(&ts, NULL);
 	}
 	pthread_barrier_wait(&srv->loops_stopped);
+	/* Before the writer: the uploads' thread writes through it. */
+	ld_upload_worker_stop(srv);
 	ld_writer_stop(srv->writer);
 	srv->writer = NULL;
 	pthread_barrier_wait(&srv->writer_drained);
