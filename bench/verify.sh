@@ -62,18 +62,19 @@ PORT=$(free_port)
 PIDS+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 BASE=http://127.0.0.1:$PORT
-TOKEN=$(curl -fsS -d '{"username":"bench","password":"'"$PASSWORD"'"}' "$BASE/api/v1/auth/login" | json 'd["token"]')
+J="Content-Type: application/json"
+TOKEN=$(curl -fsS -H "$J" -d '{"username":"bench","password":"'"$PASSWORD"'"}' "$BASE/api/v1/auth/login" | json 'd["token"]')
 H="Authorization: Bearer $TOKEN"
 
 # One permit, issued 60 days ago, so its state is "valid".
 day() { python3 -c "import datetime,sys; print((datetime.date.today()-datetime.timedelta(days=int(sys.argv[1]))).isoformat())" "$1"; }
 GRID=$(python3 -c "import sqlite3; print(sqlite3.connect('$DATA/liudong.db').execute('SELECT code FROM areas WHERE level=4 LIMIT 1').fetchone()[0])")
-PERSON=$(curl -fsS -H "$H" -d '{"person":{"id_number":"110105199001011232","name":"核验测试","ethnicity":"01","hukou_code":"110105"},"address":{"grid":"'"$GRID"'","road":"经十路"},"arrival_date":"'"$(day 300)"'","declared_date":"'"$(day 300)"'","reason":"work","housing":"rented"}' \
+PERSON=$(curl -fsS -H "$H" -H "$J" -d '{"person":{"id_number":"110105199001011232","name":"核验测试","ethnicity":"01","hukou_code":"110105"},"address":{"grid":"'"$GRID"'","road":"经十路"},"arrival_date":"'"$(day 300)"'","declared_date":"'"$(day 300)"'","reason":"work","housing":"rented"}' \
 	"$BASE/api/v1/registrations" | json 'd["person"]["id"]')
-PERMIT=$(curl -fsS -H "$H" -d '{"basis":"housing","applied_date":"'"$(day 70)"'","materials":{"id_card":true,"photo":true,"residence_proof":true}}' \
+PERMIT=$(curl -fsS -H "$H" -H "$J" -d '{"basis":"housing","applied_date":"'"$(day 70)"'","materials":{"id_card":true,"photo":true,"residence_proof":true}}' \
 	"$BASE/api/v1/persons/$PERSON/permits" | json 'd["permit"]["id"]')
-curl -fsS -H "$H" -d '{"accepted_date":"'"$(day 70)"'"}' "$BASE/api/v1/permits/$PERMIT/accept" >/dev/null
-PAYLOAD=$(curl -fsS -H "$H" -d '{"issued_date":"'"$(day 60)"'"}' "$BASE/api/v1/permits/$PERMIT/issue" | json 'd["electronic"]["payload"]')
+curl -fsS -H "$H" -H "$J" -d '{"accepted_date":"'"$(day 70)"'"}' "$BASE/api/v1/permits/$PERMIT/accept" >/dev/null
+PAYLOAD=$(curl -fsS -H "$H" -H "$J" -d '{"issued_date":"'"$(day 60)"'"}' "$BASE/api/v1/permits/$PERMIT/issue" | json 'd["electronic"]["payload"]')
 QUERY=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$PAYLOAD")
 URL_PATH="/verify?c=$QUERY"
 

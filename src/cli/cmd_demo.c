@@ -928,6 +928,11 @@ static ld_status build(struct demo_run *run, int people)
 		rc = put_residents(run, people);
 	if (rc == LD_OK)
 		rc = put_audit(run);
+	/* Marks the database as a demo: only such a one may run with the demo
+	 * notifier, which shows one-time codes on the page. */
+	if (rc == LD_OK)
+		rc = step(run, "标记演示数据库",
+			  run->ops->setting_put(run->conn, "demo", "1"));
 	return rc;
 }
 

@@ -40,8 +40,11 @@ static const struct cli_opt serve_opts[] = {
 	 "网页端目录（构建后的 web/dist），缺省为程序旁的 web/dist；off 为不提供",
 	 "the built web application (default: web/dist beside the program)"},
 	{"sms", OPT_STRING, false, false, NULL,
-	 "短信验证码：demo（写入日志，仅供演示）或短信网关的 http(s) 网址",
-	 "one-time codes: demo (written to the log) or an SMS webhook URL"},
+	 "短信验证码：短信网关的 http(s) 网址；demo 为演示模式（验证码写入日志并显示在页面上，"
+	 "只能用于 liudong demo 生成的演示数据库，缺省时演示数据库即用此模式；其他数据库必须指定网关）",
+	 "one-time codes: an SMS webhook URL, or demo (codes in the log and on "
+	 "the page; only for a database made by liudong demo, where it is the "
+	 "default; any other database must name its gateway)"},
 	{"read-audit", OPT_ENUM, false, false, read_audit,
 	 "查阅审计：queued 审计记录入队即答复（随下一次合并提交落盘），durable "
 	 "落盘后才答复",
@@ -55,6 +58,11 @@ static const struct cli_opt serve_opts[] = {
 	{"task-days", OPT_UINT, false, false, NULL,
 	 "疑似群租、入户走访生成的任务的办理期限（工作日），缺省5",
 	 "working days given to group-rental and visit tasks (default 5)"},
+	{"metrics-allow", OPT_STRING, false, false, NULL,
+	 "允许读取 /metrics 的客户端地址或网段，逗号分隔（按连接的对端地址），"
+	 "缺省 127.0.0.0/8,::1（仅本机）",
+	 "addresses or networks (ADDR[/BITS],...) that may read /metrics, by "
+	 "the connection's peer address (default 127.0.0.0/8,::1)"},
 	{"upload-expiry", OPT_UINT, false, false, NULL,
 	 "未确认导入的上传保留多少秒后连同文件删除，缺省86400（24小时）",
 	 "seconds an unconfirmed upload is kept (default 86400)"},
@@ -67,7 +75,7 @@ static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 17, 0, NULL,
+	serve_opts, 18, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -93,7 +101,7 @@ static const char *default_web_dir(char *buf, size_t cap)
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[17];
+	struct cli_val v[18];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -112,13 +120,13 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.web_dir = v[9].set ? (strcmp(v[9].str, "off") == 0 ? NULL
 								    : v[9].str)
 				    : default_web_dir(web_buf, sizeof web_buf),
-		.sms = v[10].set ? v[10].str : "demo",
+		.sms = v[10].set ? v[10].str : NULL,
 		.group_rental_per_room = v[12].set ? v[12].num : 2,
 		.group_rental_min_area = v[13].set ? v[13].num : 5,
 		.task_days = v[14].set && v[14].num > 0 ? v[14].num : 5,
 		.read_audit_durable = v[11].set && v[11].num == 1,
-		.upload_expiry_s = v[15].set ? v[15].num : 86400,
-		.upload_pending = v[16].set ? v[16].num : 3,
+		.upload_expiry_s = v[16].set ? v[16].num : 86400,
+		.upload_pending = v[17].set ? v[17].num : 3,
 	};
 	const char *codes[2] = {cfg.licence_type, cfg.issuer_code};
 	const char *flags[2] = {"--licence-type", "--issuer-code"};
@@ -131,12 +139,20 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (v[15].set && (v[15].num < 1 || v[15].num > 366 * 86400)) {
+	char msg[160];
+	cfg.n_metrics_allow = ld_cidr_parse_list(
+		v[15].set ? v[15].str : "127.0.0.0/8,::1", cfg.metrics_allow, msg,
+		sizeof msg);
+	if (cfg.n_metrics_allow < 0) {
+		rc = cli_usage_error(ctx, "--metrics-allow", "%s", msg);
+		goto out;
+	}
+	if (v[16].set && (v[16].num < 1 || v[16].num > 366 * 86400)) {
 		rc = cli_usage_error(ctx, "--upload-expiry",
 				     "应为1至31622400（秒）");
 		goto out;
 	}
-	if (v[16].set && (v[16].num < 1 || v[16].num > 100)) {
+	if (v[17].set && (v[17].num < 1 || v[17].num > 100)) {
 		rc = cli_usage_error(ctx, "--upload-pending", "应为1至100");
 		goto out;
 	}

@@ -1,11 +1,14 @@
 /*
- * sm3.c — OpenSSL adapter for SM3.
+ * sm3.c — OpenSSL adapter for SM3 and HMAC-SM3.
  */
 #include "sm3.h"
 
 #include <stdlib.h>
 
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include <pthread.h>
 
@@ -103,4 +106,48 @@ ld_status ld_sm3_hex(const void *data, size_t len,
 		return LD_EINTERNAL;
 	ld_sm3_update(h, data, len);
 	return ld_sm3_final_hex(h, out);
+}
+
+static const char hex_digits[] = "0123456789abcdef";
+
+/* The HMAC algorithm, fetched once for the process like SM3 above. */
+static EVP_MAC *hmac_alg;
+static pthread_once_t hmac_once = PTHREAD_ONCE_INIT;
+
+static void fetch_hmac(void)
+{
+	hmac_alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
+}
+
+ld_status ld_hmac_sm3_hex(const void *key, size_t key_len, const void *data,
+			  size_t len, char out[LD_SM3_HEX_LEN + 1])
+{
+	pthread_once(&hmac_once, fetch_hmac);
+	if (!hmac_alg)
+		return LD_EINTERNAL;
+	EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(hmac_alg);
+	if (!ctx)
+		return LD_ENOMEM;
+	char digest[] = "SM3";
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest,
+						 0),
+		OSSL_PARAM_construct_end(),
+	};
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	size_t n = 0;
+	ld_status rc = LD_EINTERNAL;
+	if (EVP_MAC_init(ctx, key, key_len, params) == 1 &&
+	    EVP_MAC_update(ctx, data, len) == 1 &&
+	    EVP_MAC_final(ctx, mac, &n, sizeof mac) == 1 && n == LD_SM3_LEN) {
+		for (size_t i = 0; i < n; i++) {
+			out[2 * i] = hex_digits[mac[i] >> 4];
+			out[2 * i + 1] = hex_digits[mac[i] & 15];
+		}
+		out[LD_SM3_HEX_LEN] = '\0';
+		rc = LD_OK;
+	}
+	OPENSSL_cleanse(mac, sizeof mac);
+	EVP_MAC_CTX_free(ctx);
+	return rc;
 }

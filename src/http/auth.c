@@ -524,16 +524,30 @@ bool ld_resident_resolve(struct ld_req *r)
 	char hash[LD_SM3_HEX_LEN + 1];
 	if (!token_hash(v.base + 7, LD_TOKEN_HEX, hash))
 		return false;
+	const struct ld_store_ops *ops = r->srv->ops;
 	const char *idn, *phone;
-	if (r->srv->ops->resident_session_get(r->th->reader, hash,
-					      (int64_t)time(NULL), &r->arena,
-					      &idn, &phone) != LD_OK)
+	if (ops->resident_session_get(r->th->reader, hash, (int64_t)time(NULL),
+				      &r->arena, &idn, &phone) != LD_OK)
+		return false;
+	/* The session stays bound to the record: it was opened with the
+	 * phone on record, or for an ID number not on record (unverified).
+	 * Once the record has another phone, or none, it is over; once an
+	 * unverified ID number is on record, it goes on only if the phone
+	 * recorded is the session's. */
+	ld_person *p = ld_arena_alloc(&r->arena, sizeof *p);
+	if (!p)
+		return false;
+	ld_status rc = ops->person_by_id_number(r->th->reader, idn, &r->arena, p);
+	if (rc == LD_OK && (!p->phone || strcmp(p->phone, phone) != 0))
+		return false;
+	if (rc != LD_OK && rc != LD_ENOTFOUND)
 		return false;
 	char masked[19];
 	ld_mask_id_number(idn, masked);
 	r->resident = true;
 	r->resident_id_number = idn;
 	r->resident_phone = phone;
+	r->resident_person = rc == LD_OK ? p : NULL;
 	r->authed = true;
 	r->user.id = 0;
 	r->user.role = LD_ROLE_AUDITOR; /* no staff rights whatever the route */

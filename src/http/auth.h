@@ -31,8 +31,11 @@ void ld_throttle_failure(struct ld_throttle *t, const char *username,
 void ld_throttle_success(struct ld_throttle *t, const char *username);
 
 /* Resolve the request's bearer token as a resident's session: sets
- * r->resident, r->resident_id_number and _phone, and a user name for the
- * audit trail ("resident:" + the masked ID number). */
+ * r->resident, r->resident_id_number and _phone, r->resident_person (the
+ * record, or NULL for an unverified session: the ID number is not on
+ * record), and a user name for the audit trail ("resident:" + the masked
+ * ID number). False when there is no such session, or when the record
+ * now has another phone than the session's, or none. */
 bool ld_resident_resolve(struct ld_req *r);
 
 /* Whether the request carries "Authorization: ApiKey …". */

@@ -1,5 +1,7 @@
 /*
- * body.c — JSON body schema checks.
+ * body.c — JSON body schema checks: known fields, required ones, types,
+ * lengths, and no character in any string that could hide or reorder what
+ * a reader sees (controls, bidirectional controls, invisible characters).
  */
 #include "http/body.h"
 
@@ -12,6 +14,7 @@
 #include "core/date.h"
 #include "core/division.h"
 #include "core/idnum.h"
+#include "util/utf8.h"
 
 static bool fail(ld_body_error *e, enum ld_http_error kind, const char *path,
 		 const char *msg)
@@ -30,6 +33,27 @@ static void join(char *out, size_t cap, const char *prefix, const char *name)
 		snprintf(out, cap, "%.80s", name);
 }
 
+bool ld_body_text_ok(const char *s, size_t n, char *msg, size_t cap)
+{
+	uint32_t cp = 0;
+	switch (ld_utf8_find_unsafe(s, n, &cp)) {
+	case LD_UTF8_SAFE:
+		return true;
+	case LD_UTF8_CONTROL:
+		snprintf(msg, cap, "不能含有控制字符");
+		return false;
+	case LD_UTF8_BIDI:
+		snprintf(msg, cap,
+			 "不能含有改变文字显示方向的控制字符（U+%04X）",
+			 (unsigned)cp);
+		return false;
+	case LD_UTF8_INVISIBLE:
+		snprintf(msg, cap, "不能含有不可见字符（U+%04X）", (unsigned)cp);
+		return false;
+	}
+	return false;
+}
+
 /* Valid UTF-8 is guaranteed by jansson; count characters for limits. */
 static bool check_string(const struct ld_field *f, const char *s, size_t n,
 			 const char *path, ld_body_error *e)
@@ -40,9 +64,8 @@ static bool check_string(const struct ld_field *f, const char *s, size_t n,
 		snprintf(msg, sizeof msg, "内容过长（最多%u字节）", max);
 		return fail(e, LD_HE_INVALID, path, msg);
 	}
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20)
-			return fail(e, LD_HE_INVALID, path, "不能含有控制字符");
+	if (!ld_body_text_ok(s, n, msg, sizeof msg))
+		return fail(e, LD_HE_INVALID, path, msg);
 	if (f->required && n == 0)
 		return fail(e, LD_HE_INVALID, path, "不能为空");
 	switch (f->type) {

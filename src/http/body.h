@@ -29,6 +29,12 @@ bool ld_body_parse_in(ld_arena *arena, const char *data, size_t len,
 bool ld_body_parse(const char *data, size_t len, const struct ld_field *schema,
 		   json_t **out, ld_body_error *err);
 
+/* Whether the n bytes at s (valid UTF-8) may be kept as free text: no
+ * control, bidirectional-control or invisible character (utf8.h). If not,
+ * writes a Chinese message naming the character to msg. Every string of
+ * every body passes this check; so does every query value. */
+bool ld_body_text_ok(const char *s, size_t n, char *msg, size_t cap);
+
 /* Typed getters on a checked body; NULL / false / dflt when absent. */
 const char *ld_json_str(const json_t *obj, const char *key);
 json_t *ld_json_obj(const json_t *obj, const char *key);

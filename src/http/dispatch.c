@@ -1,23 +1,33 @@
 /*
  * dispatch.c — the one place where every request is checked before its
  * handler runs (Redis checks arity for all commands in one place):
- * route match, body size, session, role, the reading reason, the body
- * schema, and whether the target person or registration lies in the user's
- * area. Denied attempts are audited here too. Also: the access log, per
- * route metrics, and the plumbing that brings results of other threads back
- * to the loop thread.
+ * the request's framing, route match, body size, session, role, the reading
+ * reason, every query parameter against the route's list, the body's
+ * content type and schema, and whether the target person or registration
+ * lies in the user's area. Denied attempts are audited here too, and so is
+ * every answer of a route with a purpose (a list, a print page), with the
+ * purpose as its reason and the records it carried as its detail
+ * (ld_req_carries, and ld_reply_audited in reply.c). Also: the access log,
+ * per route metrics, and the plumbing that brings results of other threads
+ * back to the loop thread.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <time.h>
 
 #include "http/auth.h"
 #include "http/body.h"
+#include "http/framing.h"
 #include "http/handlers.h"
 #include "http/http.h"
 #include "http/reply.h"
+#include "core/catalog.h"
+#include "core/date.h"
+#include "util/json_out.h"
 #include "util/utf8.h"
 
 const double ld_latency_bounds_ms[LD_LAT_BUCKETS] = {
@@ -142,6 +152,69 @@ const char *ld_req_peer(struct ld_req *r)
 	return s ? s : unknown;
 }
 
+/* ---- what an answer carries ---------------------------------------- */
+
+void ld_req_carries(struct ld_req *r, const char *kind, ld_id id)
+{
+	if (id <= 0)
+		return;
+	if (r->ncarried == r->carried_cap) {
+		size_t cap = r->carried_cap ? 2 * r->carried_cap : 32;
+		struct ld_carried *bigger =
+			ld_arena_alloc(&r->arena, cap * sizeof *bigger);
+		if (!bigger)
+			return; /* the arena's limit: the detail says less */
+		if (r->ncarried)
+			memcpy(bigger, r->carried,
+			       r->ncarried * sizeof *bigger);
+		r->carried = bigger;
+		r->carried_cap = cap;
+	}
+	r->carried[r->ncarried++] = (struct ld_carried){kind, id};
+}
+
+static int by_kind_then_id(const void *a, const void *b)
+{
+	const struct ld_carried *x = a, *y = b;
+	int k = strcmp(x->kind, y->kind);
+	if (k)
+		return k;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+const char *ld_req_carried_detail(struct ld_req *r)
+{
+	if (r->ncarried == 0)
+		return NULL;
+	qsort(r->carried, r->ncarried, sizeof *r->carried, by_kind_then_id);
+	ld_buf b;
+	ld_jw w;
+	ld_buf_init(&b, (size_t)4 << 20);
+	ld_jw_init(&w, &b);
+	ld_jw_obj_open(&w);
+	for (size_t i = 0; i < r->ncarried; i++) {
+		const struct ld_carried *c = &r->carried[i];
+		bool first_of_kind =
+			i == 0 || strcmp(c->kind, r->carried[i - 1].kind) != 0;
+		if (!first_of_kind && c->id == r->carried[i - 1].id)
+			continue;
+		if (first_of_kind) {
+			if (i)
+				ld_jw_arr_close(&w);
+			ld_jw_key(&w, c->kind);
+			ld_jw_arr_open(&w);
+		}
+		ld_jw_int(&w, c->id);
+	}
+	ld_jw_arr_close(&w);
+	ld_jw_obj_close(&w);
+	const char *detail = ld_jw_finish(&w) == LD_OK
+				     ? ld_arena_strndup(&r->arena, b.data, b.len)
+				     : NULL;
+	ld_buf_release(&b);
+	return detail;
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -207,6 +280,197 @@ static bool parse_query(struct ld_req *r)
 		p = stop + 1;
 	}
 	return true;
+}
+
+/* ---- query parameters (http.h: enum ld_ptype) ----------------------- */
+
+static bool int_in(const char *v, long long min, long long max)
+{
+	const char *digits = *v == '-' ? v + 1 : v;
+	if (!*digits || strspn(digits, "0123456789") != strlen(digits) ||
+	    strlen(digits) > 18)
+		return false;
+	long long n = strtoll(v, NULL, 10);
+	return n >= min && n <= max;
+}
+
+static bool month_ok(const char *v)
+{
+	return strlen(v) == 7 && strspn(v, "0123456789") == 4 && v[4] == '-' &&
+	       strspn(v + 5, "0123456789") == 2 &&
+	       ((v[5] == '0' && v[6] >= '1') || (v[5] == '1' && v[6] <= '2'));
+}
+
+static bool area_ok(const char *v)
+{
+	size_t n = strlen(v);
+	return (n == 6 || n == 9 || n == 12 || n == 15) &&
+	       strspn(v, "0123456789") == n;
+}
+
+/* Check one value against its declaration; false with a Chinese message. */
+static bool param_ok(const struct ld_param *p, const char *v, char *msg,
+		     size_t cap)
+{
+	switch (p->type) {
+	case LD_P_TEXT: {
+		size_t max = p->max > 0 ? (size_t)p->max : 200;
+		if (strlen(v) > max) {
+			snprintf(msg, cap, "内容过长（最多%zu字节）", max);
+			return false;
+		}
+		return ld_body_text_ok(v, strlen(v), msg, cap);
+	}
+	case LD_P_INT:
+		if (int_in(v, p->min, p->max))
+			return true;
+		snprintf(msg, cap, "应为%lld至%lld的整数", p->min, p->max);
+		return false;
+	case LD_P_DATE: {
+		ld_day d;
+		if (ld_day_parse(v, (int)strlen(v), &d, p->name, NULL) == LD_OK)
+			return true;
+		snprintf(msg, cap, "日期无效，格式应为 YYYY-MM-DD");
+		return false;
+	}
+	case LD_P_MONTH:
+		if (month_ok(v))
+			return true;
+		snprintf(msg, cap, "月份无效，格式应为 YYYY-MM");
+		return false;
+	case LD_P_ENUM: {
+		const struct ld_code_list *l = p->codes;
+		for (size_t i = 0; i < l->n; i++)
+			if (strcmp(v, l->items[i].code) == 0)
+				return true;
+		int w = snprintf(msg, cap, "取值无效，应为");
+		for (size_t i = 0; i < l->n && w > 0 && (size_t)w < cap; i++)
+			w += snprintf(msg + w, cap - (size_t)w, "%s%s",
+				      i ? "、" : "", l->items[i].code);
+		return false;
+	}
+	case LD_P_FLAG:
+		if (strcmp(v, "1") == 0 || strcmp(v, "0") == 0)
+			return true;
+		snprintf(msg, cap, "应为 1 或 0");
+		return false;
+	case LD_P_AREA:
+		if (area_ok(v))
+			return true;
+		snprintf(msg, cap, "区划代码无效（应为6、9、12或15位数字）");
+		return false;
+	}
+	return false;
+}
+
+/* The reading reason, which every LD_R_READ_REASON route takes. */
+static const struct ld_param reason_param = {
+	"reason", true, "查阅事由", LD_P_TEXT, NULL, 0, 200};
+
+static const struct ld_param *find_param(const struct ld_route *rt,
+					 const char *name)
+{
+	for (const struct ld_param *p = rt->query; p && p->name; p++)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	/* A reading reason: required of a route that reads a person, and
+	 * optional on a route with a purpose (it replaces the purpose). */
+	if ((rt->flags & LD_R_READ_REASON || rt->purpose) &&
+	    strcmp(name, "reason") == 0)
+		return &reason_param;
+	return NULL;
+}
+
+/* Check every query parameter against the route's declarations; drop empty
+ * values (an empty value is an absent one). Replies and returns false on
+ * the first that is wrong. */
+static bool check_query(struct ld_req *r)
+{
+	const struct ld_route *rt = r->route;
+	char msg[192];
+	/* Names first: each known, none twice. */
+	for (int i = 0; i < r->nquery; i++) {
+		const char *name = r->query[i].name;
+		bool printable = strlen(name) <= 40 &&
+				 ld_utf8_find_unsafe(name, strlen(name), NULL) ==
+					 LD_UTF8_SAFE;
+		if (!find_param(rt, name)) {
+			snprintf(msg, sizeof msg, "未定义的查询参数“%s”",
+				 printable ? name : "?");
+			ld_reply_error(r, LD_HE_UNKNOWN_PARAM, msg,
+				       printable ? name : NULL);
+			return false;
+		}
+		for (int k = 0; k < i; k++)
+			if (strcmp(r->query[k].name, name) == 0) {
+				snprintf(msg, sizeof msg, "查询参数“%s”重复出现",
+					 name);
+				ld_reply_error(r, LD_HE_BAD_REQUEST, msg, name);
+				return false;
+			}
+	}
+	/* Then values, keeping the ones that are not empty. */
+	int kept = 0;
+	for (int i = 0; i < r->nquery; i++) {
+		const char *name = r->query[i].name, *value = r->query[i].value;
+		if (!*value)
+			continue;
+		if (!param_ok(find_param(rt, name), value, msg, sizeof msg)) {
+			ld_reply_error(r, LD_HE_INVALID, msg, name);
+			return false;
+		}
+		r->query[kept++] = r->query[i];
+	}
+	r->nquery = kept;
+	for (const struct ld_param *p = rt->query; p && p->name; p++)
+		if (p->required && !ld_req_query(r, p->name)) {
+			ld_reply_error(r, LD_HE_INVALID, "必填项未填写", p->name);
+			return false;
+		}
+	return true;
+}
+
+/* ---- the body's content type ---------------------------------------- */
+
+static const char *skip_ows(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static bool starts_with_ci(const char *p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+	return (size_t)(end - p) >= n && strncasecmp(p, lit, n) == 0;
+}
+
+/* Whether the request declares a JSON body: one Content-Type header,
+ * "application/json", with at most the parameter charset=utf-8 (JSON is
+ * UTF-8, RFC 8259 §8.1; the media type defines no other parameter). */
+static bool content_type_is_json(h2o_req_t *req)
+{
+	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+	if (i < 0 ||
+	    h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, i) >= 0)
+		return false;
+	const char *p = req->headers.entries[i].value.base;
+	const char *end = p + req->headers.entries[i].value.len;
+	p = skip_ows(p, end);
+	if (!starts_with_ci(p, end, "application/json"))
+		return false;
+	p = skip_ows(p + strlen("application/json"), end);
+	if (p < end && *p == ';') {
+		p = skip_ows(p + 1, end);
+		if (starts_with_ci(p, end, "charset=utf-8"))
+			p += strlen("charset=utf-8");
+		else if (starts_with_ci(p, end, "charset=\"utf-8\""))
+			p += strlen("charset=\"utf-8\"");
+		else
+			return false;
+		p = skip_ows(p, end);
+	}
+	return p == end;
 }
 
 /* ---- routing -------------------------------------------------------- */
@@ -288,6 +552,8 @@ static void pending_finished(struct ld_msg *m)
 	/* The change is durable now: answers cached before it are stale. */
 	if (p->changes_permit)
 		atomic_fetch_add(&p->srv->permit_generation, 1);
+	if (p->settled)
+		p->settled(p);
 	if (r) {
 		r->watch = NULL;
 		p->finish(r, p);
@@ -515,6 +781,18 @@ static bool check_target(struct ld_req *r)
 	return true;
 }
 
+/* An unverified resident's session (ID number not on record) reaches only
+ * the routes that say so; replies and returns false otherwise. */
+static bool resident_may(struct ld_req *r)
+{
+	if (r->resident_person || (r->route->flags & LD_R_UNVERIFIED_OK))
+		return true;
+	ld_reply_error(r, LD_HE_FORBIDDEN,
+		       "您的身份尚待派出所核验，核验前只能网上申报居住登记和查看申报结果",
+		       NULL);
+	return false;
+}
+
 int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct ld_thread *th =
@@ -529,6 +807,11 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 	r->route_index = (int)ld_route_count; /* "unmatched" until found */
 	ld_arena_init_sized(&r->arena, (size_t)16 << 20, 2048);
 
+	const char *framing = ld_framing_refusal(req);
+	if (framing) {
+		ld_reply_error(r, LD_HE_BAD_REQUEST, framing, NULL);
+		return 0;
+	}
 	bool path_known;
 	int idx = find_route(req, &r->path_id, r->path_no, &path_known);
 	if (idx < 0) {
@@ -555,6 +838,8 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 				       "请先用身份号码和手机验证码登录", NULL);
 			return 0;
 		}
+		if (!resident_may(r))
+			return 0;
 	} else if (rt->flags & LD_R_AUTH) {
 		if (ld_auth_resolve_txn(r)) {
 			r->access = access_of(&r->user);
@@ -575,6 +860,8 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 			   !ld_resident_resolve(r)) {
 			ld_reply_error(r, LD_HE_UNAUTHENTICATED, NULL, NULL);
 			return 0;
+		} else if (!resident_may(r)) {
+			return 0;
 		}
 	}
 	if (rt->flags & LD_R_READ_REASON) {
@@ -589,6 +876,16 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 			return 0;
 		}
 		r->reason = reason;
+	} else if (rt->purpose) {
+		/* A list or print page: its purpose is the reason, unless the
+		 * client states one. */
+		const char *reason = ld_req_query(r, "reason");
+		if (reason && strlen(reason) > 200) {
+			ld_reply_error(r, LD_HE_INVALID, "事由过长（最多200字节）",
+				       "reason");
+			return 0;
+		}
+		r->reason = reason && *reason ? reason : rt->purpose;
 	}
 	if ((rt->flags & LD_R_AUTH) && !r->resident && !r->org &&
 	    !(rt->roles & (1u << r->user.role))) {
@@ -598,7 +895,14 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 		ld_deny(r, LD_HE_FORBIDDEN, target);
 		return 0;
 	}
+	if (!check_query(r))
+		return 0;
 	if (rt->flags & LD_R_BODY) {
+		if (!content_type_is_json(req)) {
+			ld_reply_error(r, LD_HE_UNSUPPORTED_MEDIA, NULL,
+				       "Content-Type");
+			return 0;
+		}
 		ld_body_error e;
 		if (!ld_body_parse_in(&r->arena,
 				      req->entity.base ? req->entity.base : "",

@@ -135,39 +135,15 @@ static bool current_version(struct ld_req *r, ld_permit *pm, ld_person *holder,
 	return false;
 }
 
-static void send_body(struct ld_req *r, const char *type, const char *body,
-		      size_t len)
+/* Send a page or an image of the permit once its audit entry is queued:
+ * the route's purpose is the reason, the holder what it carries. */
+static void send_audited(struct ld_req *r, const ld_permit *pm,
+			 const char *type, const char *action, ld_buf *body)
 {
-	void ld_req_replied(struct ld_req *, int, size_t);
-	if (r->replied || !r->h2o)
-		return;
-	r->replied = true;
-	h2o_req_t *req = r->h2o;
-	req->res.status = 200;
-	req->res.reason = "OK";
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
-		       NULL, type, strlen(type));
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL,
-		       NULL, H2O_STRLIT("no-store"));
-	char *copy = h2o_mem_alloc_pool(&req->pool, len + 1);
-	memcpy(copy, body, len);
-	ld_req_replied(r, 200, len);
-	req->res.content_length = len;
-	h2o_send_inline(req, copy, len);
-}
-
-/* Record the view or print in the audit trail (queued with the next
- * commit). */
-static void audit_print(struct ld_req *r, const ld_permit *pm,
-			const char *action)
-{
-	struct ld_pending *p = ld_pending_new(r, 0);
-	if (!p)
-		return;
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld", (long long)pm->person_id);
-	ld_pending_audit(r, p, action, target, NULL, pm->permit_no);
-	ld_pending_detach_submit(r, p);
+	ld_req_carries(r, "persons", pm->person_id);
+	ld_reply_audited_typed(r, body, 200, type, action, target);
 }
 
 void h_permit_qr(struct ld_req *r)
@@ -185,9 +161,7 @@ void h_permit_qr(struct ld_req *r)
 		ld_reply_error(r, LD_HE_INTERNAL, err.message, NULL);
 		return;
 	}
-	audit_print(r, &pm, "permit:qr_view");
-	send_body(r, "image/svg+xml", svg.data, svg.len);
-	ld_buf_release(&svg);
+	send_audited(r, &pm, "image/svg+xml", "permit:qr_view", &svg);
 }
 
 static void html_text(ld_buf *b, const char *s)
@@ -273,8 +247,9 @@ void h_permit_print(struct ld_req *r)
 	ld_buf_adds(&b, "<p>扫码核验</p></div></div>\n<p>居住证每年签注一次；"
 			"逾期未签注的，使用功能中止（《居住证暂行条例》第十条）。"
 			"办理居住证不收取费用。</p>\n</body></html>\n");
-	audit_print(r, &pm, "permit:print");
-	send_body(r, "text/html; charset=utf-8", b.data, b.len);
+	ld_buf_release(&svg);
+	send_audited(r, &pm, "text/html; charset=utf-8", "permit:print", &b);
+	return;
 out:
 	ld_buf_release(&b);
 	ld_buf_release(&svg);

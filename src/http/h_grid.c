@@ -129,16 +129,17 @@ ld_id ld_grid_reporting_org(struct ld_req *r, long long named)
 
 /* ---- views ---------------------------------------------------------- */
 
-static void view_org(ld_jw *w, const ld_org *o, const ld_api_key *keys,
-		     size_t nk)
+static void view_org(ld_jw *w, struct ld_req *r, const ld_org *o,
+		     const ld_api_key *keys, size_t nk)
 {
+	ld_req_carries(r, "organisations", o->id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", o->id);
 	ld_jw_kstr(w, "kind", o->kind);
 	ld_jw_kstr(w, "name", o->name);
 	ld_jw_kstr(w, "credit_code", o->credit_code);
-	ld_jw_kstr(w, "id_number", o->id_number);
-	ld_jw_kstr(w, "phone", o->phone);
+	ld_view_id_number(w, r, "id_number", o->id_number);
+	ld_view_phone(w, r, "phone", o->phone);
 	ld_jw_kstr(w, "grid", o->grid);
 	ld_jw_kstr(w, "community", o->community);
 	ld_jw_kstr(w, "address", o->address);
@@ -156,14 +157,15 @@ static void view_org(ld_jw *w, const ld_org *o, const ld_api_key *keys,
 	ld_jw_obj_close(w);
 }
 
-static void view_org_ref(ld_jw *w, const char *key, ld_id id,
-			 const char *name, const char *kind)
+static void view_org_ref(ld_jw *w, struct ld_req *r, const char *key,
+			 ld_id id, const char *name, const char *kind)
 {
 	ld_jw_key(w, key);
 	if (id <= 0) {
 		ld_jw_null(w);
 		return;
 	}
+	ld_req_carries(r, "organisations", id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", id);
 	ld_jw_kstr(w, "name", name);
@@ -171,9 +173,9 @@ static void view_org_ref(ld_jw *w, const char *key, ld_id id,
 	ld_jw_obj_close(w);
 }
 
-static void view_house(ld_jw *w, const struct ld_server *srv,
-		       const ld_house *h)
+static void view_house(ld_jw *w, struct ld_req *r, const ld_house *h)
 {
+	const struct ld_server *srv = r->srv;
 	const ld_address *a = &h->addr;
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", h->id);
@@ -192,9 +194,10 @@ static void view_house(ld_jw *w, const struct ld_server *srv,
 	char text[LD_ADDRESS_TEXT_MAX];
 	ld_address_text(a, text, sizeof text);
 	ld_jw_kstr(w, "address_text", text);
-	view_org_ref(w, "landlord", h->landlord_org, h->landlord_name,
+	view_org_ref(w, r, "landlord", h->landlord_org, h->landlord_name,
 		     h->landlord_kind);
-	view_org_ref(w, "agent", h->agent_org, h->agent_name, h->agent_kind);
+	view_org_ref(w, r, "agent", h->agent_org, h->agent_name,
+		     h->agent_kind);
 	ld_jw_kstr(w, "filing_no", h->filing_no);
 	ld_jw_kint(w, "rooms", h->rooms);
 	ld_jw_kint(w, "capacity", h->capacity);
@@ -229,17 +232,23 @@ static void view_house(ld_jw *w, const struct ld_server *srv,
 	ld_jw_obj_close(w);
 }
 
-static void view_report(ld_jw *w, const struct ld_server *srv,
-			const ld_report *rp, bool hukou_presumed)
+/* A report. To the organisation that made it, only what its duty needs:
+ * what it reported, received when, on time or late against which deadline
+ * and why; never what the registry knows of the person (whether they are
+ * registered or in scope, a task opened). */
+static void view_report(ld_jw *w, struct ld_req *r, const ld_report *rp,
+			bool hukou_presumed)
 {
+	const struct ld_server *srv = r->srv;
+	ld_req_carries(r, "reports", rp->id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", rp->id);
 	ld_jw_kstr(w, "kind", rp->kind);
-	view_org_ref(w, "organisation", rp->org_id, rp->org_name,
+	view_org_ref(w, r, "organisation", rp->org_id, rp->org_name,
 		     rp->org_kind);
-	ld_jw_kstr(w, "id_number", rp->id_number);
+	ld_view_id_number(w, r, "id_number", rp->id_number);
 	ld_jw_kstr(w, "name", rp->name);
-	ld_jw_kstr(w, "phone", rp->phone);
+	ld_view_phone(w, r, "phone", rp->phone);
 	ld_jw_kstr(w, "hukou_code", rp->hukou_code);
 	ld_jw_kbool(w, "hukou_presumed", hukou_presumed);
 	ld_jw_kstr(w, "event_date", rp->event_date);
@@ -293,8 +302,10 @@ static void view_report(ld_jw *w, const struct ld_server *srv,
 	ld_jw_kstr(w, "grid", rp->grid);
 	ld_jw_kstr(w, "community", rp->community);
 	ld_jw_kstr(w, "address", rp->address);
-	ld_jw_kbool(w, "in_scope", rp->in_scope);
-	ld_jw_kbool(w, "registered", rp->registered);
+	if (!r->org) {
+		ld_jw_kbool(w, "in_scope", rp->in_scope);
+		ld_jw_kbool(w, "registered", rp->registered);
+	}
 	if (rp->upload_id > 0)
 		ld_jw_kint(w, "upload_id", rp->upload_id);
 	else
@@ -303,14 +314,16 @@ static void view_report(ld_jw *w, const struct ld_server *srv,
 	ld_jw_obj_close(w);
 }
 
-static void view_task(ld_jw *w, const ld_task *t, const char *today)
+static void view_task(ld_jw *w, struct ld_req *r, const ld_task *t,
+		      const char *today)
 {
+	ld_req_carries(r, "tasks", t->id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", t->id);
 	ld_jw_kstr(w, "kind", t->kind);
 	ld_jw_kstr(w, "grid", t->grid);
 	ld_jw_kstr(w, "community", t->community);
-	ld_jw_kstr(w, "id_number", t->id_number);
+	ld_view_id_number(w, r, "id_number", t->id_number);
 	ld_jw_kstr(w, "name", t->name);
 #define OPT_ID(key, v)                        \
 	do {                                  \
@@ -372,7 +385,7 @@ static void org_create_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "organisation");
-	view_org(&w, &j->org, NULL, 0);
+	view_org(&w, r, &j->org, NULL, 0);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 201);
 }
@@ -489,10 +502,10 @@ void h_orgs_list(struct ld_req *r)
 		size_t nk = 0;
 		ops->api_keys_of(r->th->reader, items[i].id, &r->arena, &keys,
 				 &nk);
-		view_org(&w, &items[i], keys, nk);
+		view_org(&w, r, &items[i], keys, nk);
 	}
 	ld_reply_page_close(&w);
-	ld_reply_end(r, &w, &b, 200);
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }
 
 static ld_status org_key_run(ld_write_job *job, const struct ld_store_ops *ops,
@@ -596,7 +609,7 @@ static void house_create_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "house");
-	view_house(&w, r->srv, &j->house);
+	view_house(&w, r, &j->house);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 201);
 }
@@ -704,9 +717,9 @@ void h_houses_list(struct ld_req *r)
 	ld_jw w;
 	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
-		view_house(&w, r->srv, &items[i]);
+		view_house(&w, r, &items[i]);
 	ld_reply_page_close(&w);
-	ld_reply_end(r, &w, &b, 200);
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }
 
 void h_house_get(struct ld_req *r)
@@ -737,13 +750,14 @@ void h_house_get(struct ld_req *r)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "house");
-	view_house(&w, r->srv, &h);
+	view_house(&w, r, &h);
 	ld_jw_key(&w, "tenants");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < n; i++) {
+		ld_req_carries(r, "tenancies", ts[i].id);
 		ld_jw_obj_open(&w);
 		ld_jw_kint(&w, "id", ts[i].id);
-		ld_jw_kstr(&w, "id_number", ts[i].id_number);
+		ld_view_id_number(&w, r, "id_number", ts[i].id_number);
 		ld_jw_kstr(&w, "name", ts[i].name);
 		ld_jw_kstr(&w, "move_in", ts[i].move_in);
 		ld_jw_kstr(&w, "move_out", ts[i].move_out);
@@ -845,17 +859,20 @@ static void report_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "report");
-	view_report(&w, r->srv, &j->out.rec, j->out.hukou_presumed);
-	ld_jw_key(&w, "task");
-	if (j->have_task)
-		view_task(&w, &j->task, today);
-	else
-		ld_jw_null(&w);
-	ld_jw_key(&w, "house");
-	if (j->have_house)
-		view_house(&w, r->srv, &j->house);
-	else
-		ld_jw_null(&w);
+	view_report(&w, r, &j->out.rec, j->out.hukou_presumed);
+	/* What the report set off is the registry's, not the reporter's. */
+	if (!r->org) {
+		ld_jw_key(&w, "task");
+		if (j->have_task)
+			view_task(&w, r, &j->task, today);
+		else
+			ld_jw_null(&w);
+		ld_jw_key(&w, "house");
+		if (j->have_house)
+			view_house(&w, r, &j->house);
+		else
+			ld_jw_null(&w);
+	}
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 201);
 	/* Last: the report's strings are in the batch's memory. */
@@ -970,10 +987,10 @@ void h_reports_list(struct ld_req *r)
 	ld_jw w;
 	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
-		view_report(&w, r->srv, &items[i], false);
+		view_report(&w, r, &items[i], false);
 	ld_reply_page_close(&w);
-	ld_reply_audited_jw(r, &w, &b, 200, "report:list",
-			    r->org ? r->user.username : "reports");
+	r->answer_action = "report:list";
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }
 
 void h_report_get(struct ld_req *r)
@@ -997,7 +1014,7 @@ void h_report_get(struct ld_req *r)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "report");
-	view_report(&w, r->srv, &rp, false);
+	view_report(&w, r, &rp, false);
 	ld_jw_obj_close(&w);
 	ld_reply_audited_jw(r, &w, &b, 200, "report:read", target);
 }
@@ -1040,9 +1057,9 @@ void h_tasks_list(struct ld_req *r)
 	ld_jw w;
 	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
-		view_task(&w, &items[i], today);
+		view_task(&w, r, &items[i], today);
 	ld_reply_page_close(&w);
-	ld_reply_end(r, &w, &b, 200);
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }
 
 struct task_job {
@@ -1095,7 +1112,7 @@ static void task_change_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "task");
-	view_task(&w, &j->task, today);
+	view_task(&w, r, &j->task, today);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }
@@ -1350,7 +1367,7 @@ static void visit_finish(struct ld_req *r, struct ld_pending *p)
 	ld_jw_arr_open(&w);
 	for (int i = 0; i < j->nocc; i++) {
 		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "id_number", j->occ[i].id_number);
+		ld_view_id_number(&w, r, "id_number", j->occ[i].id_number);
 		ld_jw_kstr(&w, "name", j->occ[i].name);
 		ld_jw_kstr(&w, "status", j->occ[i].status);
 		ld_jw_obj_close(&w);
@@ -1360,7 +1377,7 @@ static void visit_finish(struct ld_req *r, struct ld_pending *p)
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < j->nabsent; i++) {
 		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "id_number", j->absent[i].id_number);
+		ld_view_id_number(&w, r, "id_number", j->absent[i].id_number);
 		ld_jw_kstr(&w, "name", j->absent[i].name);
 		ld_jw_obj_close(&w);
 	}
@@ -1371,7 +1388,7 @@ static void visit_finish(struct ld_req *r, struct ld_pending *p)
 		ld_task t;
 		if (r->srv->ops->task_get(r->th->reader, j->task_ids[i],
 					  &r->arena, &t) == LD_OK)
-			view_task(&w, &t, today);
+			view_task(&w, r, &t, today);
 	}
 	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
@@ -1560,22 +1577,22 @@ void h_grid_worklist(struct ld_req *r)
 	ld_jw_key(&w, "tasks");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nt; i++)
-		view_task(&w, &tasks[i], today);
+		view_task(&w, r, &tasks[i], today);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "flagged_houses");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nh; i++)
-		view_house(&w, r->srv, &houses[i]);
+		view_house(&w, r, &houses[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "late_registrations");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nl; i++)
-		ld_view_late_item(&w, &late[i]);
+		ld_view_late_item(&w, r, &late[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "late_reports");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nr; i++)
-		view_report(&w, r->srv, &reports[i], false);
+		view_report(&w, r, &reports[i], false);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "permits_due");
 	if (!ld_write_permit_worklist(r, &w, ld_http_today())) {
@@ -1584,8 +1601,8 @@ void h_grid_worklist(struct ld_req *r)
 		return;
 	}
 	ld_jw_obj_close(&w);
-	ld_reply_audited_jw(r, &w, &b, 200, "grid:worklist",
-			    area ? area : "grid:all");
+	r->answer_action = "grid:worklist";
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }
 
 void h_stats_grid(struct ld_req *r)

@@ -1,11 +1,13 @@
 /*
- * h_meta.c — what is not about people: health, Prometheus metrics, the
- * OpenAPI document (generated from the route table, so the two cannot
- * drift), code lists, areas and stations.
+ * h_meta.c — what is not about people: liveness (/healthz), readiness
+ * (/readyz), Prometheus metrics, the OpenAPI document (generated from the
+ * route table, so the two cannot drift), code lists, areas and stations.
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/catalog.h"
 #include "http/handlers.h"
@@ -29,7 +31,149 @@ void h_meta_healthz(struct ld_req *r)
 	ld_reply_end(r, &w, &b, 200);
 }
 
+/* ---- /readyz -------------------------------------------------------- */
+
+/* The writer counts as stuck once it has spent this long on one
+ * transaction or one flush; the longest job, an upload's confirmation,
+ * takes seconds (docs/grid.md). */
+#define READY_STUCK_US (30ull * 1000000u)
+/* A probe that committed this recently stands for the next ones, so
+ * readiness writes at most once a second however often it is asked. */
+#define READY_PROBE_EVERY_US (1000000ull)
+/* Less free space than this where the database lives is a disk about to
+ * refuse writes: a commit of a large upload alone can take megabytes. */
+#define READY_MIN_FREE ((uint64_t)16 << 20)
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Answer ready (reason NULL: 200) or not (503, the error object with
+ * "status": "not_ready" and a reason code). */
+static void ready_reply(struct ld_req *r, const char *reason,
+			const char *message)
+{
+	ld_buf b;
+	ld_jw w;
+	if (!reason) {
+		ld_reply_begin(r, &w, &b);
+		ld_jw_obj_open(&w);
+		ld_jw_kstr(&w, "status", "ready");
+		ld_jw_kint(&w, "writer_queue",
+			   (int64_t)atomic_load(
+				   &ld_writer_stats(r->srv->writer)->queued));
+		ld_jw_obj_close(&w);
+		ld_reply_end(r, &w, &b, 200);
+		return;
+	}
+	ld_reply_error_begin(r, &w, &b, ld_http_errors[LD_HE_UNAVAILABLE].code,
+			     message, NULL);
+	ld_jw_kstr(&w, "status", "not_ready");
+	ld_jw_kstr(&w, "reason", reason);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 503);
+}
+
+static const char failed_message[] =
+	"数据库无法写入：最近一次写入未能提交（如磁盘已满、只读或出错），"
+	"暂不接收请求";
+
+static ld_status probe_run(ld_write_job *job, const struct ld_store_ops *ops,
+			   ld_conn *c)
+{
+	(void)job;
+	return ops->probe_write(c);
+}
+
+static void probe_settled(struct ld_pending *p)
+{
+	atomic_store(&p->srv->ready_ok_at_us,
+		     p->job.status == LD_OK ? mono_us() : 0);
+	atomic_store(&p->srv->ready_probing, false);
+}
+
+static void probe_finish(struct ld_req *r, struct ld_pending *p)
+{
+	if (p->job.status == LD_OK)
+		ready_reply(r, NULL, NULL);
+	else
+		ready_reply(r, "commit_failed", failed_message);
+}
+
+/*
+ * Ready when the store can be written now: the writer is not stuck, the
+ * data directory is on a file system that is neither read-only nor full,
+ * and a write that
+ * changes nothing (store.h: probe_write) commits through the writer like
+ * any change. /healthz stays the liveness answer: it does not write.
+ */
+void h_meta_readyz(struct ld_req *r)
+{
+	struct ld_server *srv = r->srv;
+	if (ld_writer_busy_us(srv->writer) > READY_STUCK_US) {
+		ready_reply(r, "writer_stuck",
+			    "写入线程已超过30秒未完成当前的提交或落盘");
+		return;
+	}
+	struct statvfs fs;
+	if (statvfs(srv->cfg.data_dir, &fs) == 0) {
+		/* root may fill the blocks reserved for it too */
+		uint64_t blocks = geteuid() == 0 ? fs.f_bfree : fs.f_bavail;
+		if (fs.f_flag & ST_RDONLY) {
+			ready_reply(r, "store_read_only",
+				    "数据目录所在的文件系统为只读");
+			return;
+		}
+		if (blocks * fs.f_frsize < READY_MIN_FREE) {
+			ready_reply(r, "disk_full",
+				    "数据目录所在磁盘的可用空间不足16 MiB");
+			return;
+		}
+	}
+	bool failing = ld_writer_failing(srv->writer);
+	uint64_t ok_at = atomic_load(&srv->ready_ok_at_us);
+	if (!failing && ok_at && mono_us() - ok_at < READY_PROBE_EVERY_US) {
+		ready_reply(r, NULL, NULL);
+		return;
+	}
+	/* One probe at a time; meanwhile the writer's last commit answers. */
+	struct ld_pending *p = NULL;
+	if (!atomic_exchange(&srv->ready_probing, true)) {
+		p = ld_pending_new(r, 0);
+		if (!p)
+			atomic_store(&srv->ready_probing, false);
+	}
+	if (!p) {
+		if (failing)
+			ready_reply(r, "commit_failed", failed_message);
+		else
+			ready_reply(r, NULL, NULL);
+		return;
+	}
+	p->job.run = probe_run;
+	p->settled = probe_settled;
+	p->finish = probe_finish;
+	ld_pending_submit(r, p);
+}
+
 /* ---- /metrics (Prometheus text format) ------------------------------ */
+
+/* Whether the connection's peer may read the metrics (--metrics-allow).
+ * The socket's own peer address, never a forwarded header. */
+static bool metrics_allowed(struct ld_req *r)
+{
+	struct sockaddr_storage ss;
+	if (!r->h2o)
+		return false;
+	socklen_t len = r->h2o->conn->callbacks->get_peername(
+		r->h2o->conn, (struct sockaddr *)&ss);
+	return len > 0 && ld_cidr_match(r->srv->cfg.metrics_allow,
+					r->srv->cfg.n_metrics_allow,
+					(struct sockaddr *)&ss);
+}
 
 static uint64_t sum_route(struct ld_server *srv, size_t route,
 			  size_t offset_in_struct, size_t index)
@@ -57,6 +201,12 @@ static void route_label(ld_buf *b, size_t i)
 void h_meta_metrics(struct ld_req *r)
 {
 	struct ld_server *srv = r->srv;
+	if (!metrics_allowed(r)) {
+		ld_reply_error(r, LD_HE_FORBIDDEN,
+			       "监控指标只对 --metrics-allow 所列的地址开放",
+			       NULL);
+		return;
+	}
 	ld_buf b;
 	ld_buf_init(&b, (size_t)8 << 20);
 	ld_buf_adds(&b, "# HELP liudong_http_requests_total HTTP requests by "
@@ -272,6 +422,60 @@ static void schema_of(ld_jw *w, const struct ld_field *fields)
 	ld_jw_obj_close(w);
 }
 
+/* A query parameter with the schema of its type (http.h: ld_ptype). */
+static void query_param(ld_jw *w, const struct ld_param *q)
+{
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "name", q->name);
+	ld_jw_kstr(w, "in", "query");
+	ld_jw_kbool(w, "required", q->required);
+	ld_jw_kstr(w, "description", q->desc);
+	ld_jw_key(w, "schema");
+	ld_jw_obj_open(w);
+	switch (q->type) {
+	case LD_P_TEXT:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_kint(w, "maxLength", q->max > 0 ? q->max : 200);
+		break;
+	case LD_P_INT:
+		ld_jw_kstr(w, "type", "integer");
+		ld_jw_kint(w, "minimum", q->min);
+		ld_jw_kint(w, "maximum", q->max);
+		break;
+	case LD_P_DATE:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_kstr(w, "format", "date");
+		break;
+	case LD_P_MONTH:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_kstr(w, "pattern", "^[0-9]{4}-(0[1-9]|1[0-2])$");
+		break;
+	case LD_P_ENUM:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_key(w, "enum");
+		ld_jw_arr_open(w);
+		for (size_t i = 0; i < q->codes->n; i++)
+			ld_jw_str(w, q->codes->items[i].code);
+		ld_jw_arr_close(w);
+		break;
+	case LD_P_FLAG:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_key(w, "enum");
+		ld_jw_arr_open(w);
+		ld_jw_str(w, "0");
+		ld_jw_str(w, "1");
+		ld_jw_arr_close(w);
+		break;
+	case LD_P_AREA:
+		ld_jw_kstr(w, "type", "string");
+		ld_jw_kstr(w, "pattern",
+			   "^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})$");
+		break;
+	}
+	ld_jw_obj_close(w);
+	ld_jw_obj_close(w);
+}
+
 static void operation(ld_jw *w, const struct ld_route *rt)
 {
 	char lower[8];
@@ -295,6 +499,8 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 		if (rt->roles & (1u << role))
 			ld_jw_str(w, ld_role_code((enum ld_role)role));
 	ld_jw_arr_close(w);
+	if (rt->purpose)
+		ld_jw_kstr(w, "x-purpose", rt->purpose);
 	if (rt->flags & LD_R_AUTH) {
 		ld_jw_key(w, "security");
 		ld_jw_arr_open(w);
@@ -341,30 +547,22 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 		ld_jw_obj_close(w);
 		ld_jw_obj_close(w);
 	}
-	if (rt->flags & LD_R_READ_REASON) {
-		ld_jw_obj_open(w);
-		ld_jw_kstr(w, "name", "reason");
-		ld_jw_kstr(w, "in", "query");
-		ld_jw_kbool(w, "required", true);
-		ld_jw_kstr(w, "description", "查阅事由，记入审计日志");
-		ld_jw_key(w, "schema");
-		ld_jw_obj_open(w);
-		ld_jw_kstr(w, "type", "string");
-		ld_jw_obj_close(w);
-		ld_jw_obj_close(w);
+	if (rt->flags & LD_R_READ_REASON || rt->purpose) {
+		/* Required where a person is read; on a route with a purpose
+		 * (a list, a print page) the purpose is recorded unless a
+		 * reason is given. */
+		static const struct ld_param required = {
+			"reason", true, "查阅事由，记入审计日志", LD_P_TEXT,
+			NULL, 0, 200};
+		static const struct ld_param optional = {
+			"reason", false,
+			"查阅事由，记入审计日志；缺省记为本接口的用途（x-purpose）",
+			LD_P_TEXT, NULL, 0, 200};
+		query_param(w, rt->flags & LD_R_READ_REASON ? &required
+							     : &optional);
 	}
-	for (const struct ld_param *q = rt->query; q && q->name; q++) {
-		ld_jw_obj_open(w);
-		ld_jw_kstr(w, "name", q->name);
-		ld_jw_kstr(w, "in", "query");
-		ld_jw_kbool(w, "required", q->required);
-		ld_jw_kstr(w, "description", q->desc);
-		ld_jw_key(w, "schema");
-		ld_jw_obj_open(w);
-		ld_jw_kstr(w, "type", "string");
-		ld_jw_obj_close(w);
-		ld_jw_obj_close(w);
-	}
+	for (const struct ld_param *q = rt->query; q && q->name; q++)
+		query_param(w, q);
 	ld_jw_arr_close(w);
 	if (rt->flags & LD_R_FILE) {
 		/* The file as it is, within the route's limit (http.h). */
@@ -434,6 +632,13 @@ void h_meta_openapi(struct ld_req *r)
 	ld_jw_obj_open(&w);
 	ld_jw_kstr(&w, "title", "liudong 济南市流动人口服务管理平台 API");
 	ld_jw_kstr(&w, "version", "1");
+	ld_jw_kstr(&w, "description",
+		   "查询参数按各操作的说明检查：未定义或重复的参数以400拒绝"
+		   "（unknown_parameter、bad_request），取值不符以422拒绝"
+		   "（invalid，field 为参数名），空值视为未提供。请求体须为 "
+		   "Content-Type: application/json（可带 charset=utf-8），否则"
+		   "以415拒绝（unsupported_media_type）。文字中不得含有控制字符、"
+		   "改变显示方向的控制字符（如 U+202E）和不可见字符（422）。");
 	ld_jw_obj_close(&w);
 	ld_jw_key(&w, "paths");
 	ld_jw_obj_open(&w);

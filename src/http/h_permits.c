@@ -231,8 +231,9 @@ void ld_view_permit_state(ld_jw *w, const struct ld_permit_state *st)
 	ld_jw_obj_close(w);
 }
 
-void ld_view_permit(ld_jw *w, const ld_permit *p)
+void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p)
 {
+	ld_req_carries(r, "persons", p->person_id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", p->id);
 	ld_jw_kint(w, "person_id", p->person_id);
@@ -247,7 +248,7 @@ void ld_view_permit(ld_jw *w, const ld_permit *p)
 		ld_jw_key(w, "guardian");
 		ld_jw_obj_open(w);
 		ld_jw_kstr(w, "name", p->guardian_name);
-		ld_jw_kstr(w, "id_number", p->guardian_id_number);
+		ld_view_id_number(w, r, "id_number", p->guardian_id_number);
 		ld_jw_kstr(w, "relation", p->guardian_relation);
 		ld_jw_obj_close(w);
 	}
@@ -365,7 +366,7 @@ static void permit_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "permit");
-	ld_view_permit(&w, &j->permit);
+	ld_view_permit(&w, r, &j->permit);
 	view_missing(&w, j->required, j->have, basis_of(j->permit.basis));
 	if (j->endorsement.date) {
 		ld_jw_key(&w, "endorsement");
@@ -847,7 +848,7 @@ void h_permit_get(struct ld_req *r)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "permit");
-	ld_view_permit(&w, pm);
+	ld_view_permit(&w, r, pm);
 	ld_jw_kstr(&w, "on", day);
 	ld_view_permit_state(&w, &st);
 	ld_permit_basis basis = basis_of(pm->basis);
@@ -987,6 +988,7 @@ bool ld_write_permit_worklist(struct ld_req *r, ld_jw *w, ld_day on)
 		if (!parse_day(accepted[i].issue_deadline, &deadline) ||
 		    deadline >= on)
 			continue;
+		ld_req_carries(r, "persons", accepted[i].person_id);
 		ld_jw_obj_open(w);
 		ld_jw_kstr(w, "kind", "issue_overdue");
 		ld_jw_kint(w, "permit_id", accepted[i].id);
@@ -1001,6 +1003,7 @@ bool ld_write_permit_worklist(struct ld_req *r, ld_jw *w, ld_day on)
 			continue;
 		char d[LD_DATE_STRLEN];
 		ld_day_format(st.endorse.next_anniversary, d);
+		ld_req_carries(r, "persons", issued[i].person_id);
 		ld_jw_obj_open(w);
 		ld_jw_kstr(w, "kind", st.endorse.state == LD_PSTATE_SUSPENDED
 					      ? "suspended"

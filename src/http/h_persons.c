@@ -50,14 +50,10 @@ void h_persons_search(struct ld_req *r)
 	ld_jw w;
 	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
-		ld_view_person(&w, &list[i]);
+		ld_view_person(&w, r, &list[i]);
 	ld_reply_page_close(&w);
-	/* The target lists who was shown. */
-	char *target = ld_arena_printf(&r->arena, "search:%zu", n);
-	for (size_t i = 0; i < n && i < 20 && target; i++)
-		target = ld_arena_printf(&r->arena, "%s%sperson:%lld", target,
-					 i ? "," : " ", (long long)list[i].id);
-	ld_reply_audited_jw(r, &w, &b, 200, "person:search", target ? target : "search");
+	/* The entry's detail names who was shown. */
+	ld_reply_audited_jw(r, &w, &b, 200, "person:search", "search");
 }
 
 static bool load(struct ld_req *r, ld_person *p, ld_registration **regs,
@@ -102,20 +98,20 @@ void h_person_get(struct ld_req *r)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "person");
-	ld_view_person(&w, &p);
+	ld_view_person(&w, r, &p);
 	ld_jw_key(&w, "active_registration");
 	size_t active = n;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(regs[i].status, "active") == 0)
 			active = i;
 	if (active < n)
-		ld_view_registration(&w, &regs[active]);
+		ld_view_registration(&w, r, &regs[active]);
 	else
 		ld_jw_null(&w);
 	ld_jw_key(&w, "registrations");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < n; i++)
-		ld_view_registration(&w, &regs[i]);
+		ld_view_registration(&w, r, &regs[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
 	finish_read(r, &b, &w, "person:read");

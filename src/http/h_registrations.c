@@ -271,6 +271,9 @@ struct declare_job {
 	char now[32];
 	struct declaration d; /* for the reply */
 	const char *conflict;
+	/* The caller's step, and its own copy of the step's context. */
+	struct ld_registration_step step;
+	void *step_ctx;
 };
 
 static ld_status declare_run(ld_write_job *job, const struct ld_store_ops *ops,
@@ -321,6 +324,17 @@ static ld_status declare_run(ld_write_job *job, const struct ld_store_ops *ops,
 					 j->reg.created_by, &closed);
 	if (rc != LD_OK)
 		return rc;
+	if (j->step.run &&
+	    (rc = j->step.run(j->step_ctx, ops, c, job, &j->person, &j->reg)) !=
+		    LD_OK)
+		return rc;
+	/* Online declarations still waiting for this ID number to be checked
+	 * are answered by this registration. */
+	int superseded;
+	rc = ops->declarations_supersede(c, j->person.id_number, 0,
+					 j->reg.created_by, j->now, &superseded);
+	if (rc != LD_OK)
+		return rc;
 	job->audit[0].target =
 		ld_arena_printf(&p->arena, "person:%lld", (long long)j->person.id);
 	job->audit[0].detail = ld_arena_printf(
@@ -341,12 +355,14 @@ static void declare_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "person");
-	ld_view_person(&w, &j->person);
+	ld_view_person(&w, r, &j->person);
 	ld_jw_key(&w, "registration");
-	ld_view_registration(&w, &j->reg);
+	ld_view_registration(&w, r, &j->reg);
 	ld_jw_key(&w, "scope");
 	ld_view_scope(&w, &j->d.scope);
 	write_deadline(&w, &j->d);
+	if (j->step.write)
+		j->step.write(j->step_ctx, &w);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 201);
 }
@@ -361,29 +377,83 @@ void h_registration_create(struct ld_req *r)
 	ld_registration_create(r, true);
 }
 
+/* The rules say no: tell why (422 not_required), store nothing. */
+static void reply_not_required(struct ld_req *r, const struct declaration *d)
+{
+	ld_buf b;
+	ld_jw w;
+	ld_reply_error_begin(
+		r, &w, &b, "not_required",
+		r->resident
+			? (d->scope.in_scope
+				   ? "您的住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如有疑问请到居住地派出所咨询"
+				   : "您不属于本市流动人口服务管理范围，无需申报居住登记；如有疑问请到居住地派出所咨询")
+		: d->scope.in_scope
+			? "该人员住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如仍需登记，请填写登记事由"
+			: "该人员不属于本市流动人口服务管理范围，无需申报居住登记；如仍需登记，请填写登记事由",
+		"override_reason");
+	ld_jw_key(&w, "scope");
+	ld_view_scope(&w, &d->scope);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 422);
+}
+
+bool ld_registration_validate(struct ld_req *r, bool check_area,
+			      ld_declared *out)
+{
+	struct declaration d;
+	if (!declaration_parse(r, &d, check_area))
+		return false;
+	if (!stored_anyway(&d)) {
+		reply_not_required(r, &d);
+		return false;
+	}
+	char date[LD_DATE_STRLEN];
+	ld_arena *a = &r->arena;
+	memset(out, 0, sizeof *out);
+	out->person = (ld_person){
+		.id_number = d.id_number,
+		.name = d.name,
+		.sex = d.sex,
+		.ethnicity = d.ethnicity,
+		.birth = d.birth,
+		.hukou_code = d.hukou_code,
+		.hukou_address = d.hukou_address,
+		.phone = d.phone,
+	};
+	out->addr = d.addr;
+	ld_day_format(d.arrival, date);
+	out->arrival_date = adup(a, date);
+	ld_day_format(d.declared, date);
+	out->declared_date = adup(a, date);
+	ld_day_format(d.deadline.deadline, date);
+	out->deadline = adup(a, date);
+	out->late = d.late;
+	out->reason = d.reason;
+	out->housing = d.housing;
+	out->employer = d.employer;
+	out->stay_days = (int)ld_json_int(r->body, "stay_days", -1);
+	out->lodging = ld_json_str(r->body, "lodging");
+	if (!out->arrival_date || !out->declared_date || !out->deadline) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
 void ld_registration_create(struct ld_req *r, bool check_area)
+{
+	ld_registration_create_with(r, check_area, NULL);
+}
+
+void ld_registration_create_with(struct ld_req *r, bool check_area,
+				 const struct ld_registration_step *step)
 {
 	struct declaration d;
 	if (!declaration_parse(r, &d, check_area))
 		return;
 	if (!stored_anyway(&d)) {
-		/* The rules say no: tell why, store nothing. */
-		ld_buf b;
-		ld_jw w;
-		ld_reply_error_begin(
-			r, &w, &b, "not_required",
-			r->resident
-				? (d.scope.in_scope
-					   ? "您的住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如有疑问请到居住地派出所咨询"
-					   : "您不属于本市流动人口服务管理范围，无需申报居住登记；如有疑问请到居住地派出所咨询")
-			: d.scope.in_scope
-				? "该人员住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如仍需登记，请填写登记事由"
-				: "该人员不属于本市流动人口服务管理范围，无需申报居住登记；如仍需登记，请填写登记事由",
-			"override_reason");
-		ld_jw_key(&w, "scope");
-		ld_view_scope(&w, &d.scope);
-		ld_jw_obj_close(&w);
-		ld_reply_end(r, &w, &b, 422);
+		reply_not_required(r, &d);
 		return;
 	}
 
@@ -454,64 +524,30 @@ void ld_registration_create(struct ld_req *r, bool check_area)
 		free(p);
 		return;
 	}
+	if (step) {
+		j->step = *step;
+		j->step_ctx = ld_arena_alloc(a, step->ctx_size ? step->ctx_size
+								 : 1);
+		if (!j->step_ctx) {
+			ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+			ld_arena_release(&p->arena);
+			free(p);
+			return;
+		}
+		if (step->ctx_size)
+			memcpy(j->step_ctx, step->ctx, step->ctx_size);
+	}
 	p->job.run = declare_run;
 	p->finish = declare_finish;
 	ld_pending_audit(r, p, "registration:create", "person:new", NULL, NULL);
 	if (reg->override_reason)
 		p->job.audit[0].reason = reg->override_reason;
+	if (step && step->action)
+		ld_pending_audit(r, p, step->action, step->target, NULL, NULL);
 	ld_pending_submit(r, p);
 }
 
 /* ---- read ----------------------------------------------------------- */
-
-struct audited_reply {
-	ld_buf body;
-	int status;
-};
-
-static void audited_finish(struct ld_req *r, struct ld_pending *p)
-{
-	struct audited_reply *a = p->data;
-	if (p->job.status != LD_OK)
-		ld_reply_status(r, p->job.status, &p->job.err);
-	else
-		ld_reply_raw(r, a->status, a->body.data, a->body.len);
-	ld_buf_release(&a->body);
-}
-
-void ld_reply_audited(struct ld_req *r, ld_buf *body, int status,
-		      const char *action, const char *target)
-{
-	struct ld_pending *p = ld_pending_new(r, sizeof(struct audited_reply));
-	if (!p) {
-		ld_buf_release(body);
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
-	struct audited_reply *a = p->data;
-	p->finish = audited_finish;
-	ld_pending_audit(r, p, action, target, NULL, NULL);
-	if (r->srv->cfg.read_audit_durable) {
-		a->body = *body; /* ownership moves to the job */
-		a->status = status;
-		ld_pending_submit(r, p);
-		return;
-	}
-	/* Queued: the entry is in the writer's queue and commits with the
-	 * next group commit; the answer does not wait for the disk. If the
-	 * writer cannot commit, reads are refused until it can again. */
-	if (ld_writer_failing(r->srv->writer)) {
-		ld_buf_release(body);
-		ld_arena_release(&p->arena);
-		free(p);
-		ld_reply_error(r, LD_HE_UNAVAILABLE, "审计记录暂时无法写入，暂停查阅",
-			       NULL);
-		return;
-	}
-	ld_pending_detach_submit(r, p);
-	ld_reply_raw(r, status, body->data, body->len);
-	ld_buf_release(body);
-}
 
 void h_registration_get(struct ld_req *r)
 {
@@ -524,10 +560,22 @@ void h_registration_get(struct ld_req *r)
 	}
 	ld_buf b;
 	ld_jw w;
+	/* A station keeps reading the registrations it recorded; when the
+	 * person lies elsewhere now, the answer is that registration alone,
+	 * as recorded, and says so. */
+	bool person_in_area = r->access.kind == LD_ACCESS_ALL;
+	if (!person_in_area)
+		rc = r->srv->ops->person_visible(r->th->reader, &r->access,
+						 reg.person_id, &person_in_area);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "registration");
-	ld_view_registration(&w, &reg);
+	ld_view_registration(&w, r, &reg);
+	ld_jw_kbool(&w, "person_in_area", person_in_area);
 	ld_jw_obj_close(&w);
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld", (long long)reg.person_id);
@@ -609,7 +657,7 @@ static void change_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "registration");
-	ld_view_registration(&w, &j->after);
+	ld_view_registration(&w, r, &j->after);
 	ld_jw_key(&w, "event");
 	ld_view_event(&w, &j->event);
 	if (j->cancel)

@@ -4,6 +4,11 @@
  * entitlements and electronic permit; online declaration, permit
  * application and endorsement. A resident reaches only their own record;
  * every action is audited under "resident:<masked ID number>".
+ *
+ * A code only ever goes to the phone on record (docs/security/resident.md).
+ * Someone whose ID number is not on record gets an unverified session: it
+ * can declare online, and that declaration waits for the station to check
+ * who they are (h_declarations.c); it reaches no record.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +27,23 @@
 #include "http/reply.h"
 #include "http/views.h"
 #include "notify/notify.h"
+#include "store/audit.h"
 
 #define CODE_SECONDS 300
 #define CODE_RESEND_SECONDS 60
 #define CODE_MAX_ATTEMPTS 5
 #define RESIDENT_SESSION_SECONDS (2 * 3600)
+
+/* Stored instead of a digest when no code was sent: no digest equals it,
+ * and the row still makes a second request within a minute answer as a
+ * sent one would. */
+#define NO_CODE "-"
+
+/* The same words whatever the ID number: they must not tell whether it is
+ * on record, nor with which phone. */
+static const char otp_notice[] =
+	"如果您的身份号码已登记但没有留存手机号码，或留存的是其他手机号码，您将收不到验证码，"
+	"请携带本人居民身份证到居住地派出所登记手机号码。";
 
 static bool mobile_ok(const char *s)
 {
@@ -57,12 +74,35 @@ static bool who(struct ld_req *r, const char **idn, const char **phone)
 	return *idn != NULL;
 }
 
-static void code_hash(const char *code, const char *idn, const char *phone,
-		      char out[65])
+/* The stored form of a code: HMAC-SM3 under the server's secret
+ * (DATA/keys/otp.secret), so the database alone does not reveal it. */
+static bool code_hash(const struct ld_server *srv, const char *code,
+		      const char *idn, const char *phone, char out[65])
 {
 	char text[64];
 	int n = snprintf(text, sizeof text, "%s|%s|%s", code, idn, phone);
-	ld_sm3_hex(text, (size_t)n, out);
+	return n > 0 && (size_t)n < sizeof text &&
+	       ld_hmac_sm3_hex(srv->otp_key, sizeof srv->otp_key, text,
+			       (size_t)n, out) == LD_OK;
+}
+
+/* Compare two digests in time independent of where they differ. */
+static bool digest_equal(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	if (n != strlen(b))
+		return false;
+	unsigned char diff = 0;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	return diff == 0;
+}
+
+static const char *resident_target(struct ld_req *r, const char *idn)
+{
+	char masked[19];
+	ld_mask_id_number(idn, masked);
+	return ld_arena_printf(&r->arena, "resident:%s", masked);
 }
 
 /* ---- one-time code -------------------------------------------------- */
@@ -70,7 +110,7 @@ static void code_hash(const char *code, const char *idn, const char *phone,
 struct otp {
 	char id_number[19], phone[12], code[7], hash[65];
 	int64_t now;
-	bool send; /* false: a person with another phone; stay silent */
+	bool send; /* false: the record has no phone, or another one */
 	struct ld_slow_task task;
 	ld_notifier *notifier;
 };
@@ -80,9 +120,8 @@ static ld_status otp_run(ld_write_job *job, const struct ld_store_ops *ops,
 {
 	struct ld_pending *p = job->ctx;
 	struct otp *o = p->data;
-	if (!o->send)
-		return LD_OK;
-	return ops->resident_code_put(c, o->id_number, o->phone, o->hash, o->now,
+	return ops->resident_code_put(c, o->id_number, o->phone,
+				      o->send ? o->hash : NO_CODE, o->now,
 				      o->now + CODE_SECONDS);
 }
 
@@ -96,6 +135,7 @@ static void otp_send(void *arg) /* slow thread: the gateway may block */
 		 o->code, CODE_SECONDS / 60);
 	if (o->notifier->send(o->notifier, o->phone, text, &err) != LD_OK)
 		fprintf(stderr, "liudong: 验证码短信发送失败: %s\n", err.message);
+	explicit_bzero(o->code, sizeof o->code);
 }
 
 static void otp_finish(struct ld_req *r, struct ld_pending *p)
@@ -126,10 +166,13 @@ static void otp_finish(struct ld_req *r, struct ld_pending *p)
 	/* The same answer whether or not a code was sent: no enumeration. */
 	ld_jw_kbool(&w, "sent", true);
 	ld_jw_kint(&w, "expires_in", CODE_SECONDS);
+	ld_jw_kstr(&w, "notice", otp_notice);
+	/* Only in demo mode, which only a demo database allows. */
 	if (o->notifier->demo && o->send)
-		ld_jw_kstr(&w, "demo_code", o->code); /* demo configuration only */
+		ld_jw_kstr(&w, "demo_code", o->code);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
+	explicit_bzero(o->code, sizeof o->code);
 }
 
 void h_resident_otp(struct ld_req *r)
@@ -152,6 +195,8 @@ void h_resident_otp(struct ld_req *r)
 		return;
 	}
 	ld_throttle_failure(r->srv->throttle, key, ld_req_peer(r), (time_t)now);
+	/* A row is stored whether or not a code is sent, so this answers
+	 * alike in every case. */
 	if (ops->resident_code_get(r->th->reader, idn, phone, old, &created,
 				   &expires, &attempts) == LD_OK &&
 	    now - created < CODE_RESEND_SECONDS) {
@@ -159,6 +204,19 @@ void h_resident_otp(struct ld_req *r)
 			       NULL);
 		return;
 	}
+	/* A code goes only to the phone on record; for an ID number not on
+	 * record, to the phone given, for an unverified session. */
+	ld_person person;
+	ld_status rc = ops->person_by_id_number(r->th->reader, idn, &r->arena,
+						&person);
+	if (rc != LD_OK && rc != LD_ENOTFOUND) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
+	const char *why = rc == LD_ENOTFOUND ? "not_on_record"
+			  : !person.phone || !*person.phone ? "no_phone_on_record"
+			  : strcmp(person.phone, phone) != 0 ? "other_phone_on_record"
+							     : "phone_on_record";
 	struct ld_pending *p = ld_pending_new(r, sizeof(struct otp));
 	if (!p) {
 		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
@@ -169,28 +227,29 @@ void h_resident_otp(struct ld_req *r)
 	snprintf(o->phone, sizeof o->phone, "%s", phone);
 	o->now = now;
 	o->notifier = r->srv->notifier;
-	/* A person on record with another phone gets no code here. */
-	ld_person person;
-	o->send = !(ops->person_by_id_number(r->th->reader, idn, &r->arena,
-					     &person) == LD_OK &&
-		    person.phone && *person.phone &&
-		    strcmp(person.phone, phone) != 0);
+	o->send = rc == LD_ENOTFOUND || strcmp(why, "phone_on_record") == 0;
 	unsigned char rnd[4];
 	if (ld_random_bytes(rnd, sizeof rnd) != LD_OK) {
+		ld_arena_release(&p->arena);
+		free(p);
 		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
 		return;
 	}
 	unsigned v = ((unsigned)rnd[0] << 24 | (unsigned)rnd[1] << 16 |
 		      (unsigned)rnd[2] << 8 | rnd[3]) % 1000000u;
 	snprintf(o->code, sizeof o->code, "%06u", v);
-	code_hash(o->code, idn, phone, o->hash);
+	if (!code_hash(r->srv, o->code, idn, phone, o->hash)) {
+		ld_arena_release(&p->arena);
+		free(p);
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
 	p->job.run = otp_run;
 	p->finish = otp_finish;
-	char masked[19];
-	ld_mask_id_number(idn, masked);
-	char *target = ld_arena_printf(&r->arena, "resident:%s", masked);
-	ld_pending_audit(r, p, "resident:otp", target, o->send ? "ok" : "denied",
-			 NULL);
+	char *detail = ld_arena_printf(&r->arena, "{\"sent\":%s,\"why\":\"%s\"}",
+				       o->send ? "true" : "false", why);
+	ld_pending_audit(r, p, "resident:otp", resident_target(r, idn),
+			 o->send ? "ok" : "denied", detail);
 	ld_pending_submit(r, p);
 }
 
@@ -198,22 +257,56 @@ void h_resident_otp(struct ld_req *r)
 
 struct rlogin {
 	char id_number[19], phone[12];
+	char given[65]; /* the digest of the code given */
 	char token[LD_TOKEN_HEX + 1], hash[65];
-	int64_t expires_at;
+	int64_t now, expires_at;
 	bool ok;
 };
 
+/* In the one writer, so concurrent guesses are counted one after the
+ * other: count the attempt, then compare; a code that has had its five
+ * attempts is not compared at all. On success the code goes and the
+ * session comes in the same job. */
 static ld_status rlogin_run(ld_write_job *job, const struct ld_store_ops *ops,
 			    ld_conn *c)
 {
 	struct ld_pending *p = job->ctx;
 	struct rlogin *l = p->data;
-	if (!l->ok)
-		return ops->resident_code_attempt(c, l->id_number, l->phone);
-	ld_status rc = ops->resident_code_delete(c, l->id_number, l->phone);
+	char stored[65];
+	int64_t expires;
+	int attempts;
+	ld_status rc = ops->resident_code_attempt(c, l->id_number, l->phone,
+						  CODE_MAX_ATTEMPTS, stored,
+						  &expires, &attempts);
+	job->audit[0].result = "denied";
+	if (rc == LD_ENOTFOUND) {
+		job->audit[0].detail = "{\"checked\":false}";
+		return LD_OK;
+	}
+	if (rc != LD_OK)
+		return rc;
+	job->audit[0].detail = ld_arena_printf(
+		&p->arena, "{\"checked\":true,\"attempt\":%d}", attempts);
+	if (expires <= l->now || !digest_equal(stored, l->given))
+		return LD_OK;
+	/* The record may have changed since the code was sent: a session is
+	 * opened only for an ID number not on record, or for the phone on
+	 * record. */
+	ld_person person;
+	rc = ops->person_by_id_number(c, l->id_number, &p->arena, &person);
+	if (rc == LD_OK &&
+	    (!person.phone || strcmp(person.phone, l->phone) != 0))
+		return ops->resident_code_delete(c, l->id_number, l->phone);
+	if (rc != LD_OK && rc != LD_ENOTFOUND)
+		return rc;
+	rc = ops->resident_code_delete(c, l->id_number, l->phone);
 	if (rc == LD_OK)
 		rc = ops->resident_session_insert(c, l->hash, l->id_number,
 						  l->phone, l->expires_at);
+	if (rc == LD_OK) {
+		l->ok = true;
+		job->audit[0].result = "ok";
+	}
 	return rc;
 }
 
@@ -254,12 +347,6 @@ void h_resident_login(struct ld_req *r)
 	if (!who(r, &idn, &phone))
 		return;
 	const char *code = ld_json_str(r->body, "code");
-	int64_t now = (int64_t)time(NULL), created, expires;
-	int attempts;
-	char stored[65], given[65];
-	ld_status rc = r->srv->ops->resident_code_get(r->th->reader, idn, phone,
-						      stored, &created,
-						      &expires, &attempts);
 	struct ld_pending *p = ld_pending_new(r, sizeof(struct rlogin));
 	if (!p) {
 		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
@@ -268,40 +355,77 @@ void h_resident_login(struct ld_req *r)
 	struct rlogin *l = p->data;
 	snprintf(l->id_number, sizeof l->id_number, "%s", idn);
 	snprintf(l->phone, sizeof l->phone, "%s", phone);
-	code_hash(code, idn, phone, given);
-	l->ok = rc == LD_OK && expires > now && attempts < CODE_MAX_ATTEMPTS &&
-		strcmp(stored, given) == 0;
-	if (l->ok) {
-		if (ld_random_hex(l->token, LD_TOKEN_HEX / 2) != LD_OK ||
-		    ld_sm3_hex(l->token, LD_TOKEN_HEX, l->hash) != LD_OK) {
-			ld_arena_release(&p->arena);
-			free(p);
-			ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-			return;
-		}
-		l->expires_at = now + RESIDENT_SESSION_SECONDS;
+	l->now = (int64_t)time(NULL);
+	l->expires_at = l->now + RESIDENT_SESSION_SECONDS;
+	if (!code_hash(r->srv, code, idn, phone, l->given) ||
+	    ld_random_hex(l->token, LD_TOKEN_HEX / 2) != LD_OK ||
+	    ld_sm3_hex(l->token, LD_TOKEN_HEX, l->hash) != LD_OK) {
+		ld_arena_release(&p->arena);
+		free(p);
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
 	}
 	p->job.run = rlogin_run;
 	p->finish = rlogin_finish;
-	char masked[19];
-	ld_mask_id_number(idn, masked);
-	char *target = ld_arena_printf(&r->arena, "resident:%s", masked);
-	ld_pending_audit(r, p, "resident:login", target, l->ok ? "ok" : "denied",
+	ld_pending_audit(r, p, "resident:login", resident_target(r, idn), NULL,
 			 NULL);
+	ld_pending_submit(r, p);
+}
+
+/* ---- sign-out ------------------------------------------------------- */
+
+struct rlogout {
+	char hash[65];
+};
+
+static ld_status rlogout_run(ld_write_job *job, const struct ld_store_ops *ops,
+			     ld_conn *c)
+{
+	struct ld_pending *p = job->ctx;
+	struct rlogout *l = p->data;
+	return ops->resident_session_delete(c, l->hash);
+}
+
+static void rlogout_finish(struct ld_req *r, struct ld_pending *p)
+{
+	if (p->job.status != LD_OK) {
+		ld_reply_status(r, p->job.status, &p->job.err);
+		return;
+	}
+	ld_reply_raw(r, 200, "{\"ok\":true}", 11);
+}
+
+void h_resident_logout(struct ld_req *r)
+{
+	/* The token was checked by ld_resident_resolve. */
+	ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_AUTHORIZATION,
+				    -1);
+	h2o_iovec_t v = r->h2o->headers.entries[i].value;
+	struct ld_pending *p = ld_pending_new(r, sizeof(struct rlogout));
+	if (!p) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	struct rlogout *l = p->data;
+	if (ld_sm3_hex(v.base + 7, v.len - 7, l->hash) != LD_OK) {
+		ld_arena_release(&p->arena);
+		free(p);
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	p->job.run = rlogout_run;
+	p->finish = rlogout_finish;
+	ld_pending_audit(r, p, "resident:logout", r->user.username, NULL, NULL);
 	ld_pending_submit(r, p);
 }
 
 /* ---- the resident's own record -------------------------------------- */
 
-/* The resident's person record, or NULL if they have none yet. */
+/* The resident's person record (its phone is the session's), or NULL for
+ * an unverified session. */
 static ld_person *own_person(struct ld_req *r)
 {
-	ld_person *p = ld_arena_alloc(&r->arena, sizeof *p);
-	if (p && r->srv->ops->person_by_id_number(r->th->reader,
-						  r->resident_id_number,
-						  &r->arena, p) == LD_OK)
-		return p;
-	return NULL;
+	return r->resident_person;
 }
 
 void h_resident_me(struct ld_req *r)
@@ -338,24 +462,36 @@ void h_resident_me(struct ld_req *r)
 	}
 	const ld_entitlement *list[64];
 	size_t k = ld_entitlements_for(&docs, list);
+	/* Their online declarations: made with this ID number and this
+	 * phone (not another claimant's). */
+	ld_declaration *decls = NULL;
+	size_t ndecls = 0;
+	ld_status rc = ops->declarations_of(r->th->reader, r->resident_id_number,
+					    r->resident_phone, &r->arena,
+					    &decls, &ndecls);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
 
 	ld_buf b;
 	ld_jw w;
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
+	ld_jw_kbool(&w, "verified", person != NULL);
 	ld_jw_key(&w, "person");
 	if (person)
-		ld_view_person(&w, person);
+		ld_view_person(&w, r, person);
 	else
 		ld_jw_null(&w);
 	ld_jw_key(&w, "registrations");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nregs; i++)
-		ld_view_registration(&w, &regs[i]);
+		ld_view_registration(&w, r, &regs[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "permit");
 	if (has_permit)
-		ld_view_permit(&w, &pm);
+		ld_view_permit(&w, r, &pm);
 	else
 		ld_jw_null(&w);
 	if (has_permit) {
@@ -380,12 +516,137 @@ void h_resident_me(struct ld_req *r)
 	} else {
 		ld_jw_knull(&w, "electronic");
 	}
+	ld_jw_key(&w, "declarations");
+	ld_jw_arr_open(&w);
+	for (size_t i = 0; i < ndecls; i++)
+		ld_view_declaration(&w, &decls[i], false);
+	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
 	char *target = ld_arena_printf(&r->arena, "%s", r->user.username);
 	ld_reply_audited_jw(r, &w, &b, 200, "resident:read", target);
 }
 
 /* ---- online declaration, application, endorsement ------------------- */
+
+struct pending_job {
+	ld_declaration d;
+};
+
+static ld_status pending_run(ld_write_job *job, const struct ld_store_ops *ops,
+			     ld_conn *c)
+{
+	struct ld_pending *p = job->ctx;
+	struct pending_job *j = p->data;
+	ld_person person;
+	ld_status rc = ops->person_by_id_number(c, j->d.id_number, &p->arena,
+						&person);
+	if (rc == LD_OK)
+		return ld_fail(&job->err, LD_ECONFLICT, NULL,
+			       "您的身份号码已有登记记录，请重新登录后办理");
+	if (rc != LD_ENOTFOUND)
+		return rc;
+	ld_declaration *mine;
+	size_t n;
+	rc = ops->declarations_of(c, j->d.id_number, j->d.phone, &p->arena,
+				  &mine, &n);
+	if (rc != LD_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(mine[i].status, "pending") == 0)
+			return ld_fail(&job->err, LD_ECONFLICT, NULL,
+				       "您已提交网上申报，正在等待派出所核验；如需修改，"
+				       "请携带居民身份证到居住地派出所办理");
+	rc = ops->declaration_insert(c, &j->d);
+	if (rc == LD_OK)
+		ld_pending_target(p, "declaration", j->d.id);
+	return rc;
+}
+
+static void pending_finish(struct ld_req *r, struct ld_pending *p)
+{
+	struct pending_job *j = p->data;
+	if (p->job.status != LD_OK) {
+		ld_reply_status(r, p->job.status, &p->job.err);
+		return;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "declaration");
+	ld_view_declaration(&w, &j->d, false);
+	ld_jw_kstr(&w, "notice",
+		   "请携带本人居民身份证到居住地派出所核验身份，或等待网格员上门核验；"
+		   "核验通过后居住登记生效并发放居住登记凭证。");
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 202);
+}
+
+static const char *dup_or_empty(ld_arena *a, const char *s)
+{
+	return ld_arena_strdup(a, s ? s : "");
+}
+
+/* An unverified session's declaration: checked by the rules like any
+ * other, then stored as pending; no person, no registration, no phone
+ * bound until the station has checked who this is. */
+static void declare_pending(struct ld_req *r)
+{
+	ld_declared dd;
+	if (!ld_registration_validate(r, false, &dd))
+		return;
+	struct ld_pending *p = ld_pending_new(r, sizeof(struct pending_job));
+	if (!p) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	struct pending_job *j = p->data;
+	ld_arena *a = &p->arena;
+	char now[32];
+	ld_audit_now(now);
+	ld_declaration *d = &j->d;
+	*d = (ld_declaration){
+		.id_number = dup_or_empty(a, r->resident_id_number),
+		.phone = dup_or_empty(a, r->resident_phone),
+		.name = dup_or_empty(a, dd.person.name),
+		.ethnicity = dup_or_empty(a, dd.person.ethnicity),
+		.hukou_code = dup_or_empty(a, dd.person.hukou_code),
+		.hukou_address = dd.person.hukou_address
+					 ? ld_arena_strdup(a, dd.person.hukou_address)
+					 : NULL,
+		.addr = {dup_or_empty(a, dd.addr.district),
+			 dup_or_empty(a, dd.addr.street),
+			 dup_or_empty(a, dd.addr.community),
+			 dup_or_empty(a, dd.addr.grid),
+			 dup_or_empty(a, dd.addr.road),
+			 dup_or_empty(a, dd.addr.house_number),
+			 dup_or_empty(a, dd.addr.building),
+			 dup_or_empty(a, dd.addr.unit),
+			 dup_or_empty(a, dd.addr.room)},
+		.arrival_date = dup_or_empty(a, dd.arrival_date),
+		.reason = dup_or_empty(a, dd.reason),
+		.housing = dup_or_empty(a, dd.housing),
+		.employer = dd.employer ? ld_arena_strdup(a, dd.employer) : NULL,
+		.stay_days = dd.stay_days,
+		.lodging = dd.lodging ? ld_arena_strdup(a, dd.lodging) : NULL,
+		.submitted_date = dup_or_empty(a, dd.declared_date),
+		.submitted_at = dup_or_empty(a, now),
+		.deadline = dup_or_empty(a, dd.deadline),
+		.late = dd.late,
+		.status = "pending",
+	};
+	if (!d->submitted_at || !d->deadline || !d->addr.room) {
+		ld_arena_release(&p->arena);
+		free(p);
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	p->job.run = pending_run;
+	p->finish = pending_finish;
+	ld_pending_audit(r, p, "declaration:submit", "declaration:new", NULL,
+			 NULL);
+	ld_pending_submit(r, p);
+}
 
 void h_resident_declare(struct ld_req *r)
 {
@@ -396,7 +657,10 @@ void h_resident_declare(struct ld_req *r)
 	json_object_set_new(person, "phone", json_string(r->resident_phone));
 	json_object_del(r->body, "declared_date"); /* today, online */
 	json_object_del(r->body, "override_reason");
-	ld_registration_create(r, false);
+	if (r->resident_person)
+		ld_registration_create(r, false); /* on record: at once */
+	else
+		declare_pending(r);
 }
 
 void h_resident_apply(struct ld_req *r)

@@ -171,11 +171,12 @@ void h_registrations_list(struct ld_req *r)
 		ld_jw w1;
 		ld_buf_init(&one, 1 << 16);
 		ld_jw_init(&w1, &one);
-		ld_view_registration(&w1, &rows[i].reg);
+		ld_view_registration(&w1, r, &rows[i].reg);
 		if (ld_jw_finish(&w1) == LD_OK && one.len > 1) {
 			ld_jw_obj_open(&w);
 			ld_jw_kstr(&w, "person_name", rows[i].person_name);
-			ld_jw_kstr(&w, "id_number", rows[i].id_number);
+			ld_view_id_number(&w, r, "id_number",
+					  rows[i].id_number);
 			/* Splice the registration's fields in. */
 			if (w.status == LD_OK) {
 				ld_buf_addc(w.out, ',');
@@ -186,13 +187,8 @@ void h_registrations_list(struct ld_req *r)
 		ld_buf_release(&one);
 	}
 	ld_reply_page_close(&w);
-	char *target = ld_arena_printf(&r->arena, "table:%zu", n);
-	for (size_t i = 0; i < n && i < 20 && target; i++)
-		target = ld_arena_printf(&r->arena, "%s%sperson:%lld", target,
-					 i ? "," : " ",
-					 (long long)rows[i].reg.person_id);
-	ld_reply_audited_jw(r, &w, &b, 200, "registration:list",
-			 target ? target : "table");
+	/* The entry's detail names whose registrations were shown. */
+	ld_reply_audited_jw(r, &w, &b, 200, "registration:list", "table");
 }
 
 void h_person_permits(struct ld_req *r)
@@ -216,7 +212,7 @@ void h_person_permits(struct ld_req *r)
 		struct ld_permit_state st;
 		ld_jw_obj_open(&w);
 		ld_jw_key(&w, "permit");
-		ld_view_permit(&w, &list[i]);
+		ld_view_permit(&w, r, &list[i]);
 		if (ld_permit_state_on(r, &list[i], today, &st) == LD_OK)
 			ld_view_permit_state(&w, &st);
 		ld_jw_obj_close(&w);

@@ -223,7 +223,9 @@ static void view_state(ld_jw *w, const ld_upload *u,
 }
 
 /* "upload" with what a check found, then "rows" (the first good ones) and
- * "errors" (the bad ones). */
+ * "errors" (the bad ones). To the organisation itself (t->for_reporter),
+ * nothing of the tasks its rows would open: that is the registry's to
+ * know. */
 static void view_checked(ld_jw *w, const ld_upload *u,
 			 const struct ld_upload_tally *t)
 {
@@ -246,7 +248,8 @@ static void view_checked(ld_jw *w, const ld_upload *u,
 				   t->by_kind[k]);
 	ld_jw_obj_close(w);
 	ld_jw_kint(w, "late", t->late);
-	ld_jw_kint(w, "tasks", t->tasks);
+	if (!t->for_reporter)
+		ld_jw_kint(w, "tasks", t->tasks);
 	if (is_pending(u)) {
 		char e[32];
 		unix_text(u->expires_at, e);
@@ -308,6 +311,7 @@ static struct preview *preview_new(struct ld_req *r, ld_id org)
 	ld_grid_report_ctx_init(r, &pv->x, r->srv->ops, NULL, &pv->arena,
 				pv->now);
 	ld_upload_tally_init(&pv->t);
+	pv->t.for_reporter = r->org;
 	pv->u.org_id = org;
 	pv->u.user_id = r->org ? 0 : r->user.id;
 	pv->u.created_at = pv->now;
@@ -1031,6 +1035,7 @@ struct confirming {
 	ld_buf file;
 	char now[32];
 	bool gone;
+	bool for_reporter; /* the organisation itself asks (view_checked) */
 };
 
 static ld_status confirm_run(ld_write_job *job, const struct ld_store_ops *ops,
@@ -1045,6 +1050,7 @@ static ld_status confirm_run(ld_write_job *job, const struct ld_store_ops *ops,
 	ld_report_ctx_reset(&j->x);
 	ld_upload_tally_release(&j->t);
 	ld_upload_tally_init(&j->t);
+	j->t.for_reporter = j->for_reporter;
 	ld_buf_reset(&j->file);
 	ld_arena_reset(&j->arena);
 	ld_status rc = ops->upload_get(c, j->u.id, &j->arena, &j->u);
@@ -1120,8 +1126,10 @@ static void confirm_finish(struct ld_req *r, struct ld_pending *p)
 		ld_jw_obj_open(&w);
 		view_checked(&w, &j->u, &j->t);
 		ld_jw_kint(&w, "written", j->t.rows);
-		ld_jw_kint(&w, "tasks", j->t.tasks);
-		ld_jw_kint(&w, "houses_flagged", j->t.flagged);
+		if (!j->for_reporter) {
+			ld_jw_kint(&w, "tasks", j->t.tasks);
+			ld_jw_kint(&w, "houses_flagged", j->t.flagged);
+		}
 		ld_jw_obj_close(&w);
 		ld_reply_end(r, &w, &b, 200);
 	}
@@ -1167,6 +1175,7 @@ void h_upload_confirm(struct ld_req *r)
 	ld_buf_init(&j->file, (size_t)LD_UPLOAD_MAX_FILE);
 	ld_grid_report_ctx_init(r, &j->x, NULL, NULL, &j->arena, j->now);
 	ld_upload_tally_init(&j->t); /* filled in the writer */
+	j->t.for_reporter = j->for_reporter = r->org;
 	j->store = r->srv->store;
 	p->job.run = confirm_run;
 	/* Its rows are prepared on other connections too, which must see

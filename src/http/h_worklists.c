@@ -1,6 +1,7 @@
 /*
  * h_worklists.c — work lists for the user's own area: late declarations of
- * residence registration and late declarations of address changes.
+ * residence registration and late declarations of address changes. The
+ * answer is audited with the route's purpose (routes.c).
  */
 
 #include "http/handlers.h"
@@ -36,7 +37,7 @@ void h_worklist_late(struct ld_req *r)
 	ld_jw w;
 	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
-		ld_view_late_item(&w, &items[i]);
+		ld_view_late_item(&w, r, &items[i]);
 	ld_reply_page_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }

@@ -9,6 +9,7 @@
 #include "http/reply.h"
 
 void h_meta_healthz(struct ld_req *r);
+void h_meta_readyz(struct ld_req *r);
 void h_meta_metrics(struct ld_req *r);
 void h_meta_openapi(struct ld_req *r);
 void h_meta_codes(struct ld_req *r);
@@ -48,12 +49,56 @@ void h_verify(struct ld_req *r);
  * in the user's area (staff); residents may declare anywhere in Jinan. */
 void ld_registration_create(struct ld_req *r, bool check_area);
 
+/* One more step of the write job that stores a registration. */
+struct ld_registration_step {
+	/* In the writer, after the person, the registration and its
+	 * certificate are stored, in the same savepoint (a failure undoes
+	 * them all). ctx is the job's own copy of `ctx` below. */
+	ld_status (*run)(void *ctx, const struct ld_store_ops *ops, ld_conn *c,
+			 ld_write_job *job, const ld_person *person,
+			 const ld_registration *reg);
+	/* On the loop thread: more keys of the 201 answer (or NULL). */
+	void (*write)(void *ctx, ld_jw *w);
+	const void *ctx;
+	size_t ctx_size;
+	/* A second audit entry of the job (or NULL). */
+	const char *action, *target;
+};
+/* As ld_registration_create, with one more step in the same write job. */
+void ld_registration_create_with(struct ld_req *r, bool check_area,
+				 const struct ld_registration_step *step);
+
+/* A declaration body as the rules accepted it; strings in r->arena. */
+typedef struct {
+	ld_person person; /* no id, no dates of its own */
+	ld_address addr;
+	const char *arrival_date, *declared_date, *deadline;
+	bool late;
+	const char *reason, *housing, *employer;
+	int stay_days;	     /* -1 when not given */
+	const char *lodging; /* NULL when not given */
+} ld_declared;
+/* Check a declaration body exactly as ld_registration_create does,
+ * answering bad input and "no registration needed" (422 not_required) the
+ * same way, but store nothing. Returns false once it has answered. */
+bool ld_registration_validate(struct ld_req *r, bool check_area,
+			      ld_declared *out);
+
 void h_resident_otp(struct ld_req *r);
 void h_resident_login(struct ld_req *r);
+void h_resident_logout(struct ld_req *r);
 void h_resident_me(struct ld_req *r);
 void h_resident_declare(struct ld_req *r);
 void h_resident_apply(struct ld_req *r);
 void h_resident_endorse(struct ld_req *r);
+
+/* Online declarations awaiting verification (h_declarations.c). */
+void h_declarations_list(struct ld_req *r);
+void h_declaration_confirm(struct ld_req *r);
+void h_declaration_reject(struct ld_req *r);
+/* A declaration as JSON; mask: the ID number and phone masked (for grid
+ * workers and the resident's own pages). */
+void ld_view_declaration(ld_jw *w, const ld_declaration *d, bool mask);
 
 void h_stats_overview(struct ld_req *r);
 void h_stats_timeline(struct ld_req *r);
@@ -89,10 +134,6 @@ void h_visits_create(struct ld_req *r);
 void h_grid_worklist(struct ld_req *r);
 void h_stats_grid(struct ld_req *r);
 
-/* Reply with `body` (taken over) only once an audit entry for this read is
- * durable (group commit): no person data leaves unaudited. */
-void ld_reply_audited(struct ld_req *r, ld_buf *body, int status,
-		      const char *action, const char *target);
 
 /* Resolve address.grid of a body into a full address in the user's area. */
 bool ld_resolve_grid(struct ld_req *r, const json_t *address, const char *path,

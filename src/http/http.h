@@ -22,6 +22,7 @@
 #include "store/writer.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/cidr.h"
 
 struct ld_req;
 struct ld_thread;
@@ -67,10 +68,30 @@ struct ld_field {
 	const char *desc;		     /* Chinese, for the OpenAPI document */
 };
 
+/* Query parameters. The dispatcher checks every one before the handler
+ * runs: a name the route does not declare is refused (400
+ * unknown_parameter), so is a name given twice (400), and a value that is
+ * not of its type (422 invalid, naming the parameter). An empty value
+ * counts as absent. Handlers read checked values with ld_req_query. */
+enum ld_ptype {
+	LD_P_TEXT = 0, /* free text: at most max bytes (0 = 200), and no
+			  control, bidi-control or invisible character */
+	LD_P_INT,      /* a decimal integer from min to max */
+	LD_P_DATE,     /* YYYY-MM-DD, a real day */
+	LD_P_MONTH,    /* YYYY-MM */
+	LD_P_ENUM,     /* one code of `codes` */
+	LD_P_FLAG,     /* "1" yes or "0" no */
+	LD_P_AREA,     /* an area code: 6, 9, 12 or 15 digits (county, street,
+			  community, grid) */
+};
+
 struct ld_param {
 	const char *name;
 	bool required;
 	const char *desc;
+	enum ld_ptype type;
+	const struct ld_code_list *codes; /* LD_P_ENUM */
+	long long min, max; /* LD_P_INT bounds; LD_P_TEXT: max bytes in max */
 };
 
 /* ---- routes --------------------------------------------------------- */
@@ -84,7 +105,11 @@ enum {
 	LD_R_RESIDENT_OK = 1 << 5,/* with LD_R_AUTH: a resident's will do */
 	LD_R_ORG_OK = 1 << 6,     /* with LD_R_AUTH: an organisation's API key
 				     will do (docs/grid.md) */
-	LD_R_FILE = 1 << 7,       /* takes a file as it is (the body, up to
+	LD_R_UNVERIFIED_OK = 1 << 7, /* with LD_R_RESIDENT or _RESIDENT_OK: so
+				     will a resident's unverified session (an
+				     ID number not on record); without it such
+				     a session is refused */
+	LD_R_FILE = 1 << 8,       /* takes a file as it is (the body, up to
 				     max_body), not JSON */
 };
 
@@ -113,6 +138,11 @@ struct ld_route {
 	const struct ld_param *query; /* NULL-terminated */
 	const char *tag;
 	const char *summary; /* Chinese */
+	/* For a route whose answer carries people's identifying data without
+	 * asking a reason of each read (lists, print pages): the purpose
+	 * recorded as the reason of the answer's audit entry when the client
+	 * gives no `reason` (Chinese, e.g. "网格任务办理"). NULL otherwise. */
+	const char *purpose;
 };
 
 extern const struct ld_route ld_routes[];
@@ -154,8 +184,14 @@ struct ld_server_config {
 	 * and visit tasks (docs/grid.md). */
 	int group_rental_per_room, group_rental_min_area, task_days;
 	/* SMS of one-time codes: "demo" (written to the log and returned in
-	 * the answer) or an http(s) webhook URL. */
+	 * the answer; only for a database made by `liudong demo`), an
+	 * http(s) webhook URL, or NULL: demo for a demo database, otherwise
+	 * the server refuses to start. */
 	const char *sms;
+	/* Who may read /metrics, by the connection's peer address (not a
+	 * forwarded header): by default loopback only. */
+	struct ld_cidr metrics_allow[LD_CIDR_MAX];
+	int n_metrics_allow;
 	/* Uploads of reports: seconds an unconfirmed upload is kept, and how
 	 * many an organisation, or a clerk, may have pending at once. */
 	int upload_expiry_s, upload_pending;
@@ -214,12 +250,20 @@ struct ld_server {
 	pthread_cond_t slow_cond;
 	struct ld_slow_task *slow_head, *slow_tail;
 	struct ld_notifier *notifier;
+	/* The key of the one-time code digests (DATA/keys/otp.secret). */
+	unsigned char otp_key[32];
+	/* The database was made by `liudong demo` (its settings say so). */
+	bool demo_database;
 	/* Checks uploaded files and expires unconfirmed uploads
 	 * (upload_worker.h). */
 	struct ld_upload_worker *uploads;
 	bool stopping;
 	time_t started_at;
 	atomic_bool init_failed;
+	/* Readiness (h_meta.c): a probe write is in flight; when the last
+	 * probe committed (CLOCK_MONOTONIC us; 0 if it failed). */
+	atomic_bool ready_probing;
+	atomic_uint_fast64_t ready_ok_at_us;
 	pthread_barrier_t started, loops_stopped, writer_drained;
 };
 
@@ -239,6 +283,9 @@ struct ld_req {
 	bool resident; /* signed in as a resident (not staff) */
 	const char *resident_id_number;
 	const char *resident_phone;
+	/* The resident's record, whose phone is the session's; NULL for an
+	 * unverified session (the ID number is not on record). */
+	ld_person *resident_person;
 	bool org; /* signed in with an organisation's API key */
 	ld_id org_id;
 	ld_user user;
@@ -249,7 +296,17 @@ struct ld_req {
 	ld_person *target_person; /* loaded by the area check, for LD_T_PERSON */
 	ld_permit *target_permit; /* for LD_T_PERMIT */
 	ld_person *target_person_of_permit; /* its holder */
-	const char *reason; /* the reader's stated reason */
+	const char *reason; /* the reader's stated reason, or the purpose */
+	/* What the answer carries about people, noted by the views as they
+	 * write it (ld_req_carries): its audit entry names them. */
+	struct ld_carried {
+		const char *kind; /* "persons", "tasks", "reports", ... */
+		ld_id id;
+	} *carried;
+	size_t ncarried, carried_cap;
+	/* The audit action of an answer audited for its route's purpose;
+	 * NULL for the route's permission. */
+	const char *answer_action;
 	int nquery;
 	struct {
 		const char *name, *value;
@@ -275,6 +332,10 @@ struct ld_pending {
 	void (*release)(struct ld_pending *p);
 	void *data;
 	bool changes_permit; /* bump srv->permit_generation when durable */
+	/* If set: called on the loop thread once the job is done, before
+	 * finish, whether or not a client still waits (finish is not called
+	 * when none does). */
+	void (*settled)(struct ld_pending *p);
 	struct ld_server *srv;
 };
 
@@ -307,6 +368,16 @@ struct ld_slow_task {
 	void *arg;
 };
 void ld_slow_submit(struct ld_req *r, struct ld_slow_task *t);
+
+/* Note that the answer being written carries record `id` of `kind`
+ * ("persons" for a person on record; "tasks", "reports", "organisations",
+ * "tenancies" for records naming people who may not be). Ids <= 0 are
+ * ignored. */
+void ld_req_carries(struct ld_req *r, const char *kind, ld_id id);
+/* The audit detail naming what r's answer carries, as a JSON object of
+ * sorted, distinct ids by kind ({"persons":[3,12],"tasks":[7]}), or NULL
+ * when it carries nothing; in r's arena. */
+const char *ld_req_carried_detail(struct ld_req *r);
 
 /* Query parameter value or NULL. */
 const char *ld_req_query(const struct ld_req *r, const char *name);

@@ -24,7 +24,7 @@ ld_status ld_permit_state_on(struct ld_req *r, const ld_permit *p, ld_day on,
 /* "applied", "accepted", "valid", "window_open", "suspended", "cancelled". */
 const char *ld_permit_state_name(const struct ld_permit_state *st);
 
-void ld_view_permit(ld_jw *w, const ld_permit *p);
+void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p);
 /* "state": {code, next_anniversary, window_opens, continuous_since,
  * residence_years, ledger, basis}. */
 void ld_view_permit_state(ld_jw *w, const struct ld_permit_state *st);

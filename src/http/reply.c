@@ -3,6 +3,7 @@
  */
 #include "http/reply.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void ld_req_replied(struct ld_req *r, int status, size_t bytes);
@@ -26,6 +27,11 @@ const struct ld_http_error_info ld_http_errors[LD_HE__COUNT] = {
 	[LD_HE_THROTTLED] = {429, "throttled", "登录失败次数过多，请稍后再试"},
 	[LD_HE_INTERNAL] = {500, "internal", "服务器内部错误"},
 	[LD_HE_UNAVAILABLE] = {503, "unavailable", "服务暂时不可用，请稍后重试"},
+	[LD_HE_UNSUPPORTED_MEDIA] = {415, "unsupported_media_type",
+				     "请求内容应为 JSON（Content-Type: "
+				     "application/json）"},
+	[LD_HE_UNKNOWN_PARAM] = {400, "unknown_parameter",
+				 "请求中含有未定义的查询参数"},
 	[LD_HE_GONE] = {410, "gone", "已过期或已放弃，相关文件已删除"},
 	[LD_HE_QUOTA] = {429, "quota_exceeded", "未确认的上传过多，请先处理已有的上传"},
 };
@@ -64,6 +70,7 @@ static const char *reason_phrase(int status)
 	case 409: return "Conflict";
 	case 410: return "Gone";
 	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Entity";
 	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";
@@ -71,7 +78,15 @@ static const char *reason_phrase(int status)
 	}
 }
 
+#define JSON_TYPE "application/json; charset=utf-8"
+
 void ld_reply_raw(struct ld_req *r, int status, const char *body, size_t len)
+{
+	ld_reply_raw_typed(r, status, JSON_TYPE, body, len);
+}
+
+void ld_reply_raw_typed(struct ld_req *r, int status, const char *type,
+			const char *body, size_t len)
 {
 	if (r->replied)
 		return;
@@ -82,7 +97,7 @@ void ld_reply_raw(struct ld_req *r, int status, const char *body, size_t len)
 	req->res.status = status;
 	req->res.reason = reason_phrase(status);
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
-		       NULL, H2O_STRLIT("application/json; charset=utf-8"));
+		       NULL, type, strlen(type));
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL,
 		       NULL, H2O_STRLIT("no-store"));
 	h2o_add_header_by_str(&req->pool, &req->res.headers,
@@ -128,8 +143,82 @@ void ld_reply_end(struct ld_req *r, ld_jw *w, ld_buf *b, int status)
 		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
 		return;
 	}
+	/* A route declaring a purpose carries people's data in its answer:
+	 * the answer leaves only with its audit entry. */
+	if (status < 300 && r->route && r->route->purpose) {
+		ld_reply_audited(r, b, status, NULL, NULL);
+		return;
+	}
 	ld_reply_raw(r, status, b->data, b->len);
 	ld_buf_release(b);
+}
+
+/* ---- answers that leave only with their audit entry ----------------- */
+
+struct audited_reply {
+	ld_buf body;
+	int status;
+	const char *type;
+};
+
+static void audited_finish(struct ld_req *r, struct ld_pending *p)
+{
+	struct audited_reply *a = p->data;
+	if (p->job.status != LD_OK)
+		ld_reply_status(r, p->job.status, &p->job.err);
+	else
+		ld_reply_raw_typed(r, a->status, a->type, a->body.data,
+				   a->body.len);
+	ld_buf_release(&a->body);
+}
+
+void ld_reply_audited_typed(struct ld_req *r, ld_buf *body, int status,
+			    const char *type, const char *action,
+			    const char *target)
+{
+	struct ld_pending *p = ld_pending_new(r, sizeof(struct audited_reply));
+	if (!p) {
+		ld_buf_release(body);
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	struct audited_reply *a = p->data;
+	p->finish = audited_finish;
+	if (!action)
+		action = r->answer_action ? r->answer_action : r->route->perm;
+	const char *route_target =
+		target ? NULL
+		       : ld_arena_printf(&r->arena, "route:%s %s",
+					 r->route->method, r->route->path);
+	ld_pending_audit(r, p, action, target ? target : route_target, NULL,
+			 ld_req_carried_detail(r));
+	if (r->srv->cfg.read_audit_durable) {
+		a->body = *body; /* ownership moves to the job */
+		a->status = status;
+		a->type = type;
+		ld_pending_submit(r, p);
+		return;
+	}
+	/* Queued: the entry is in the writer's queue and commits with the
+	 * next group commit; the answer does not wait for the disk. If the
+	 * writer cannot commit, reads are refused until it can again. */
+	if (ld_writer_failing(r->srv->writer)) {
+		ld_buf_release(body);
+		ld_arena_release(&p->arena);
+		free(p);
+		ld_reply_error(r, LD_HE_UNAVAILABLE, "审计记录暂时无法写入，暂停查阅",
+			       NULL);
+		return;
+	}
+	ld_pending_detach_submit(r, p);
+	ld_reply_raw_typed(r, status, type, body->data, body->len);
+	ld_buf_release(body);
+}
+
+void ld_reply_audited(struct ld_req *r, ld_buf *body, int status,
+		      const char *action, const char *target)
+{
+	ld_reply_audited_typed(r, body, status, JSON_TYPE, action, target);
 }
 
 void ld_reply_error_begin(struct ld_req *r, ld_jw *w, ld_buf *b,

@@ -28,6 +28,8 @@ enum ld_http_error {
 	LD_HE_THROTTLED,       /* 429 */
 	LD_HE_INTERNAL,	       /* 500 */
 	LD_HE_UNAVAILABLE,     /* 503 */
+	LD_HE_UNSUPPORTED_MEDIA, /* 415 the body is not application/json */
+	LD_HE_UNKNOWN_PARAM,   /* 400 a query parameter the route does not take */
 	LD_HE_GONE,	       /* 410 kept for a while, now deleted */
 	LD_HE_QUOTA,	       /* 429 too much pending (uploads) */
 	LD_HE__COUNT
@@ -46,9 +48,27 @@ enum ld_http_error ld_http_error_of(ld_status s);
 
 /* Send `body` (JSON text) with `status`. Copies into the request pool. */
 void ld_reply_raw(struct ld_req *r, int status, const char *body, size_t len);
+/* The same with another content type ("text/html; charset=utf-8"). */
+void ld_reply_raw_typed(struct ld_req *r, int status, const char *type,
+			const char *body, size_t len);
+/*
+ * Send `body` (taken over) with `status` only once the answer's audit
+ * entry is handed to the writer (group commit; with --read-audit durable,
+ * once it is on disk): no person data leaves unaudited. The entry records
+ * the user, `action` (NULL: r->answer_action or the route's permission),
+ * `target` (NULL: "route:METHOD PATH"), the request's reason (given, or
+ * the route's purpose) and, as detail, what the answer carries
+ * (ld_req_carried_detail).
+ */
+void ld_reply_audited(struct ld_req *r, ld_buf *body, int status,
+		      const char *action, const char *target);
+void ld_reply_audited_typed(struct ld_req *r, ld_buf *body, int status,
+			    const char *type, const char *action,
+			    const char *target);
 /* Start a JSON object writer on a buffer owned by the request. */
 void ld_reply_begin(struct ld_req *r, ld_jw *w, ld_buf *b);
-/* Finish the writer and send it with `status`. */
+/* Finish the writer and send it with `status`; a 2xx answer of a route
+ * with a purpose goes through ld_reply_audited. */
 void ld_reply_end(struct ld_req *r, ld_jw *w, ld_buf *b, int status);
 /* A page of a list, {"total":…,"page":…,"per_page":…,"items":[…]}: start
  * the answer up to the open items array; write the items, then

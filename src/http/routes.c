@@ -2,7 +2,14 @@
  * routes.c — the one route table: method, path, handler, permission, roles,
  * checks and body schema. The dispatcher enforces everything declared here
  * before a handler runs, and the OpenAPI document is generated from it.
+ *
+ * A route reading one person asks a reason of each read (LD_R_READ_REASON).
+ * A route whose answer lists people's data (a work list, a print page)
+ * declares a fixed purpose instead, the last field: the answer's audit
+ * entry records it as the reason, unless the client gives a `reason`.
  */
+#include <stdint.h>
+
 #include "core/catalog.h"
 #include "core/report.h"
 #include "http/permits.h"
@@ -10,7 +17,25 @@
 #include "http/handlers.h"
 #include "http/http.h"
 
+/* Optional trailing fields of a route (its purpose) are left out where they
+ * do not apply: positional initializers set them to NULL. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define END {NULL, 0, false, 0, NULL, NULL, NULL}
+
+/* Query parameters: name, required, description, type, codes, min, max. */
+#define P_END {NULL, false, NULL, LD_P_TEXT, NULL, 0, 0}
+#define P_TEXT(name, max, desc) {name, false, desc, LD_P_TEXT, NULL, 0, max}
+#define P_INT(name, min, max, desc) {name, false, desc, LD_P_INT, NULL, min, max}
+#define P_DATE(name, desc) {name, false, desc, LD_P_DATE, NULL, 0, 0}
+#define P_MONTH(name, desc) {name, false, desc, LD_P_MONTH, NULL, 0, 0}
+#define P_ENUM(name, codes, desc) {name, false, desc, LD_P_ENUM, codes, 0, 0}
+#define P_FLAG(name, desc) {name, false, desc, LD_P_FLAG, NULL, 0, 0}
+#define P_AREA(name, desc) {name, false, desc, LD_P_AREA, NULL, 0, 0}
+#define P_PAGE P_INT("page", 1, 1000000, "页码，从1开始")
+#define P_PER_PAGE P_INT("per_page", 1, 100, "每页条数，1至100，缺省20")
+/* Record ids: positive, at most 15 digits (as {id} in a path). */
+#define MAX_ID 999999999999999LL
 
 static const struct ld_field login_body[] = {
 	{"username", LD_F_STRING, true, 64, NULL, NULL, "用户名"},
@@ -83,34 +108,34 @@ static const struct ld_field cancel_body[] = {
 };
 
 static const struct ld_param search_query[] = {
-	{"id_number", false, "公民身份号码（精确）"},
-	{"name", false, "姓名（前缀）"},
-	{"phone", false, "联系电话（精确）"},
-	{"address", false, "地址（包含）"},
-	{"page", false, "页码，从1开始"},
-	{"per_page", false, "每页条数，最多100"},
-	{NULL, false, NULL},
+	P_TEXT("id_number", 18, "公民身份号码（精确）"),
+	P_TEXT("name", 60, "姓名（前缀）"),
+	P_TEXT("phone", 20, "联系电话（精确）"),
+	P_TEXT("address", 200, "地址（包含）"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param worklist_query[] = {
-	{"from", false, "起始日期"},
-	{"to", false, "截止日期"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_DATE("from", "起始日期"),
+	P_DATE("to", "截止日期"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param audit_query[] = {
-	{"target", false, "对象，如 person:12"},
-	{"before", false, "只列出序号小于此值的记录"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_TEXT("target", 200, "对象，如 person:12"),
+	P_INT("before", 1, INT64_MAX, "只列出序号小于此值的记录"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param areas_query[] = {
-	{"parent", false, "上级区划代码；省略时列出区县"},
-	{NULL, false, NULL},
+	P_AREA("parent", "上级区划代码；省略时列出区县"),
+	P_END,
 };
 
 static const struct ld_code basis_items[] = {
@@ -191,8 +216,8 @@ static const struct ld_field permit_cancel_body[] = {
 };
 
 static const struct ld_param on_query[] = {
-	{"on", false, "按该日期计算（缺省今天）"},
-	{NULL, false, NULL},
+	P_DATE("on", "按该日期计算（缺省今天）"),
+	P_END,
 };
 
 static const struct ld_field otp_body[] = {
@@ -244,33 +269,97 @@ static const struct ld_field empty_body[] = {
 	END,
 };
 
+static const struct ld_code verified_by_items[] = {
+	{"counter", "窗口核验"},
+	{"visit", "入户核验"},
+};
+static const struct ld_code_list verified_by_codes = {"verified_by",
+						      verified_by_items, 2};
+
+static const struct ld_field declaration_confirm_body[] = {
+	{"verified_by", LD_F_CODE, true, 10, NULL, &verified_by_codes,
+	 "核验方式：counter 窗口核验身份证件，visit 网格员入户核验"},
+	{"note", LD_F_STRING, false, 500, NULL, NULL, "说明"},
+	END,
+};
+
+static const struct ld_field declaration_reject_body[] = {
+	{"reason", LD_F_STRING, true, 200, NULL, NULL, "退回原因（居民可见）"},
+	END,
+};
+
+static const struct ld_code declaration_status_items[] = {
+	{"pending", "待核验"},
+	{"confirmed", "已核验"},
+	{"rejected", "已退回"},
+	{"superseded", "已被取代"},
+};
+static const struct ld_code_list declaration_status_codes = {
+	"declaration_status", declaration_status_items, 4};
+
+static const struct ld_param declarations_query[] = {
+	P_ENUM("status", &declaration_status_codes,
+	       "pending（待核验）、confirmed、rejected 或 superseded；缺省为全部"),
+	P_TEXT("reason", 200, "查阅事由（缺省为“核验网上申报”）"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
+};
+static const struct ld_code stats_group_items[] = {
+	{"district", "区县"},	     {"street", "街道（镇）"},
+	{"community", "社区（村）"}, {"grid", "网格"},
+	{"hukou_province", "户籍省份"}, {"reason", "居住事由"},
+};
+static const struct ld_code_list stats_group_codes = {
+	"group", stats_group_items, 6};
+
 static const struct ld_param stats_query[] = {
-	{"group", false, "district、street、community、grid、hukou_province、reason"},
-	{"parent", false, "只统计该区划代码之下"},
-	{"late", false, "1：只统计逾期申报"},
-	{NULL, false, NULL},
+	P_ENUM("group", &stats_group_codes, "分组（缺省 district）"),
+	P_AREA("parent", "只统计该区划代码之下"),
+	P_FLAG("late", "1：只统计逾期申报"),
+	P_END,
 };
 
 static const struct ld_param timeline_query[] = {
-	{"from", false, "起始月份 YYYY-MM"},
-	{"to", false, "截止月份 YYYY-MM"},
-	{NULL, false, NULL},
+	P_MONTH("from", "起始月份 YYYY-MM"),
+	P_MONTH("to", "截止月份 YYYY-MM"),
+	P_END,
 };
 
+static const struct ld_code reg_status_items[] = {
+	{"active", "有效"},
+	{"cancelled", "已注销"},
+};
+static const struct ld_code_list reg_status_codes = {"status",
+						     reg_status_items, 2};
+static const struct ld_code reg_sort_items[] = {
+	{"declared_date", "申报日期"},
+	{"arrival_date", "到达日期"},
+	{"name", "姓名"},
+};
+static const struct ld_code_list reg_sort_codes = {"sort", reg_sort_items, 3};
+static const struct ld_code order_items[] = {
+	{"asc", "升序"},
+	{"desc", "降序"},
+};
+static const struct ld_code_list order_codes = {"order", order_items, 2};
+
 static const struct ld_param table_query[] = {
-	{"status", false, "active 或 cancelled"},
-	{"late", false, "1：只列逾期申报"},
-	{"grid", false, "区划代码（区县、街道、社区或网格）"},
-	{"sort", false, "declared_date、arrival_date 或 name"},
-	{"order", false, "asc 或 desc"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_ENUM("status", &reg_status_codes, "登记状态"),
+	P_FLAG("late", "1：只列逾期申报"),
+	P_AREA("grid", "区划代码（区县、街道、社区或网格）"),
+	P_ENUM("sort", &reg_sort_codes, "排序（缺省 declared_date）"),
+	P_ENUM("order", &order_codes, "顺序（缺省 desc）"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param verify_query[] = {
-	{"c", true, "二维码内容"},
-	{NULL, false, NULL},
+	/* Not required: without it the answer is the verdict "malformed",
+	 * as for any content that cannot be read. */
+	P_TEXT("c", 4096, "二维码内容（缺少或无法解析时答复 malformed）"),
+	P_END,
 };
 
 
@@ -390,33 +479,48 @@ static const struct ld_field visit_body[] = {
 };
 
 static const struct ld_param orgs_query[] = {
-	{"kind", false, "单位类型"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_ENUM("kind", &org_kind_codes, "单位类型"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param houses_query[] = {
-	{"grid", false, "区划代码：只列出其下的房屋"},
-	{"flagged", false, "1：只列出疑似群租"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_AREA("grid", "区划代码：只列出其下的房屋"),
+	P_FLAG("flagged", "1：只列出疑似群租"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param reports_query[] = {
-	{"kind", false, "报告类型"},
-	{"late", false, "1：只列出逾期报告"},
-	{"organisation", false, "报告单位编号"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_ENUM("kind", &report_kind_codes, "报告类型"),
+	P_FLAG("late", "1：只列出逾期报告"),
+	P_INT("organisation", 1, MAX_ID, "报告单位编号"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param upload_query[] = {
-	{"organisation", false, "报告单位编号（工作人员代为上传时必填）"},
-	{NULL, false, NULL},
+	P_INT("organisation", 1, MAX_ID,
+	      "报告单位编号（工作人员代为上传时必填）"),
+	P_END,
 };
+
+static const struct ld_code task_status_items[] = {
+	{"open", "待办"},
+	{"done", "已办结"},
+};
+static const struct ld_code_list task_status_codes = {"status",
+						      task_status_items, 2};
+static const struct ld_code task_kind_items[] = {
+	{"unregistered", "未登记"},
+	{"group_rental", "疑似群租"},
+	{"absent", "登记人员不在住"},
+};
+static const struct ld_code_list task_kind_codes = {"kind", task_kind_items,
+						    3};
 
 static const struct ld_code upload_kind_items[] = {
 	{"csv", "CSV 文件（UTF-8 或 GBK）"},
@@ -437,23 +541,23 @@ static const struct ld_field upload_open_body[] = {
 };
 
 static const struct ld_param tasks_query[] = {
-	{"status", false, "open 或 done"},
-	{"kind", false, "unregistered、group_rental 或 absent"},
-	{"overdue", false, "1：只列出已超期的"},
-	{"grid", false, "区划代码：只列出其下的任务"},
-	{"page", false, "页码"},
-	{"per_page", false, "每页条数"},
-	{NULL, false, NULL},
+	P_ENUM("status", &task_status_codes, "任务状态"),
+	P_ENUM("kind", &task_kind_codes, "任务类型"),
+	P_FLAG("overdue", "1：只列出已超期的"),
+	P_AREA("grid", "区划代码：只列出其下的任务"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param grid_query[] = {
-	{"area", false, "网格代码（缺省为本人可见的全部）"},
-	{NULL, false, NULL},
+	P_AREA("area", "网格代码（缺省为本人可见的全部）"),
+	P_END,
 };
 
 static const struct ld_param grid_stats_query[] = {
-	{"parent", false, "上级区划代码（缺省按区县）"},
-	{NULL, false, NULL},
+	P_AREA("parent", "上级区划代码（缺省按区县）"),
+	P_END,
 };
 
 #define ADMIN (1u << LD_ROLE_ADMIN)
@@ -464,9 +568,13 @@ static const struct ld_param grid_stats_query[] = {
 
 const struct ld_route ld_routes[] = {
 	{"GET", "/healthz", h_meta_healthz, "meta:health", 0, 0, LD_T_NONE, 0,
-	 NULL, NULL, "meta", "健康检查"},
+	 NULL, NULL, "meta", "存活检查：进程在运行即200（是否能写入见 /readyz）"},
+	{"GET", "/readyz", h_meta_readyz, "meta:ready", 0, 0, LD_T_NONE, 0,
+	 NULL, NULL, "meta",
+	 "就绪检查：能写入时200；最近的写入失败、写入线程卡住或数据目录只读时503并说明原因"},
 	{"GET", "/metrics", h_meta_metrics, "meta:metrics", 0, 0, LD_T_NONE, 0,
-	 NULL, NULL, "meta", "Prometheus 指标"},
+	 NULL, NULL, "meta",
+	 "Prometheus 指标（仅限 --metrics-allow 所列的客户端地址，缺省本机）"},
 	{"GET", "/api/v1/openapi.json", h_meta_openapi, "meta:openapi", 0, 0,
 	 LD_T_NONE, 0, NULL, NULL, "meta", "本接口文档（OpenAPI 3）"},
 	{"GET", "/api/v1/codes", h_meta_codes, "meta:codes", 0, 0, LD_T_NONE,
@@ -480,7 +588,7 @@ const struct ld_route ld_routes[] = {
 	 LD_T_NONE, 0, NULL, NULL, "auth", "当前用户及其权限"},
 
 	{"GET", "/api/v1/areas", h_areas_list, "area:read", STAFF,
-	 LD_R_AUTH | LD_R_RESIDENT_OK, LD_T_NONE, 0, NULL, areas_query, "areas",
+	 LD_R_AUTH | LD_R_RESIDENT_OK | LD_R_UNVERIFIED_OK, LD_T_NONE, 0, NULL, areas_query, "areas",
 	 "区划层级：区县、街道（镇）、社区（村）、网格"},
 	{"GET", "/api/v1/stations", h_stations_list, "area:read", STAFF,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "areas", "公安派出所"},
@@ -518,7 +626,7 @@ const struct ld_route ld_routes[] = {
 
 	{"GET", "/api/v1/worklists/late", h_worklist_late, "worklist:read",
 	 STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, worklist_query, "worklists",
-	 "本辖区逾期申报的居住登记和变更"},
+	 "本辖区逾期申报的居住登记和变更", "逾期申报处置"},
 
 	{"POST", "/api/v1/persons/{id}/permits", h_permit_apply,
 	 "permit:apply", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_PERSON,
@@ -554,13 +662,14 @@ const struct ld_route ld_routes[] = {
 	 "某日可享有的公共服务和便利及其依据"},
 	{"GET", "/api/v1/worklists/permits", h_worklist_permits,
 	 "worklist:read", STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, on_query,
-	 "worklists", "本辖区超期未发证、待签注和已中止的居住证"},
+	 "worklists", "本辖区超期未发证、待签注和已中止的居住证",
+	 "居住证发证和签注督办"},
 	{"GET", "/api/v1/permits/{no}/qr.svg", h_permit_qr, "permit:print",
 	 DESK, LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "permits",
-	 "电子居住证二维码（SVG）"},
+	 "电子居住证二维码（SVG）", "制发居住证"},
 	{"GET", "/api/v1/permits/{no}/print", h_permit_print, "permit:print",
 	 DESK, LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "permits",
-	 "可打印的居住证页面（含二维码）"},
+	 "可打印的居住证页面（含二维码）", "制发居住证"},
 	{"GET", "/verify", h_verify, "permit:verify", 0, 0, LD_T_NONE, 0,
 	 NULL, verify_query, "verify",
 	 "公开核验电子居住证：脱敏内容、签名是否有效、当前状态"},
@@ -581,17 +690,23 @@ const struct ld_route ld_routes[] = {
 
 	{"POST", "/api/v1/resident/otp", h_resident_otp, "resident:otp", 0,
 	 LD_R_BODY | LD_R_WRITE, LD_T_NONE, 4096, otp_body, NULL, "resident",
-	 "居民登录：向手机发送验证码"},
+	 "居民登录：验证码只发往登记在册的手机号码（身份号码未登记的发往所填号码，"
+	 "登录后待核验）；无论是否发送，答复相同"},
 	{"POST", "/api/v1/resident/login", h_resident_login, "resident:login",
 	 0, LD_R_BODY | LD_R_WRITE, LD_T_NONE, 4096, resident_login_body, NULL,
 	 "resident", "居民登录：身份号码、手机号码和验证码"},
+	{"POST", "/api/v1/resident/logout", h_resident_logout,
+	 "resident:logout", 0, LD_R_RESIDENT | LD_R_WRITE | LD_R_UNVERIFIED_OK,
+	 LD_T_NONE, 0, NULL, NULL, "resident", "居民退出登录（令牌作废）"},
 	{"GET", "/api/v1/resident/me", h_resident_me, "resident:read", 0,
-	 LD_R_RESIDENT, LD_T_NONE, 0, NULL, NULL, "resident",
-	 "本人的居住登记、居住证、电子居住证和可享有的服务"},
+	 LD_R_RESIDENT | LD_R_UNVERIFIED_OK, LD_T_NONE, 0, NULL, NULL,
+	 "resident",
+	 "本人的居住登记、居住证、电子居住证、可享有的服务和网上申报（含待核验）"},
 	{"POST", "/api/v1/resident/registrations", h_resident_declare,
-	 "resident:declare", 0, LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE,
-	 LD_T_NONE, 0, resident_declare_body, NULL, "resident",
-	 "网上申报居住登记"},
+	 "resident:declare", 0,
+	 LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE | LD_R_UNVERIFIED_OK, LD_T_NONE,
+	 0, resident_declare_body, NULL, "resident",
+	 "网上申报居住登记：已登记在册的即时生效（201）；身份号码未登记的待核验（202）"},
 	{"POST", "/api/v1/resident/permits", h_resident_apply,
 	 "resident:apply", 0, LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE, LD_T_NONE,
 	 0, resident_apply_body, NULL, "resident", "网上申领居住证"},
@@ -604,7 +719,7 @@ const struct ld_route ld_routes[] = {
 	 "grid", "登记报告单位（出租人、物业、中介、用人单位）"},
 	{"GET", "/api/v1/organisations", h_orgs_list, "organisation:manage",
 	 DESK, LD_R_AUTH, LD_T_NONE, 0, NULL, orgs_query, "grid",
-	 "本辖区的报告单位及其接入密钥"},
+	 "本辖区的报告单位及其接入密钥", "报告单位管理"},
 	{"POST", "/api/v1/organisations/{id}/keys", h_org_key,
 	 "organisation:manage", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
 	 LD_T_NONE, 0, empty_body, NULL, "grid",
@@ -614,7 +729,7 @@ const struct ld_route ld_routes[] = {
 	 "grid", "登记出租房屋"},
 	{"GET", "/api/v1/houses", h_houses_list, "house:read", STAFF, LD_R_AUTH,
 	 LD_T_NONE, 0, NULL, houses_query, "grid",
-	 "本辖区出租房屋：居住人数、疑似群租"},
+	 "本辖区出租房屋：居住人数、疑似群租", "出租房屋管理"},
 	{"GET", "/api/v1/houses/{id}", h_house_get, "house:read", STAFF,
 	 LD_R_AUTH | LD_R_READ_REASON, LD_T_NONE, 0, NULL, NULL, "grid",
 	 "出租房屋及其承租人（记入审计）"},
@@ -624,10 +739,10 @@ const struct ld_route ld_routes[] = {
 	 "报告入住、退租、招用、解除劳动关系或中介成功"},
 	{"GET", "/api/v1/reports", h_reports_list, "report:read", STAFF,
 	 LD_R_AUTH | LD_R_ORG_OK, LD_T_NONE, 0, NULL, reports_query, "grid",
-	 "报告列表：工作人员看本辖区，报告单位只看本单位的"},
+	 "报告列表：工作人员看本辖区，报告单位只看本单位的", "报告核查"},
 	{"GET", "/api/v1/reports/{id}", h_report_get, "report:read", STAFF,
 	 LD_R_AUTH | LD_R_ORG_OK, LD_T_NONE, 0, NULL, NULL, "grid",
-	 "一条报告及其期限判断"},
+	 "一条报告及其期限判断", "报告核查"},
 	{"POST", "/api/v1/reports/uploads", h_upload_preview, "report:create",
 	 DESK, LD_R_AUTH | LD_R_ORG_OK | LD_R_WRITE | LD_R_FILE, LD_T_NONE,
 	 LD_MAX_REQUEST_BODY, NULL, upload_query, "grid",
@@ -661,7 +776,7 @@ const struct ld_route ld_routes[] = {
 	 LD_T_NONE, 0, NULL, NULL, "grid",
 	 "放弃未确认导入的上传，删除其文件"},
 	{"GET", "/api/v1/tasks", h_tasks_list, "task:read", STAFF, LD_R_AUTH,
-	 LD_T_NONE, 0, NULL, tasks_query, "grid", "网格任务"},
+	 LD_T_NONE, 0, NULL, tasks_query, "grid", "网格任务", "网格任务办理"},
 	{"POST", "/api/v1/tasks/{id}/close", h_task_close, "task:update",
 	 STAFF, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0,
 	 task_close_body, NULL, "grid", "办结任务"},
@@ -673,10 +788,24 @@ const struct ld_route ld_routes[] = {
 	 "grid", "入户走访：登记现居住人员，与台账不一致的生成任务"},
 	{"GET", "/api/v1/grid/worklist", h_grid_worklist, "grid:read", STAFF,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, grid_query, "grid",
-	 "网格工作清单：任务、疑似群租、逾期登记和报告、待签注居住证"},
+	 "网格工作清单：任务、疑似群租、逾期登记和报告、待签注居住证",
+	 "网格工作清单办理"},
 	{"GET", "/api/v1/stats/grid", h_stats_grid, "stats:read", STAFF,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, grid_stats_query, "grid",
 	 "按区县、街道、社区、网格统计实有人口、流动人口、出租房屋和任务"},
+
+	{"GET", "/api/v1/declarations", h_declarations_list,
+	 "declaration:read", STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL,
+	 declarations_query, "declarations",
+	 "网上申报（待核验等）：派出所看本所辖区，网格员看本网格（分页，记入审计）"},
+	{"POST", "/api/v1/declarations/{id}/confirm", h_declaration_confirm,
+	 "declaration:verify", STAFF, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_NONE, 0, declaration_confirm_body, NULL, "declarations",
+	 "核验身份后确认网上申报：建立人员、居住登记并发放凭证（按网上申报日期判断是否逾期）"},
+	{"POST", "/api/v1/declarations/{id}/reject", h_declaration_reject,
+	 "declaration:verify", STAFF, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_NONE, 0, declaration_reject_body, NULL, "declarations",
+	 "退回网上申报并说明原因"},
 
 	{"GET", "/api/v1/audit", h_audit_list, "audit:read", AUDITORS,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, audit_query, "audit", "审计日志"},

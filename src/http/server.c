@@ -1,10 +1,16 @@
 /*
- * server.c — h2o glue: one event loop per core, each with its own listening
- * socket (SO_REUSEPORT), its own read connection to the store and its own
- * session cache; one writer thread (group commit); one thread for slow work
- * (password hashing) so no loop ever blocks on it, and one that checks
- * uploaded files (upload_worker.c). SIGINT and SIGTERM stop the loops,
- * drain the writer and exit.
+ * server.c — h2o glue: one event loop per core, all accepting on one
+ * listening socket, each with its own read connection to the store and its
+ * own session cache; one writer thread (group commit); one thread for slow
+ * work (password hashing) so no loop ever blocks on it, and one that checks
+ * uploaded files (upload_worker.c). SIGINT and SIGTERM stop the loops, drain
+ * the writer and exit.
+ *
+ * HTTP/1.1 only: liudong speaks cleartext HTTP behind a reverse proxy that
+ * terminates TLS, and HTTP/2 over cleartext (h2c, by upgrade or by prior
+ * knowledge) is turned off, which closes HTTP/2's stream-level attacks
+ * (rapid reset, CVE-2023-44487) at this server. The proxy may speak HTTP/2
+ * to clients.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +27,9 @@
 
 #include "http/auth.h"
 #include "http/body.h"
+#include "http/framing.h"
 #include "crypto/keyring.h"
+#include "crypto/secret.h"
 #include "notify/notify.h"
 #include "crypto/sm2.h"
 #include "http/http.h"
@@ -56,6 +64,15 @@ static bool parse_listen(const char *s, struct sockaddr_in *sa)
 	return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
 }
 
+/*
+ * The one listening socket, which every loop accepts on (each through a
+ * descriptor of its own, dup'ed, as h2o's own server does). Not
+ * SO_REUSEPORT: with it, a second server started on the same address would
+ * bind too, and the kernel would split connections between the two
+ * processes and their databases. Without it the second bind fails, so a
+ * second `liudong serve` refuses to start. SO_REUSEADDR only lets a restart
+ * bind while old connections linger in TIME_WAIT.
+ */
 static int open_listener(const struct sockaddr_in *sa)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -63,14 +80,37 @@ static int open_listener(const struct sockaddr_in *sa)
 		return -1;
 	int on = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) != 0 ||
 	    listen(fd, 1024) != 0) {
+		int e = errno;
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;
+}
+
+/* Before the static files: a request whose length is ambiguous is refused
+ * there too (the API's dispatcher checks it itself). */
+static int on_framing_gate(h2o_handler_t *self, h2o_req_t *req)
+{
+	(void)self;
+	const char *refusal = ld_framing_refusal(req);
+	if (!refusal)
+		return -1; /* on to the next handler */
+	char body[320];
+	int n = snprintf(body, sizeof body,
+			 "{\"error\":{\"code\":\"bad_request\",\"message\":"
+			 "\"%s\",\"field\":null}}",
+			 refusal);
+	req->res.status = 400;
+	req->res.reason = "Bad Request";
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+		       NULL, H2O_STRLIT("application/json; charset=utf-8"));
+	req->res.content_length = (size_t)n;
+	h2o_send_inline(req, body, (size_t)n);
+	return 0;
 }
 
 static void on_accept(h2o_socket_t *listener, const char *err)
@@ -201,16 +241,12 @@ static int thread_init(struct ld_server *srv, struct ld_thread *th, int index,
 	h2o_timeout_init(th->ctx.loop, &th->log_timeout, 200);
 	th->log_flush.cb = on_log_timer;
 	h2o_timeout_link(th->ctx.loop, &th->log_timeout, &th->log_flush);
-	/* Each loop accepts on its own socket bound to the same port. */
-	int fd = listen_fd;
-	if (index > 0) {
-		struct sockaddr_in sa;
-		socklen_t len = sizeof sa;
-		getsockname(listen_fd, (struct sockaddr *)&sa, &len);
-		fd = open_listener(&sa);
-		if (fd < 0)
-			return -1;
-	}
+	/* Every loop accepts on the one listening socket, through its own
+	 * descriptor (closing its h2o socket closes that descriptor; the
+	 * main thread closes the original). */
+	int fd = fcntl(listen_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
 	th->listener = h2o_evloop_socket_create(th->ctx.loop, fd,
 						H2O_SOCKET_FLAG_DONT_READ);
 	th->listener->data = th;
@@ -246,6 +282,53 @@ static void thread_release(struct ld_thread *th)
 	ld_buf_release(&th->log);
 }
 
+/* Whether the database was made by `liudong demo` (its settings say so). */
+static ld_status read_demo_flag(struct ld_server *srv, bool *demo)
+{
+	ld_conn *c;
+	ld_error err = {0};
+	ld_arena ar;
+	const char *v = NULL;
+	ld_status rc = srv->ops->connect(srv->store, false, &c, &err);
+	if (rc != LD_OK)
+		return rc;
+	ld_arena_init(&ar, 0);
+	rc = srv->ops->setting_get(c, "demo", &ar, &v);
+	*demo = rc == LD_OK && strcmp(v, "1") == 0;
+	ld_arena_release(&ar);
+	srv->ops->disconnect(c);
+	return rc == LD_ENOTFOUND ? LD_OK : rc;
+}
+
+/* The notifier of one-time codes. Demo mode shows codes on the page, so
+ * only a database made by `liudong demo` may use it; a real database must
+ * name its SMS gateway. Returns 0, or 1 after saying why not. */
+static int open_notifier(struct ld_server *srv, const char *sms)
+{
+	ld_error err = {0};
+	if (read_demo_flag(srv, &srv->demo_database) != LD_OK) {
+		fprintf(stderr, "liudong: 无法读取数据库设置\n");
+		return 1;
+	}
+	if ((!sms || strcmp(sms, "demo") == 0) && !srv->demo_database) {
+		fprintf(stderr,
+			"liudong: 未配置短信网关：请用 --sms https://… 指定短信网关"
+			"（演示模式只能用于 liudong demo 生成的演示数据库） (no SMS "
+			"gateway: give --sms https://...; demo mode is only for a "
+			"database made by liudong demo)\n");
+		return 1;
+	}
+	srv->notifier = ld_notifier_new(sms ? sms : "demo", &err);
+	if (!srv->notifier) {
+		fprintf(stderr, "liudong: --sms: %s\n", err.message);
+		return 1;
+	}
+	if (srv->notifier->demo)
+		fprintf(stderr, "liudong: 【演示】短信验证码写入本日志，不会真正发送 "
+				"(demo SMS: codes are written to this log)\n");
+	return 0;
+}
+
 static int open_log(const char *path, const char *data_dir)
 {
 	if (path && strcmp(path, "off") == 0)
@@ -270,6 +353,7 @@ int ld_server_run(const struct ld_server_config *cfg)
 	srv->cfg = *cfg;
 	srv->started_at = time(NULL);
 	srv->log_fd = -1;
+	srv->listen_fd = -1;
 	srv->ops = ld_store_find("sqlite");
 	srv->throttle = ld_throttle_new();
 	pthread_mutex_init(&srv->slow_lock, NULL);
@@ -279,6 +363,20 @@ int ld_server_run(const struct ld_server_config *cfg)
 	if (!parse_listen(cfg->listen, &sa)) {
 		fprintf(stderr, "liudong: --listen: 地址应为 IPv4地址:端口，如 "
 				"127.0.0.1:8080\n");
+		goto out;
+	}
+	/* The address first: a second server on it stops here, before it
+	 * touches its database. */
+	srv->listen_fd = open_listener(&sa);
+	if (srv->listen_fd < 0) {
+		if (errno == EADDRINUSE)
+			fprintf(stderr,
+				"liudong: --listen: 地址 %s 已被占用（可能已有一个 liudong "
+				"serve 在运行），不能启动第二个服务 (address in use)\n",
+				cfg->listen);
+		else
+			fprintf(stderr, "liudong: --listen: 无法监听 %s：%s\n",
+				cfg->listen, strerror(errno));
 		goto out;
 	}
 	if (ld_calendar_load_default(&srv->calendar, cfg->holidays_dir, &err) !=
@@ -297,35 +395,32 @@ int ld_server_run(const struct ld_server_config *cfg)
 			cfg->data_dir, err.message);
 		memset(&err, 0, sizeof err);
 	}
-	srv->notifier = ld_notifier_new(cfg->sms, &err);
-	if (!srv->notifier) {
-		fprintf(stderr, "liudong: --sms: %s\n", err.message);
+	_Static_assert(sizeof srv->otp_key == LD_SECRET_LEN, "otp key size");
+	if (ld_secret_load(cfg->data_dir, "otp.secret", srv->otp_key, &err) !=
+	    LD_OK) {
+		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
 	}
-	if (srv->notifier->demo)
-		fprintf(stderr, "liudong: 【演示】短信验证码写入本日志，不会真正发送 "
-				"(demo SMS: codes are written to this log)\n");
 	if (srv->ops->open(cfg->data_dir, &srv->store, &err) != LD_OK) {
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
 	}
+	if (open_notifier(srv, cfg->sms) != 0)
+		goto out_store;
 	srv->writer = ld_writer_start(srv->ops, srv->store, cfg->group_commit,
 				      cfg->durable, &err);
 	if (!srv->writer) {
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out_store;
 	}
-	srv->listen_fd = open_listener(&sa);
-	if (srv->listen_fd < 0) {
-		fprintf(stderr, "liudong: --listen: 无法监听 %s：%s\n", cfg->listen,
-			strerror(errno));
-		goto out_writer;
-	}
 	srv->log_fd = open_log(cfg->access_log, cfg->data_dir);
 
 	ld_body_init();
 	h2o_config_init(&srv->h2o);
 	srv->h2o.server_name = h2o_iovec_init(H2O_STRLIT("liudong"));
+	/* No HTTP/2 over cleartext: neither "Upgrade: h2c" nor the "PRI *
+	 * HTTP/2.0" preface (see the top of this file). */
+	srv->h2o.http1.upgrade_to_http2 = 0;
 	/* The one bound h2o applies before it reads a body (http.h): a
 	 * larger Content-Length gets 413 from h2o at once, for any path, with
 	 * or without a login. Bodies within it but beyond the route's own
@@ -337,7 +432,7 @@ int ld_server_run(const struct ld_server_config *cfg)
 	 * everything else is the web application's files (web/dist), when
 	 * there are any. h2o picks the longest matching path. */
 	static const char *const api_paths[] = {"/api", "/verify", "/healthz",
-						"/metrics"};
+						"/readyz", "/metrics"};
 	for (size_t i = 0; i < sizeof api_paths / sizeof *api_paths; i++) {
 		h2o_pathconf_t *path =
 			h2o_config_register_path(host, api_paths[i], 0);
@@ -347,6 +442,8 @@ int ld_server_run(const struct ld_server_config *cfg)
 	h2o_pathconf_t *root = h2o_config_register_path(host, "/", 0);
 	if (cfg->web_dir && *cfg->web_dir) {
 		static const char *index_files[] = {"index.html", NULL};
+		h2o_create_handler(root, sizeof(h2o_handler_t))->on_req =
+			on_framing_gate;
 		h2o_file_register(root, cfg->web_dir, index_files, NULL,
 				  H2O_FILE_FLAG_SEND_COMPRESSED);
 	} else {
@@ -440,12 +537,15 @@ out_writer:
 out_store:
 	srv->ops->close(srv->store);
 out:
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
 	if (srv->notifier)
 		srv->notifier->free(srv->notifier);
 	ld_sm2_free(srv->signer);
 	ld_throttle_free(srv->throttle);
 	pthread_cond_destroy(&srv->slow_cond);
 	pthread_mutex_destroy(&srv->slow_lock);
+	explicit_bzero(srv->otp_key, sizeof srv->otp_key);
 	free(srv);
 	return rc;
 }

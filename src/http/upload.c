@@ -168,7 +168,8 @@ static void tally_shown(struct ld_upload_tally *t, int line,
 	ld_jw_kstr(&t->rw, "event_date", out->rec.event_date);
 	ld_jw_kstr(&t->rw, "deadline", out->rec.deadline);
 	ld_jw_kbool(&t->rw, "late", out->check.late);
-	ld_jw_kbool(&t->rw, "task", task);
+	if (!t->for_reporter)
+		ld_jw_kbool(&t->rw, "task", task);
 	ld_jw_obj_close(&t->rw);
 }
 

@@ -38,6 +38,10 @@ struct ld_upload_tally {
 	ld_buf rows_json, errors_json;
 	ld_jw rw, ew;
 	int shown;
+	/* The rows are shown to the organisation that reported them: not
+	 * whether each would open a task (that is the registry's to know).
+	 * Set after ld_upload_tally_init. */
+	bool for_reporter;
 };
 
 void ld_upload_tally_init(struct ld_upload_tally *t);

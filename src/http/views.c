@@ -11,6 +11,7 @@
 #include "core/catalog.h"
 #include "core/division.h"
 #include "core/entitlement.h"
+#include "core/licence.h"
 #include "http/handlers.h"
 #include "http/reply.h"
 
@@ -35,12 +36,46 @@ void ld_address_text(const ld_address *a, char *out, size_t size)
 		 *a->unit ? "单元" : "", a->room, *a->room ? "室" : "");
 }
 
-void ld_view_person(ld_jw *w, const ld_person *p)
+struct ld_view_policy ld_view_policy_of(const struct ld_req *r)
+{
+	struct ld_view_policy all = {true, true}, masked = {false, true};
+	if (r->resident)
+		return all; /* resident routes show the resident's own record */
+	if (r->org || !r->authed)
+		return masked;
+	/* The desk identifies people by their number; a grid worker visits
+	 * and calls them, and needs the phone but not the whole number. */
+	return r->user.role == LD_ROLE_ADMIN || r->user.role == LD_ROLE_CLERK
+		       ? all
+		       : masked;
+}
+
+void ld_view_id_number(ld_jw *w, const struct ld_req *r, const char *key,
+		       const char *id)
+{
+	if (!id || ld_view_policy_of(r).full_id_numbers) {
+		ld_jw_kstr(w, key, id);
+		return;
+	}
+	char masked[19];
+	ld_mask_id_number(id, masked);
+	ld_jw_kstr(w, key, masked);
+}
+
+void ld_view_phone(ld_jw *w, const struct ld_req *r, const char *key,
+		   const char *phone)
+{
+	ld_jw_kstr(w, key,
+		   !phone || ld_view_policy_of(r).phones ? phone : "");
+}
+
+void ld_view_person(ld_jw *w, struct ld_req *r, const ld_person *p)
 {
 	char name[160] = "";
+	ld_req_carries(r, "persons", p->id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", p->id);
-	ld_jw_kstr(w, "id_number", p->id_number);
+	ld_view_id_number(w, r, "id_number", p->id_number);
 	ld_jw_kstr(w, "name", p->name);
 	ld_jw_kstr(w, "sex", p->sex);
 	ld_jw_kstr(w, "ethnicity", p->ethnicity);
@@ -51,15 +86,17 @@ void ld_view_person(ld_jw *w, const ld_person *p)
 		ld_division_full_name(atoi(p->hukou_code), name, sizeof name);
 	ld_jw_kstr(w, "hukou_place", name);
 	ld_jw_kstr(w, "hukou_address", p->hukou_address);
-	ld_jw_kstr(w, "phone", p->phone);
+	ld_view_phone(w, r, "phone", p->phone);
 	ld_jw_kstr(w, "created_at", p->created_at);
 	ld_jw_kstr(w, "updated_at", p->updated_at);
 	ld_jw_obj_close(w);
 }
 
-void ld_view_registration(ld_jw *w, const ld_registration *r)
+void ld_view_registration(ld_jw *w, struct ld_req *req,
+			  const ld_registration *r)
 {
 	char district[64] = "";
+	ld_req_carries(req, "persons", r->person_id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", r->id);
 	ld_jw_kint(w, "person_id", r->person_id);
@@ -156,8 +193,9 @@ void ld_view_scope(ld_jw *w, const ld_scope_decision *d)
 	ld_jw_obj_close(w);
 }
 
-void ld_view_late_item(ld_jw *w, const ld_late_item *it)
+void ld_view_late_item(ld_jw *w, struct ld_req *r, const ld_late_item *it)
 {
+	ld_req_carries(r, "persons", it->person_id);
 	ld_jw_obj_open(w);
 	ld_jw_kstr(w, "kind", strcmp(it->kind, "declared") == 0
 				      ? "late_declaration"

@@ -17,13 +17,41 @@ ld_day ld_http_today(void);
 void ld_address_text(const ld_address *a, char *out, size_t size);
 #define LD_ADDRESS_TEXT_MAX 400
 
-void ld_view_person(ld_jw *w, const ld_person *p);
-void ld_view_registration(ld_jw *w, const ld_registration *reg);
+/*
+ * What an answer may show of a person, decided here once for every answer
+ * (README, "Who sees what"):
+ *
+ *   admin, clerk    everything: the desk identifies people by their number
+ *   grid worker     ID numbers masked as ld_mask_id_number does (first 6
+ *                   and last 4 characters); phones in full, for visiting
+ *                   and calling people is the grid's work
+ *   organisation    ID numbers masked: it knows whom it reported
+ *   resident        their own record in full
+ *   anyone else     ID numbers masked
+ *
+ * The views below write ID numbers and phones only through
+ * ld_view_id_number and ld_view_phone, and note what they write about
+ * people (ld_req_carries), so a list's audit entry can name them.
+ */
+struct ld_view_policy {
+	bool full_id_numbers;
+	bool phones;
+};
+struct ld_view_policy ld_view_policy_of(const struct ld_req *r);
+/* key: id as the policy of r allows (NULL stays null). */
+void ld_view_id_number(ld_jw *w, const struct ld_req *r, const char *key,
+		       const char *id);
+void ld_view_phone(ld_jw *w, const struct ld_req *r, const char *key,
+		   const char *phone);
+
+void ld_view_person(ld_jw *w, struct ld_req *r, const ld_person *p);
+void ld_view_registration(ld_jw *w, struct ld_req *r,
+			  const ld_registration *reg);
 void ld_view_event(ld_jw *w, const ld_reg_event *e);
 void ld_view_scope(ld_jw *w, const ld_scope_decision *d);
 void ld_view_basis(ld_jw *w, const ld_basis *b);
 /* One item of the late work list (a late declaration or address change). */
-void ld_view_late_item(ld_jw *w, const ld_late_item *it);
+void ld_view_late_item(ld_jw *w, struct ld_req *r, const ld_late_item *it);
 
 /* "entitlements": [{code, title, conditional, basis}, ...] */
 void ld_view_entitlements(ld_jw *w, const void *const *list, size_t n);

@@ -405,4 +405,45 @@ typedef struct {
 	int64_t actual, floating, houses, tasks_open, tasks_overdue;
 } ld_grid_stat;
 
+/* ---- residents' online declarations awaiting verification ----------- */
+
+/* An online declaration by someone whose ID number was not on record when
+ * they signed in (sql/sqlite/0010_resident_verification.sql): it waits,
+ * "pending", until the station or the grid worker has checked who they
+ * are. */
+typedef struct {
+	ld_id id;
+	const char *id_number;
+	const char *phone; /* claimed: the phone the code went to */
+	const char *name, *ethnicity, *hukou_code, *hukou_address;
+	ld_address addr;
+	const char *arrival_date;
+	const char *reason, *housing, *employer;
+	int stay_days; /* -1 when not given */
+	const char *lodging;
+	const char *submitted_date, *submitted_at;
+	const char *deadline;
+	bool late; /* judged on the day it was submitted */
+	const char *status; /* pending | confirmed | rejected | superseded */
+	ld_id decided_by;
+	const char *decided_by_name; /* read with the declaration */
+	const char *decided_at;
+	const char *verified_by; /* counter | visit, once confirmed */
+	const char *note;
+	ld_id registration_id;
+	const char *certificate_no; /* read with the declaration */
+	const char *reject_reason;
+} ld_declaration;
+
+/* How a declaration was decided (ld_store_ops.declaration_decide). */
+typedef struct {
+	const char *status; /* confirmed | rejected */
+	ld_id user_id;
+	const char *at;
+	const char *verified_by; /* confirmed: counter | visit */
+	const char *note;
+	ld_id registration_id; /* confirmed */
+	const char *reject_reason; /* rejected */
+} ld_declaration_decision;
+
 #endif

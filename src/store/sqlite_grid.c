@@ -218,8 +218,8 @@ static void qb_sql(struct qb *q, const char *fmt, ...)
 		q->len += (size_t)w;
 }
 
-/* Append "?" bound to text s. */
-static void qb_text(struct qb *q, const char *s)
+/* Bind text s to the next "?" already in the text. */
+static void qb_bind_text(struct qb *q, const char *s)
 {
 	if (q->n == QB_MAX_BINDS) {
 		q->overflow = true;
@@ -227,6 +227,12 @@ static void qb_text(struct qb *q, const char *s)
 	}
 	q->b[q->n].s = s;
 	q->b[q->n++].is_text = true;
+}
+
+/* Append "?" bound to text s. */
+static void qb_text(struct qb *q, const char *s)
+{
+	qb_bind_text(q, s);
 	qb_sql(q, "?");
 }
 
@@ -241,36 +247,18 @@ static void qb_int(struct qb *q, int64_t v)
 	qb_sql(q, "?");
 }
 
-/* " AND <col prefix>… in the access area". */
-static void qb_access(struct qb *q, const ld_access *acc, const char *t)
+/* " AND <the row aliased t lies in the access area>" (sqlite_area.c);
+ * by_grid for a table indexed by grid alone (tasks). */
+static void qb_area(struct qb *q, const ld_access *acc, const char *t,
+		    bool by_grid)
 {
-	if (acc->kind == LD_ACCESS_STATION) {
-		qb_sql(q, " AND %scommunity IN (SELECT code FROM areas WHERE "
-			  "station = ", t);
-		qb_text(q, acc->code);
-		qb_sql(q, ")");
-	} else if (acc->kind == LD_ACCESS_GRID) {
-		qb_sql(q, " AND %sgrid = ", t);
-		qb_text(q, acc->code);
-	} else if (acc->kind == LD_ACCESS_NONE) {
-		qb_sql(q, " AND 0");
-	}
-}
-
-/* As qb_access, for a table indexed by grid alone (tasks): a station's
- * rows are found through the grids of its communities. */
-static void qb_access_by_grid(struct qb *q, const ld_access *acc,
-			      const char *t)
-{
-	if (acc->kind != LD_ACCESS_STATION) {
-		qb_access(q, acc, t);
-		return;
-	}
-	qb_sql(q, " AND %sgrid IN (SELECT g.code FROM areas g JOIN areas cm ON "
-		  "cm.code = g.parent WHERE cm.station = ",
-	       t);
-	qb_text(q, acc->code);
-	qb_sql(q, ")");
+	char rule[LD_SQ_AREA_MAX];
+	const char *bind;
+	qb_sql(q, " AND %s",
+	       ld_sq_area(acc, by_grid ? LD_SQ_PLACE_BY_GRID : LD_SQ_PLACE, t,
+			  "?", rule, sizeof rule, &bind));
+	if (bind)
+		qb_bind_text(q, bind);
 }
 
 /* " AND <t>grid under area" (area codes nest by prefix). */
@@ -418,7 +406,7 @@ ld_status ld_sqg_orgs_list(ld_conn *c, const ld_access *acc, const char *kind,
 			   int64_t *total)
 {
 	struct qb f = {0};
-	qb_access(&f, acc, "");
+	qb_area(&f, acc, "", false);
 	if (kind) {
 		qb_sql(&f, " AND kind = ");
 		qb_text(&f, kind);
@@ -566,7 +554,7 @@ ld_status ld_sqg_houses_list(ld_conn *c, const ld_access *acc,
 			     int64_t *total)
 {
 	struct qb f = {0};
-	qb_access(&f, acc, "h.");
+	qb_area(&f, acc, "h.", false);
 	qb_under(&f, area, "h.");
 	if (flagged_only)
 		qb_sql(&f, " AND h.flagged = 1");
@@ -751,7 +739,7 @@ ld_status ld_sqg_reports_list(ld_conn *c, const ld_access *acc,
 		qb_sql(&f, " AND r.org_id = ");
 		qb_int(&f, rq->org_id);
 	} else {
-		qb_access(&f, acc, "r.");
+		qb_area(&f, acc, "r.", false);
 	}
 	if (rq->kind) {
 		qb_sql(&f, " AND r.kind = ");
@@ -1050,7 +1038,7 @@ ld_status ld_sqg_tasks_list(ld_conn *c, const ld_access *acc,
 			    int64_t *total)
 {
 	struct qb f = {0};
-	qb_access_by_grid(&f, acc, "t.");
+	qb_area(&f, acc, "t.", true);
 	qb_under(&f, tq->area, "t.");
 	if (tq->status) {
 		qb_sql(&f, " AND t.status = ");
@@ -1160,28 +1148,28 @@ ld_status ld_sqg_grid_stats(ld_conn *c, const ld_access *acc,
 	qb_sql(&q, "), people AS (SELECT r.grid AS grid, p.id_number AS idn, "
 		   "r.in_scope AS fl FROM registrations r JOIN persons p ON "
 		   "p.id = r.person_id WHERE r.status = 'active'");
-	qb_access(&q, acc, "r.");
+	qb_area(&q, acc, "r.", false);
 	qb_sql(&q, " UNION SELECT h.grid, t.id_number, 0 FROM tenancies t "
 		   "JOIN houses h ON h.id = t.house_id WHERE t.move_out IS "
 		   "NULL");
-	qb_access(&q, acc, "h.");
+	qb_area(&q, acc, "h.", false);
 	qb_sql(&q, "), ppl AS (SELECT substr(grid, 1, %d) AS k, "
 		   "count(DISTINCT idn) AS actual FROM people GROUP BY k), "
 		   "flo AS (SELECT substr(r.grid, 1, %d) AS k, count(*) AS "
 		   "floating FROM registrations r WHERE r.status = 'active' "
 		   "AND r.in_scope = 1",
 	       len, len);
-	qb_access(&q, acc, "r.");
+	qb_area(&q, acc, "r.", false);
 	qb_sql(&q, " GROUP BY k), hs AS (SELECT substr(h.grid, 1, %d) AS k, "
 		   "count(*) AS houses FROM houses h WHERE 1",
 	       len);
-	qb_access(&q, acc, "h.");
+	qb_area(&q, acc, "h.", false);
 	qb_sql(&q, " GROUP BY k), ts AS (SELECT substr(t.grid, 1, %d) AS k, "
 		   "count(*) AS open, sum(t.due_date < ",
 	       len);
 	qb_text(&q, today);
 	qb_sql(&q, ") AS overdue FROM tasks t WHERE t.status = 'open'");
-	qb_access_by_grid(&q, acc, "t.");
+	qb_area(&q, acc, "t.", true);
 	qb_sql(&q, " GROUP BY k) SELECT kids.code, kids.name, "
 		   "coalesce(ppl.actual, 0), coalesce(flo.floating, 0), "
 		   "coalesce(hs.houses, 0), coalesce(ts.open, 0), "

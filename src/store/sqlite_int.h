@@ -15,6 +15,7 @@
 
 #define LD_SQ_MAIN_STMTS 96
 #define LD_SQ_GRID_STMTS 48
+#define LD_SQ_RESIDENT_STMTS 16
 
 /* Certificate serials handed out in the current transaction, written back
  * once at commit instead of twice per certificate. Never written earlier:
@@ -38,6 +39,7 @@ struct ld_conn {
 	bool writer;
 	sqlite3_stmt *stmt[LD_SQ_MAIN_STMTS];
 	sqlite3_stmt *grid_stmt[LD_SQ_GRID_STMTS]; /* sqlite_grid.c */
+	sqlite3_stmt *resident_stmt[LD_SQ_RESIDENT_STMTS]; /* sqlite_resident.c */
 	struct serial_cache serials;
 };
 
@@ -64,6 +66,29 @@ static inline ld_status ld_sq_rows_end(int step)
 	return step == SQLITE_ROW || step == SQLITE_DONE ? LD_OK
 							 : ld_sq_map_rc(step);
 }
+
+/* ---- who sees what (sqlite_area.c) ---------------------------------- */
+
+enum ld_sq_subject {
+	LD_SQ_PLACE,	     /* a row with community and grid columns */
+	LD_SQ_PLACE_BY_GRID, /* the same, found by its grid alone (tasks,
+				whose index is by grid) */
+	LD_SQ_PERSON,	     /* a person: `t` is an SQL expression of the
+				person's id */
+};
+
+/*
+ * The condition "subject lies in the area of acc" as SQL text: for the
+ * place subjects, `t` is the row's alias with its dot ("r.") or "";
+ * `param` is the parameter where the area code goes ("?", "?3"). Returns
+ * the text (in buf, of cap bytes, or a constant: "1" for all, "0" for
+ * none) and sets *bind to the value to bind at `param`, or NULL when the
+ * text has no parameter. The rule itself is described in sqlite_area.c.
+ */
+const char *ld_sq_area(const ld_access *acc, enum ld_sq_subject subject,
+		       const char *t, const char *param, char *buf, size_t cap,
+		       const char **bind);
+#define LD_SQ_AREA_MAX 320 /* room for any condition ld_sq_area writes */
 
 /* Read every row of s into an arena array (*out, *n) with a row reader.
  * rc is LD_OK, LD_ENOMEM, or the error that stopped the reading: a list

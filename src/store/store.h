@@ -119,13 +119,14 @@ struct ld_store_ops {
 				ld_person *out);
 	ld_status (*person_by_id_number)(ld_conn *c, const char *id_number,
 					 ld_arena *ar, ld_person *out);
-	/* Persons whose registrations (any status) lie in the access area and
-	 * match q; *total counts all matches. */
+	/* Persons who lie in the access area and match q; *total counts all
+	 * matches. A person lies where their active registration lies, or
+	 * with none active, their most recent one (sqlite_area.c). */
 	ld_status (*person_search)(ld_conn *c, const ld_access *acc,
 				   const ld_person_query *q, ld_page page,
 				   ld_arena *ar, ld_person **out, size_t *n,
 				   int64_t *total);
-	/* Whether any registration of the person lies in the access area. */
+	/* Whether the person lies in the access area (as person_search). */
 	ld_status (*person_visible)(ld_conn *c, const ld_access *acc,
 				    ld_id person_id, bool *visible);
 
@@ -144,6 +145,9 @@ struct ld_store_ops {
 	ld_status (*registration_cancel)(ld_conn *c, ld_id id, const char *date,
 					 const char *reason,
 					 const char *reporter);
+	/* Whether the registration lies in the access area, or its person
+	 * does: a station keeps reading what it recorded after the person has
+	 * moved away, and the new station reads the person's old ones. */
 	ld_status (*registration_visible)(ld_conn *c, const ld_access *acc,
 					  ld_id id, bool *visible);
 	ld_status (*event_insert)(ld_conn *c, ld_reg_event *e);
@@ -183,8 +187,8 @@ struct ld_store_ops {
 	ld_status (*permits_of_person)(ld_conn *c, ld_id person_id,
 				       ld_arena *ar, ld_permit **out,
 				       size_t *n);
-	/* Permits in `status` whose holder has a registration in the access
-	 * area; at most `limit`. For work lists. */
+	/* Permits in `status` whose holder lies in the access area (as
+	 * person_search); at most `limit`. For work lists. */
 	ld_status (*permits_in_area)(ld_conn *c, const ld_access *acc,
 				     const char *status, int limit,
 				     ld_arena *ar, ld_permit **out, size_t *n);
@@ -231,8 +235,14 @@ struct ld_store_ops {
 				       const char *phone, char code_hash[65],
 				       int64_t *created_at, int64_t *expires_at,
 				       int *attempts);
+	/* Count one attempt at the code of (id_number, phone), unless it has
+	 * max_attempts already, and read the code back: its digest, expiry
+	 * and the attempts counted, this one included. LD_ENOTFOUND when
+	 * there is no code, or it has had its max_attempts (it is void). */
 	ld_status (*resident_code_attempt)(ld_conn *c, const char *id_number,
-					   const char *phone);
+					   const char *phone, int max_attempts,
+					   char code_hash[65],
+					   int64_t *expires_at, int *attempts);
 	ld_status (*resident_code_delete)(ld_conn *c, const char *id_number,
 					  const char *phone);
 	ld_status (*resident_session_insert)(ld_conn *c, const char *token_hash,
@@ -244,6 +254,8 @@ struct ld_store_ops {
 					  int64_t now, ld_arena *ar,
 					  const char **id_number,
 					  const char **phone);
+	ld_status (*resident_session_delete)(ld_conn *c,
+					     const char *token_hash);
 
 	/* Counts for /metrics and the demo summary. */
 	ld_status (*counts)(ld_conn *c, int64_t *persons,
@@ -364,6 +376,45 @@ struct ld_store_ops {
 	ld_status (*grid_stats)(ld_conn *c, const ld_access *acc,
 				const char *parent, const char *today,
 				ld_arena *ar, ld_grid_stat **out, size_t *n);
+
+	/* ---- settings and residents' declarations (sqlite_resident.c) ---- */
+
+	/* A setting of the database (table settings); LD_ENOTFOUND when it
+	 * is not set. */
+	ld_status (*setting_get)(ld_conn *c, const char *key, ld_arena *ar,
+				 const char **value);
+	ld_status (*setting_put)(ld_conn *c, const char *key,
+				 const char *value);
+
+	/* A pending online declaration; sets d->id. */
+	ld_status (*declaration_insert)(ld_conn *c, ld_declaration *d);
+	ld_status (*declaration_get)(ld_conn *c, ld_id id, ld_arena *ar,
+				     ld_declaration *out);
+	/* Declarations in the access area (by their grid), of `status` or
+	 * all (NULL): the pending ones first, oldest first, then those
+	 * decided, newest first. */
+	ld_status (*declarations_list)(ld_conn *c, const ld_access *acc,
+				       const char *status, ld_page page,
+				       ld_arena *ar, ld_declaration **out,
+				       size_t *n, int64_t *total);
+	/* A resident's own: those made with this ID number and this phone,
+	 * newest first (at most 20). */
+	ld_status (*declarations_of)(ld_conn *c, const char *id_number,
+				     const char *phone, ld_arena *ar,
+				     ld_declaration **out, size_t *n);
+	/* pending -> confirmed or rejected; LD_ECONFLICT when it is no
+	 * longer pending. */
+	ld_status (*declaration_decide)(ld_conn *c, ld_id id,
+					const ld_declaration_decision *dd);
+	/* Mark the other pending declarations of id_number superseded (one
+	 * of them was confirmed); *n says how many. */
+	ld_status (*declarations_supersede)(ld_conn *c, const char *id_number,
+					    ld_id except, ld_id user_id,
+					    const char *at, int *n);
+	/* Readiness: inside a write transaction, change nothing but make its
+	 * commit write to the log as a change would, so that a commit that
+	 * succeeds shows the store can be written now. */
+	ld_status (*probe_write)(ld_conn *c);
 };
 
 /* The backend registered under `name` ("sqlite"), or NULL. */

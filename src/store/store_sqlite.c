@@ -20,6 +20,7 @@
 
 #include "store/sqlite_grid.h"
 #include "store/sqlite_int.h"
+#include "store/sqlite_resident.h"
 #include "store/store.h"
 #include "util/embed.h"
 
@@ -52,7 +53,7 @@ enum q {
 	Q_VERSIONS_INVALIDATE, Q_VERSION_BY_LICENCE, Q_VERSIONS_OF,
 	Q_PEVENT_INSERT, Q_PEVENTS_OF,
 	Q_RCODE_PUT, Q_RCODE_GET, Q_RCODE_ATTEMPT, Q_RCODE_DELETE,
-	Q_RSESSION_INSERT, Q_RSESSION_GET,
+	Q_RSESSION_INSERT, Q_RSESSION_GET, Q_RSESSION_DELETE,
 	Q__COUNT
 };
 _Static_assert(Q__COUNT <= LD_SQ_MAIN_STMTS, "raise LD_SQ_MAIN_STMTS");
@@ -80,9 +81,6 @@ _Static_assert(Q__COUNT <= LD_SQ_MAIN_STMTS, "raise LD_SQ_MAIN_STMTS");
 #define AUDIT_COLS                                                          \
 	"seq, at, user_id, username, action, target, reason, result, detail, " \
 	"prev_hash, hash"
-/* Registrations visible to a station: their community is served by it. */
-#define IN_STATION "community IN (SELECT code FROM areas WHERE station = ?)"
-#define IN_STATION_3 "community IN (SELECT code FROM areas WHERE station = ?3)"
 
 static const char *const sql[Q__COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -132,10 +130,7 @@ static const char *const sql[Q__COUNT] = {
 	[Q_PERSON_BY_IDN] = "SELECT " PERSON_COLS
 			    " FROM persons p WHERE p.id_number = ?",
 	[Q_PERSON_VISIBLE_ALL] = "SELECT 1 FROM persons WHERE id = ?",
-	[Q_PERSON_VISIBLE_STATION] = "SELECT 1 FROM registrations WHERE "
-				     "person_id = ? AND " IN_STATION " LIMIT 1",
-	[Q_PERSON_VISIBLE_GRID] = "SELECT 1 FROM registrations WHERE "
-				  "person_id = ? AND grid = ? LIMIT 1",
+	/* Q_PERSON_VISIBLE_STATION, _GRID: composed (area_statement). */
 	[Q_REG_INSERT] = "INSERT INTO registrations (person_id, status, "
 			 "district, street, community, grid, road, "
 			 "house_number, building, unit, room, arrival_date, "
@@ -157,10 +152,7 @@ static const char *const sql[Q__COUNT] = {
 			 "cancelled_date = ?, cancel_reason = ?, "
 			 "cancel_reporter = ? WHERE id = ? AND status = "
 			 "'active'",
-	[Q_REG_VISIBLE_STATION] = "SELECT 1 FROM registrations WHERE id = ? "
-				  "AND " IN_STATION,
-	[Q_REG_VISIBLE_GRID] = "SELECT 1 FROM registrations WHERE id = ? AND "
-			       "grid = ?",
+	/* Q_REG_VISIBLE_STATION, _GRID: composed (area_statement). */
 	[Q_REG_EXISTS] = "SELECT 1 FROM registrations WHERE id = ?",
 	[Q_EVENT_INSERT] = "INSERT INTO registration_events (registration_id, "
 			   "kind, date, deadline, late, detail, user_id, at) "
@@ -207,15 +199,7 @@ static const char *const sql[Q__COUNT] = {
 				"p.person_id = ? ORDER BY p.id DESC",
 	[Q_PERMITS_ALL] = "SELECT " PERMIT_COLS " FROM permits p WHERE "
 			  "p.status = ?1 ORDER BY p.id LIMIT ?2",
-	[Q_PERMITS_STATION] = "SELECT " PERMIT_COLS " FROM permits p WHERE "
-			      "p.status = ?1 AND p.person_id IN (SELECT "
-			      "person_id FROM registrations WHERE status = "
-			      "'active' AND " IN_STATION_3 ") ORDER BY p.id "
-			      "LIMIT ?2",
-	[Q_PERMITS_GRID] = "SELECT " PERMIT_COLS " FROM permits p WHERE "
-			   "p.status = ?1 AND p.person_id IN (SELECT person_id "
-			   "FROM registrations WHERE status = 'active' AND "
-			   "grid = ?3) ORDER BY p.id LIMIT ?2",
+	/* Q_PERMITS_STATION, _GRID: composed (area_statement). */
 	[Q_ENDORSE_INSERT] = "INSERT INTO permit_endorsements (permit_id, "
 			     "date, anniversary, late, user_id, at) VALUES "
 			     "(?,?,?,?,?,?)",
@@ -242,14 +226,18 @@ static const char *const sql[Q__COUNT] = {
 			"(?,?,?,?,?,0)",
 	[Q_RCODE_GET] = "SELECT code_hash, created_at, expires_at, attempts FROM "
 			"resident_codes WHERE id_number = ? AND phone = ?",
+	/* Counted before the code is compared, in the one writer: however
+	 * many guesses arrive at once, each sees the count of all before it. */
 	[Q_RCODE_ATTEMPT] = "UPDATE resident_codes SET attempts = attempts + 1 "
-			    "WHERE id_number = ? AND phone = ?",
+			    "WHERE id_number = ? AND phone = ? AND attempts < ? "
+			    "RETURNING code_hash, expires_at, attempts",
 	[Q_RCODE_DELETE] = "DELETE FROM resident_codes WHERE id_number = ? AND "
 			   "phone = ?",
 	[Q_RSESSION_INSERT] = "INSERT INTO resident_sessions (token_hash, "
 			      "id_number, phone, expires_at) VALUES (?,?,?,?)",
 	[Q_RSESSION_GET] = "SELECT id_number, phone FROM resident_sessions WHERE "
 			   "token_hash = ? AND expires_at > ?",
+	[Q_RSESSION_DELETE] = "DELETE FROM resident_sessions WHERE token_hash = ?",
 	[Q_COUNTS] = "SELECT (SELECT count(*) FROM persons), (SELECT count(*) "
 		     "FROM registrations WHERE status = 'active'), (SELECT "
 		     "count(*) FROM audit)",
@@ -280,14 +268,65 @@ ld_status ld_sq_map_rc(int rc)
 	}
 }
 
+/* The text of a statement that reads by area: the area rule
+ * (sqlite_area.c) with the area code as its last parameter. */
+static const char *area_statement(enum q q, char *buf, size_t cap)
+{
+	static const ld_access station = {LD_ACCESS_STATION, ""},
+			       grid = {LD_ACCESS_GRID, ""};
+	char rule[LD_SQ_AREA_MAX];
+	const char *bind;
+	switch (q) {
+	case Q_PERSON_VISIBLE_STATION:
+	case Q_PERSON_VISIBLE_GRID:
+		snprintf(buf, cap, "SELECT 1 WHERE %s",
+			 ld_sq_area(q == Q_PERSON_VISIBLE_STATION ? &station
+								   : &grid,
+				    LD_SQ_PERSON, "?1", "?2", rule, sizeof rule,
+				    &bind));
+		return buf;
+	case Q_REG_VISIBLE_STATION:
+	case Q_REG_VISIBLE_GRID: {
+		/* Where it was recorded, or where its person lies now. */
+		const ld_access *acc =
+			q == Q_REG_VISIBLE_STATION ? &station : &grid;
+		char person[LD_SQ_AREA_MAX];
+		snprintf(buf, cap,
+			 "SELECT 1 FROM registrations r WHERE r.id = ?1 AND (%s "
+			 "OR %s)",
+			 ld_sq_area(acc, LD_SQ_PLACE, "r.", "?2", rule,
+				    sizeof rule, &bind),
+			 ld_sq_area(acc, LD_SQ_PERSON, "r.person_id", "?2",
+				    person, sizeof person, &bind));
+		return buf;
+	}
+	case Q_PERMITS_STATION:
+	case Q_PERMITS_GRID:
+		snprintf(buf, cap,
+			 "SELECT " PERMIT_COLS " FROM permits p WHERE p.status "
+			 "= ?1 AND %s ORDER BY p.id LIMIT ?2",
+			 ld_sq_area(q == Q_PERMITS_STATION ? &station : &grid,
+				    LD_SQ_PERSON, "p.person_id", "?3", rule,
+				    sizeof rule, &bind));
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
 static sqlite3_stmt *prep(ld_conn *c, enum q q)
 {
 	if (!c->stmt[q]) {
-		if (sqlite3_prepare_v3(c->db, sql[q], -1,
+		char composed[1024];
+		const char *text =
+			sql[q] ? sql[q]
+			       : area_statement(q, composed, sizeof composed);
+		if (!text ||
+		    sqlite3_prepare_v3(c->db, text, -1,
 				       SQLITE_PREPARE_PERSISTENT, &c->stmt[q],
 				       NULL) != SQLITE_OK) {
 			fprintf(stderr, "liudong: sqlite prepare failed: %s: %s\n",
-				sqlite3_errmsg(c->db), sql[q]);
+				sqlite3_errmsg(c->db), text ? text : "?");
 			return NULL;
 		}
 	} else {
@@ -592,6 +631,8 @@ static void s_disconnect(ld_conn *c)
 		sqlite3_finalize(c->stmt[i]);
 	for (int i = 0; i < LD_SQ_GRID_STMTS; i++)
 		sqlite3_finalize(c->grid_stmt[i]);
+	for (int i = 0; i < LD_SQ_RESIDENT_STMTS; i++)
+		sqlite3_finalize(c->resident_stmt[i]);
 	sqlite3_close(c->db);
 	free(c->serials.e);
 	free(c);
@@ -600,6 +641,19 @@ static void s_disconnect(ld_conn *c)
 static int s_schema_version(ld_conn *c)
 {
 	return user_version(c->db);
+}
+
+/* Readiness: a write that changes nothing, the schema version written over
+ * with itself. It dirties the database's first page, so the commit it is
+ * part of writes to the log as any change would. */
+static ld_status s_probe_write(ld_conn *c)
+{
+	int v = user_version(c->db);
+	if (v < 0)
+		return LD_EIO;
+	char text[48];
+	snprintf(text, sizeof text, "PRAGMA user_version=%d", v);
+	return exec_sql(c->db, text, NULL);
 }
 
 static ld_status s_read_begin(ld_conn *c)
@@ -1057,14 +1111,12 @@ static ld_status s_person_search(ld_conn *c, const ld_access *acc,
 		    "(road || house_number || building || '号楼' || unit || "
 		    "'单元' || room) LIKE ? ESCAPE '\\')",
 		    like_escape(ar, q->address, false));
-	if (acc->kind == LD_ACCESS_STATION)
-		ADD("p.id IN (SELECT person_id FROM registrations WHERE "
-		    "community IN (SELECT code FROM areas WHERE station = ?))",
-		    acc->code);
-	else if (acc->kind == LD_ACCESS_GRID)
-		ADD("p.id IN (SELECT person_id FROM registrations WHERE grid = "
-		    "?)",
-		    acc->code);
+	char rule[LD_SQ_AREA_MAX];
+	const char *bind;
+	const char *in_area = ld_sq_area(acc, LD_SQ_PERSON, "p.id", "?", rule,
+					 sizeof rule, &bind);
+	if (bind)
+		ADD(in_area, bind);
 #undef ADD
 	for (int i = 0; i < nargs; i++)
 		if (!args[i])
@@ -1463,11 +1515,10 @@ static ld_status s_worklist_late(ld_conn *c, const ld_access *acc,
 	*total = 0;
 	if (acc->kind == LD_ACCESS_NONE)
 		return LD_OK;
-	const char *area = acc->kind == LD_ACCESS_STATION
-				   ? " AND r.community IN (SELECT code FROM "
-				     "areas WHERE station = ?3)"
-			   : acc->kind == LD_ACCESS_GRID ? " AND r.grid = ?3"
-							 : "";
+	char rule[LD_SQ_AREA_MAX];
+	const char *bind;
+	const char *area = ld_sq_area(acc, LD_SQ_PLACE, "r.", "?3", rule,
+				      sizeof rule, &bind);
 	char text[1200];
 	const char *base =
 		" FROM registration_events e JOIN registrations r ON r.id = "
@@ -1477,21 +1528,21 @@ static ld_status s_worklist_late(ld_conn *c, const ld_access *acc,
 	sqlite3_stmt *s;
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 0)
-			snprintf(text, sizeof text, "SELECT count(*)%s%s", base,
-				 area);
+			snprintf(text, sizeof text, "SELECT count(*)%s AND %s",
+				 base, area);
 		else
 			snprintf(text, sizeof text,
 				 "SELECT r.id, p.id, p.name, e.kind, e.date, "
 				 "e.deadline, r.grid, r.community, "
-				 "r.certificate_no%s%s ORDER BY e.date DESC, e.id "
+				 "r.certificate_no%s AND %s ORDER BY e.date DESC, e.id "
 				 "DESC LIMIT ?4 OFFSET ?5",
 				 base, area);
 		if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
 			return LD_EIO;
 		ld_sq_bind_text(s, 1, from);
 		ld_sq_bind_text(s, 2, to);
-		if (acc->kind != LD_ACCESS_ALL)
-			ld_sq_bind_text(s, 3, acc->code);
+		if (bind)
+			ld_sq_bind_text(s, 3, bind);
 		if (pass == 0) {
 			int step = sqlite3_step(s);
 			if (step == SQLITE_ROW)
@@ -1786,7 +1837,7 @@ static ld_status s_permits_in_area(ld_conn *c, const ld_access *acc,
 	ld_sq_bind_text(s, 1, status);
 	sqlite3_bind_int(s, 2, limit);
 	if (acc->kind != LD_ACCESS_ALL)
-		ld_sq_bind_text(s, 3, acc->code);
+		ld_sq_bind_text(s, 3, acc->code); /* the area_statement's */
 	COLLECT(s, ar, ld_permit, out, n, row_permit);
 	return LD_OK;
 }
@@ -1930,32 +1981,6 @@ static ld_status s_permit_events_of(ld_conn *c, ld_id permit_id, ld_arena *ar,
 
 /* ---- statistics and the registrations table ------------------------- */
 
-/* The access filter on registrations aliased r, written into buf with its
- * one parameter numbered `num` (*arg is the value to bind, or NULL). */
-static const char *access_sql(const ld_access *acc, const char **arg, int num,
-			      char *buf, size_t cap)
-{
-	*arg = acc->code;
-	switch (acc->kind) {
-	case LD_ACCESS_STATION:
-		snprintf(buf, cap,
-			 "r.community IN (SELECT code FROM areas WHERE station "
-			 "= ?%d)",
-			 num);
-		return buf;
-	case LD_ACCESS_GRID:
-		snprintf(buf, cap, "r.grid = ?%d", num);
-		return buf;
-	case LD_ACCESS_ALL:
-		*arg = NULL;
-		return "1";
-	case LD_ACCESS_NONE:
-		break;
-	}
-	*arg = NULL;
-	return "0";
-}
-
 static ld_status s_stats_group(ld_conn *c, const ld_access *acc,
 			       const char *group, const char *parent,
 			       bool late_only, ld_arena *ar, ld_stat_item **out,
@@ -1981,9 +2006,11 @@ static ld_status s_stats_group(ld_conn *c, const ld_access *acc,
 		}
 	if (!expr)
 		return LD_EINVAL;
+	/* Active registrations: each places its person where it lies. */
 	const char *arg;
-	char fbuf[128];
-	const char *filter = access_sql(acc, &arg, 3, fbuf, sizeof fbuf);
+	char fbuf[LD_SQ_AREA_MAX];
+	const char *filter = ld_sq_area(acc, LD_SQ_PLACE, "r.", "?3", fbuf,
+					sizeof fbuf, &arg);
 	char label[96] = "NULL", text[1200];
 	if (area)
 		snprintf(label, sizeof label,
@@ -2034,9 +2061,14 @@ static ld_status s_stats_timeline(ld_conn *c, const ld_access *acc,
 				  const char *from, const char *to,
 				  ld_arena *ar, ld_stat_month **out, size_t *n)
 {
+	/* Registrations count where they were recorded; permits where their
+	 * holder lies now. */
 	const char *arg;
-	char fbuf[128];
-	const char *filter = access_sql(acc, &arg, 3, fbuf, sizeof fbuf);
+	char fbuf[LD_SQ_AREA_MAX], pbuf[LD_SQ_AREA_MAX];
+	const char *filter = ld_sq_area(acc, LD_SQ_PLACE, "r.", "?3", fbuf,
+					sizeof fbuf, &arg);
+	const char *holder = ld_sq_area(acc, LD_SQ_PERSON, "pm.person_id",
+					"?3", pbuf, sizeof pbuf, &arg);
 	char text[1600];
 	snprintf(text, sizeof text,
 		 "WITH reg AS (SELECT substr(r.declared_date, 1, 7) AS m, "
@@ -2044,14 +2076,13 @@ static ld_status s_stats_timeline(ld_conn *c, const ld_access *acc,
 		 "%s AND substr(r.declared_date, 1, 7) BETWEEN ?1 AND ?2 GROUP BY "
 		 "m), per AS (SELECT substr(pm.issued_date, 1, 7) AS m, count(*) "
 		 "AS n FROM permits pm WHERE pm.issued_date IS NOT NULL AND "
-		 "substr(pm.issued_date, 1, 7) BETWEEN ?1 AND ?2 AND "
-		 "pm.person_id IN (SELECT r.person_id FROM registrations r WHERE "
-		 "%s) GROUP BY m), months AS (SELECT m FROM reg UNION SELECT m "
+		 "substr(pm.issued_date, 1, 7) BETWEEN ?1 AND ?2 AND %s "
+		 "GROUP BY m), months AS (SELECT m FROM reg UNION SELECT m "
 		 "FROM per) SELECT months.m, coalesce(reg.n, 0), "
 		 "coalesce(reg.late, 0), coalesce(per.n, 0) FROM months LEFT JOIN "
 		 "reg ON reg.m = months.m LEFT JOIN per ON per.m = months.m ORDER "
 		 "BY months.m",
-		 filter, filter);
+		 filter, holder);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
 		return LD_EIO;
@@ -2085,9 +2116,11 @@ static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
 				      ld_registration_row **out, size_t *n,
 				      int64_t *total)
 {
+	/* The registrations recorded in the area, whoever they place. */
 	const char *arg;
-	char fbuf[128];
-	const char *filter = access_sql(acc, &arg, 4, fbuf, sizeof fbuf);
+	char fbuf[LD_SQ_AREA_MAX];
+	const char *filter = ld_sq_area(acc, LD_SQ_PLACE, "r.", "?4", fbuf,
+					sizeof fbuf, &arg);
 	const char *order = "r.declared_date";
 	if (q->sort && strcmp(q->sort, "arrival_date") == 0)
 		order = "r.arrival_date";
@@ -2209,9 +2242,26 @@ static ld_status rcode_simple(ld_conn *c, enum q q, const char *idn,
 }
 
 static ld_status s_resident_code_attempt(ld_conn *c, const char *idn,
-					 const char *phone)
+					 const char *phone, int max_attempts,
+					 char hash[65], int64_t *expires_at,
+					 int *attempts)
 {
-	return rcode_simple(c, Q_RCODE_ATTEMPT, idn, phone);
+	sqlite3_stmt *s = prep(c, Q_RCODE_ATTEMPT);
+	if (!s)
+		return LD_EIO;
+	ld_sq_bind_text(s, 1, idn);
+	ld_sq_bind_text(s, 2, phone);
+	sqlite3_bind_int(s, 3, max_attempts);
+	ld_status rc = ld_sq_step_one(s);
+	if (rc != LD_OK)
+		return rc;
+	const char *h = (const char *)sqlite3_column_text(s, 0);
+	snprintf(hash, 65, "%s", h ? h : "");
+	*expires_at = sqlite3_column_int64(s, 1);
+	*attempts = sqlite3_column_int(s, 2);
+	/* The change is made by the first step; reset ends the statement. */
+	int end = sqlite3_reset(s);
+	return end == SQLITE_OK ? LD_OK : ld_sq_map_rc(end);
 }
 
 static ld_status s_resident_code_delete(ld_conn *c, const char *idn,
@@ -2250,6 +2300,15 @@ static ld_status s_resident_session_get(ld_conn *c, const char *hash,
 	*phone = ld_sq_col_text(s, 1, ar);
 	sqlite3_reset(s);
 	return *idn && *phone ? LD_OK : LD_ENOMEM;
+}
+
+static ld_status s_resident_session_delete(ld_conn *c, const char *hash)
+{
+	sqlite3_stmt *s = prep(c, Q_RSESSION_DELETE);
+	if (!s)
+		return LD_EIO;
+	ld_sq_bind_text(s, 1, hash);
+	return ld_sq_exec_done(s);
 }
 
 const struct ld_store_ops ld_store_sqlite = {
@@ -2331,6 +2390,7 @@ const struct ld_store_ops ld_store_sqlite = {
 	.resident_code_delete = s_resident_code_delete,
 	.resident_session_insert = s_resident_session_insert,
 	.resident_session_get = s_resident_session_get,
+	.resident_session_delete = s_resident_session_delete,
 	.org_insert = ld_sqg_org_insert,
 	.org_get = ld_sqg_org_get,
 	.orgs_list = ld_sqg_orgs_list,
@@ -2368,4 +2428,13 @@ const struct ld_store_ops ld_store_sqlite = {
 	.tasks_close_registered = ld_sqg_tasks_close_registered,
 	.visit_insert = ld_sqg_visit_insert,
 	.grid_stats = ld_sqg_grid_stats,
+	.setting_get = ld_sqr_setting_get,
+	.setting_put = ld_sqr_setting_put,
+	.declaration_insert = ld_sqr_declaration_insert,
+	.declaration_get = ld_sqr_declaration_get,
+	.declarations_list = ld_sqr_declarations_list,
+	.declarations_of = ld_sqr_declarations_of,
+	.declaration_decide = ld_sqr_declaration_decide,
+	.declarations_supersede = ld_sqr_declarations_supersede,
+	.probe_write = s_probe_write,
 };

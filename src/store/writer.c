@@ -204,7 +204,9 @@ static void *syncer_main(void *arg)
 		pthread_mutex_unlock(&w->sync_lock);
 		if (!b && stop)
 			break;
+		atomic_store(&w->stats.sync_since_us, now_us() | 1);
 		ld_status rc = w->ops->log_sync(w->store);
+		atomic_store(&w->stats.sync_since_us, 0);
 		if (rc != LD_OK) {
 			atomic_fetch_add(&w->stats.failed_commits, 1);
 			atomic_store(&w->failing, true);
@@ -310,7 +312,9 @@ static void *writer_main(void *arg)
 
 		atomic_fetch_sub(&w->stats.queued, (int_fast64_t)n);
 		uint64_t t0 = now_us();
+		atomic_store(&w->stats.busy_since_us, t0 | 1);
 		ld_status rc = commit_jobs(w->ops, w->conn, batch);
+		atomic_store(&w->stats.busy_since_us, 0);
 		uint64_t dt = now_us() - t0;
 		if (rc != LD_OK) {
 			atomic_fetch_add(&w->stats.failed_commits, 1);
@@ -467,4 +471,15 @@ bool ld_writer_failing(const ld_writer *w)
 const struct ld_writer_stats *ld_writer_stats(const ld_writer *w)
 {
 	return &w->stats;
+}
+
+uint64_t ld_writer_busy_us(const ld_writer *w)
+{
+	uint64_t now = now_us(), busy = 0;
+	uint64_t since[2] = {atomic_load(&w->stats.busy_since_us),
+			     atomic_load(&w->stats.sync_since_us)};
+	for (int i = 0; i < 2; i++)
+		if (since[i] && now > since[i] && now - since[i] > busy)
+			busy = now - since[i];
+	return busy;
 }

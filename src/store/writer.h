@@ -65,6 +65,11 @@ struct ld_writer_stats {
 	/* Commit latency: bucket i counts commits of <= 2^i * 100 us. */
 	atomic_uint_fast64_t commit_us[LD_WRITER_HIST];
 	atomic_uint_fast64_t commit_us_sum;
+	/* When (CLOCK_MONOTONIC, us) the writer began the transaction it is
+	 * working on, and the syncer the flush it is waiting for; 0 when
+	 * idle. */
+	atomic_uint_fast64_t busy_since_us;
+	atomic_uint_fast64_t sync_since_us;
 };
 
 typedef struct ld_writer ld_writer;
@@ -84,6 +89,10 @@ const struct ld_writer_stats *ld_writer_stats(const ld_writer *w);
 /* Whether the last transaction failed to commit (cleared by the next one
  * that succeeds). */
 bool ld_writer_failing(const ld_writer *w);
+/* How long (us) the writer has been on its current transaction, or the
+ * syncer on its current flush, whichever is longer; 0 when both are idle.
+ * A large value means the writer is stuck (readiness, h_meta.c). */
+uint64_t ld_writer_busy_us(const ld_writer *w);
 
 /* Run jobs as one transaction on connection c in the calling thread (the
  * command line's path; also the writer's own). Calls each done. */

@@ -32,6 +32,12 @@ def id_number(address="110105", birth="19900101", seq=None):
     return body + CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
 
 
+def masked(idn):
+    """An ID number as answers show it to whoever may not see it in full
+    (ld_mask_id_number): the first 6 and last 4 characters."""
+    return idn[:6] + "*" * (len(idn) - 10) + idn[-4:]
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

@@ -338,8 +338,9 @@ static int raw_refusal(const struct fx *f, const char *sql)
  * refuse what they did before. */
 /* Give the current schema the shape an older version had where a later
  * migration changed it, so the migrations from that version can run
- * again: before 0009 an upload's file was a column of uploads, and before
- * 0014 an upload was only previewed or confirmed. */
+ * again: before 0009 an upload's file was a column of uploads, 0010 made
+ * the settings and declarations tables, and before 0014 an upload was only
+ * previewed or confirmed. */
 static void as_version_8(struct fx *f)
 {
 	raw_exec(f, "DROP TABLE upload_parts; DROP TABLE uploads;"
@@ -351,7 +352,9 @@ static void as_version_8(struct fx *f)
 		    " encoding TEXT NOT NULL, rows INTEGER NOT NULL,"
 		    " bad INTEGER NOT NULL, data BLOB NOT NULL DEFAULT x'',"
 		    " user_id INTEGER REFERENCES users(id),"
-		    " created_at TEXT NOT NULL, confirmed_at TEXT);");
+		    " created_at TEXT NOT NULL, confirmed_at TEXT);"
+		    "DROP TABLE declarations;"
+		    "DROP TABLE settings;");
 }
 
 /* Close the store and open it again, applying what the version asks. */
@@ -1230,7 +1233,9 @@ static void person_search_access(void **state)
 	           &out, &total);
 	assert_int_equal(n, 1);
 
-	/* A person with registrations in both areas is seen by both, once. */
+	/* A person who moved to area 2 lies there alone: the registration
+	 * cancelled in area 1 no longer places them. D, with no active
+	 * registration, stays where the last one lies. */
 	assert_int_equal(
 	    o->registration_cancel(f->c, ra, "2025-04-01", "moved", "self"),
 	    LD_OK);
@@ -1239,7 +1244,12 @@ static void person_search_access(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(total, 2);
 	n = search(f, &ACC_ST1, all, PAGE_ALL, &out, &total);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 1);
+	assert_int_equal(out[0].id, d);
+	n = search(f, &ACC_G1, (ld_person_query){.id_number = "A"}, PAGE_ALL,
+	           &out, &total);
+	assert_int_equal(n, 0);
 }
 
 static bool pvis(struct fx *f, const ld_access *acc, ld_id id)
@@ -1308,6 +1318,29 @@ static void visibility(void **state)
 	assert_false(rvis(f, &ACC_G1, ra));
 	assert_true(pvis(f, &ACC_ST2, a));
 	assert_false(pvis(f, &ACC_ST1, a));
+
+	/* Visibility follows the active registration. B leaves area 2 and
+	 * registers in area 1: area 1 sees B, area 2 no longer does, though
+	 * it keeps its own (cancelled) registration. */
+	assert_int_equal(f->ops->registration_cancel(f->c, rb, "2025-05-01",
+	                                             "moved", "self"),
+	                 LD_OK);
+	assert_true(pvis(f, &ACC_ST2, b)); /* the last registration places B */
+	ld_id rb2 = add_reg(f, b, 1, "DJ-B2");
+	assert_true(pvis(f, &ACC_ST1, b));
+	assert_true(pvis(f, &ACC_G1, b));
+	assert_false(pvis(f, &ACC_ST2, b));
+	assert_false(pvis(f, &ACC_G2, b));
+	assert_true(rvis(f, &ACC_ST2, rb));
+	assert_false(rvis(f, &ACC_ST2, rb2));
+	assert_true(rvis(f, &ACC_ST1, rb)); /* B's old one, through B */
+	assert_false(rvis(f, &ACC_G2, rb2));
+	/* With no active registration, the most recent one places B. */
+	assert_int_equal(f->ops->registration_cancel(f->c, rb2, "2025-06-01",
+	                                             "left", "self"),
+	                 LD_OK);
+	assert_true(pvis(f, &ACC_ST1, b));
+	assert_false(pvis(f, &ACC_ST2, b));
 }
 
 /* ---- registrations -------------------------------------------------- */

@@ -1,6 +1,7 @@
 /*
- * t_util.c — the growable buffer (its size limit and invariants) and the
- * JSON writer (nesting, commas, escaping, sticky errors).
+ * t_util.c — the growable buffer (its size limit and invariants), the
+ * JSON writer (nesting, commas, escaping, sticky errors), the characters
+ * free text must not hold (utf8.h) and address ranges (cidr.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +12,13 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "util/buf.h"
+#include "util/cidr.h"
 #include "util/json_out.h"
+#include "util/utf8.h"
 
 static void buf_append(void **state)
 {
@@ -418,6 +424,125 @@ static void jw_too_big(void **state)
 	ld_buf_release(&b);
 }
 
+/* ---- characters free text must not hold ----------------------------- */
+
+static enum ld_utf8_unsafe unsafe(const char *s, uint32_t *cp)
+{
+	return ld_utf8_find_unsafe(s, strlen(s), cp);
+}
+
+static void utf8_unsafe(void **state)
+{
+	(void)state;
+	uint32_t cp = 0;
+	assert_int_equal(unsafe("张三 O'Neil 经十路88号-2", &cp), LD_UTF8_SAFE);
+	assert_int_equal(unsafe("", &cp), LD_UTF8_SAFE);
+	/* Joiners some scripts need, and a 4-byte character. */
+	assert_int_equal(unsafe("a\u200cb\u200dc\U0001F600", &cp),
+			 LD_UTF8_SAFE);
+	static const uint32_t bidi[] = {0x202a, 0x202b, 0x202c, 0x202d,
+					0x202e, 0x2066, 0x2067, 0x2068,
+					0x2069, 0x200e, 0x200f, 0x061c};
+	for (size_t i = 0; i < sizeof bidi / sizeof *bidi; i++) {
+		char s[16];
+		char *p = s;
+		*p++ = 'x';
+		uint32_t c = bidi[i];
+		if (c < 0x800) {
+			*p++ = (char)(0xc0 | c >> 6);
+		} else {
+			*p++ = (char)(0xe0 | c >> 12);
+			*p++ = (char)(0x80 | (c >> 6 & 0x3f));
+		}
+		*p++ = (char)(0x80 | (c & 0x3f));
+		*p = '\0';
+		cp = 0;
+		assert_int_equal(unsafe(s, &cp), LD_UTF8_BIDI);
+		assert_int_equal(cp, c);
+	}
+	assert_int_equal(unsafe("a\tb", &cp), LD_UTF8_CONTROL);
+	assert_int_equal(cp, 9);
+	assert_int_equal(unsafe("a\x7f", &cp), LD_UTF8_CONTROL);
+	assert_int_equal(unsafe("a\xc2\x85", &cp), LD_UTF8_CONTROL);
+	assert_int_equal(cp, 0x85);
+	assert_int_equal(unsafe("a\u2029", &cp), LD_UTF8_CONTROL);
+	assert_int_equal(unsafe("\u200b", &cp), LD_UTF8_INVISIBLE);
+	assert_int_equal(unsafe("x\ufeff", &cp), LD_UTF8_INVISIBLE);
+	assert_int_equal(cp, 0xfeff);
+	assert_int_equal(unsafe("\u2060", NULL), LD_UTF8_INVISIBLE);
+	/* The first one found is reported. */
+	assert_int_equal(unsafe("\u202e\u200b", &cp), LD_UTF8_BIDI);
+	assert_int_equal(cp, 0x202e);
+}
+
+/* ---- address ranges -------------------------------------------------- */
+
+static bool match4(const struct ld_cidr *l, int n, const char *addr)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	return ld_cidr_match(l, n, (struct sockaddr *)&sa);
+}
+
+static bool match6(const struct ld_cidr *l, int n, const char *addr)
+{
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6};
+	inet_pton(AF_INET6, addr, &sa.sin6_addr);
+	return ld_cidr_match(l, n, (struct sockaddr *)&sa);
+}
+
+static void cidr_lists(void **state)
+{
+	(void)state;
+	struct ld_cidr l[LD_CIDR_MAX];
+	char msg[160];
+	int n = ld_cidr_parse_list("127.0.0.0/8,::1", l, msg, sizeof msg);
+	assert_int_equal(n, 2);
+	assert_true(match4(l, n, "127.0.0.1"));
+	assert_true(match4(l, n, "127.255.1.2"));
+	assert_false(match4(l, n, "128.0.0.1"));
+	assert_false(match4(l, n, "10.0.0.1"));
+	assert_true(match6(l, n, "::1"));
+	assert_false(match6(l, n, "::2"));
+	/* An IPv4-mapped address is the IPv4 address. */
+	assert_true(match6(l, n, "::ffff:127.0.0.9"));
+	assert_false(match6(l, n, "::ffff:10.0.0.9"));
+
+	n = ld_cidr_parse_list("10.0.0.0/8, 192.168.1.7 ,fd00::/8", l, msg,
+			       sizeof msg);
+	assert_int_equal(n, 3);
+	assert_true(match4(l, n, "10.200.3.4"));
+	assert_true(match4(l, n, "192.168.1.7"));
+	assert_false(match4(l, n, "192.168.1.8"));
+	assert_true(match6(l, n, "fd12::1"));
+	assert_false(match6(l, n, "fe80::1"));
+	assert_false(match4(l, n, "127.0.0.1"));
+
+	/* Prefixes that are not on a byte boundary. */
+	n = ld_cidr_parse_list("172.16.0.0/12", l, msg, sizeof msg);
+	assert_true(match4(l, n, "172.31.255.255"));
+	assert_false(match4(l, n, "172.32.0.0"));
+	n = ld_cidr_parse_list("0.0.0.0/0", l, msg, sizeof msg);
+	assert_true(match4(l, n, "8.8.8.8"));
+	assert_false(match6(l, n, "2001:db8::1"));
+
+	static const char *const bad[] = {
+		"", ",", "10.0.0.1/8", "10.0.0.0/33", "::1/129", "localhost",
+		"10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8x", "1.2.3.4,", "1.2.3",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		msg[0] = '\0';
+		assert_int_equal(ld_cidr_parse_list(bad[i], l, msg, sizeof msg),
+				 -1);
+		assert_true(msg[0] != '\0');
+	}
+	char many[40 * 16] = "";
+	for (int i = 0; i <= LD_CIDR_MAX; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many),
+			 "%s10.0.%d.0/24", i ? "," : "", i);
+	assert_int_equal(ld_cidr_parse_list(many, l, msg, sizeof msg), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +557,8 @@ int main(void)
 		cmocka_unit_test(jw_unbalanced),
 		cmocka_unit_test(jw_extra_close),
 		cmocka_unit_test(jw_too_big),
+		cmocka_unit_test(utf8_unsafe),
+		cmocka_unit_test(cidr_lists),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

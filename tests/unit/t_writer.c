@@ -925,6 +925,93 @@ static void writer_start_fails(void **state)
 	ld_writer_stop(w);
 }
 
+/* ---- readiness: how long the writer has been busy, the probe write --- */
+
+struct gate {
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+	bool entered, open;
+};
+
+static ld_status run_gated(ld_write_job *j, const struct ld_store_ops *ops,
+			   ld_conn *c)
+{
+	(void)ops;
+	(void)c;
+	struct gate *g = j->ctx;
+	pthread_mutex_lock(&g->m);
+	g->entered = true;
+	pthread_cond_broadcast(&g->cv);
+	while (!g->open)
+		pthread_cond_wait(&g->cv, &g->m);
+	pthread_mutex_unlock(&g->m);
+	return LD_OK;
+}
+
+static void gated_done(ld_write_job *j)
+{
+	struct gate *g = j->ctx;
+	pthread_mutex_lock(&g->m);
+	g->entered = false; /* reused as "done" below */
+	g->open = false;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->m);
+}
+
+/* Idle, the writer is busy for 0 us; inside a transaction, for longer than
+ * 0; once the job is done, idle again. */
+static void writer_busy_while_in_a_transaction(void **state)
+{
+	struct fx *f = *state;
+	ld_error err = {0};
+	ld_writer *w = ld_writer_start(f->ops, f->store, true, false, &err);
+	assert_non_null(w);
+	assert_int_equal(ld_writer_busy_us(w), 0);
+	struct gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+			 false, false};
+	ld_write_job job = {.run = run_gated, .done = gated_done, .ctx = &g};
+	ld_writer_submit(w, &job);
+	pthread_mutex_lock(&g.m);
+	while (!g.entered)
+		pthread_cond_wait(&g.cv, &g.m);
+	pthread_mutex_unlock(&g.m);
+	nanosleep(&(struct timespec){0, 2 * 1000000L}, NULL);
+	assert_true(ld_writer_busy_us(w) > 0);
+	pthread_mutex_lock(&g.m);
+	g.open = true;
+	pthread_cond_broadcast(&g.cv);
+	while (g.open)
+		pthread_cond_wait(&g.cv, &g.m);
+	pthread_mutex_unlock(&g.m);
+	assert_int_equal(job.status, LD_OK);
+	assert_int_equal(ld_writer_busy_us(w), 0);
+	ld_writer_stop(w);
+}
+
+static ld_status run_probe(ld_write_job *j, const struct ld_store_ops *ops,
+			   ld_conn *c)
+{
+	(void)j;
+	return ops->probe_write(c);
+}
+
+/* The probe commits and changes nothing a reader sees. */
+static void probe_write_changes_nothing(void **state)
+{
+	struct fx *f = *state;
+	int version = f->ops->schema_version(f->r);
+	int64_t persons, audit;
+	counts(f, &persons, &audit);
+	ld_write_job job = {.run = run_probe};
+	ld_write_batch(f->ops, f->c, &job);
+	assert_int_equal(job.status, LD_OK);
+	assert_int_equal(f->ops->schema_version(f->r), version);
+	int64_t persons2, audit2;
+	counts(f, &persons2, &audit2);
+	assert_int_equal(persons2, persons);
+	assert_int_equal(audit2, audit);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -945,6 +1032,8 @@ int main(void)
 	    T(writer_alone_job_commits_by_itself),
 	    T(writer_faults),
 	    T(writer_start_fails),
+	    T(writer_busy_while_in_a_transaction),
+	    T(probe_write_changes_nothing),
 	};
 #undef T
 	return cmocka_run_group_tests_name("writer", tests, NULL, NULL);

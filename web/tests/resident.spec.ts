@@ -1,8 +1,10 @@
 /*
  * The residents' phone pages at 375×667: sign-in with ID number, phone and the
- * demo one-time code; online declaration; the status on the home page; and, for
- * a resident whose permit was issued at the desk, the electronic permit's QR
- * code and the permit page.
+ * demo one-time code; online declaration, which for an ID number not on record
+ * waits as 待核验 until the station confirms it in the console (网上申报核验) or
+ * sends it back with a reason; the status on the home page; logging out; and,
+ * for a resident whose permit was issued at the desk, the electronic permit's
+ * QR code and the permit page.
  */
 import {
   test,
@@ -17,7 +19,7 @@ import {
   firstGrid,
   e2eEnv,
 } from './fixtures'
-import type { Page } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
 import jsQR from 'jsqr'
 import fs from 'node:fs'
 
@@ -44,6 +46,8 @@ async function signIn(page: Page, idNumber: string, phone: string, screenshot?: 
     )
     .toBe(true)
   await expect(page.getByRole('button', { name: /秒后重发/ })).toBeDisabled()
+  // The same notice whatever the ID number: no code comes for a record without this phone.
+  await expect(page.locator('[data-test="otp-notice"]')).toContainText('派出所')
   await page.getByLabel('短信验证码').fill(answer.demo_code)
   await expectNoHorizontalScroll(page)
   if (screenshot) await shot(page, screenshot)
@@ -51,8 +55,46 @@ async function signIn(page: Page, idNumber: string, phone: string, screenshot?: 
   await expect(page).toHaveURL(/#\/m$/)
 }
 
-test('a resident signs in, declares a registration online and sees it on the home page', async ({
+/** A clerk signs in to the console (a desktop window of its own) and confirms the pending
+ * online declaration of `name` after "checking the ID card"; returns the certificate number. */
+async function confirmInConsole(browser: Browser, who: { username: string; password: string }, name: string) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
+  const page = await context.newPage()
+  try {
+    await page.goto(e2eEnv().base + '/#/login')
+    const item = (label: string) => page.locator('.el-form-item').filter({ hasText: label })
+    await item('用户名').locator('input').fill(who.username)
+    await item('密码').locator('input').fill(who.password)
+    await page.getByRole('button', { name: /登\s*录/ }).click()
+    await expect(page).not.toHaveURL(/#\/login/)
+    await page.locator('.el-menu-item', { hasText: '网上申报核验' }).click()
+    await expect(page).toHaveURL(/#\/declarations$/)
+    const row = page.locator('[data-test="declarations-table"] .el-table__body-wrapper tr', { hasText: name })
+    await expect(row).toHaveCount(1)
+    await expect(row.getByText('待核验')).toBeVisible()
+    await shot(page, 'console-declarations')
+    await row.locator('[data-test="declaration-confirm"]').click()
+    const dialog = page.getByRole('dialog', { name: '确认网上申报' })
+    await expect(dialog.getByText('请核对本人居民身份证件')).toBeVisible()
+    await shot(page, 'console-declaration-confirm')
+    const confirmed = page.waitForResponse((r) => /\/api\/v1\/declarations\/\d+\/confirm$/.test(r.url()))
+    await dialog.getByRole('button', { name: '确认', exact: true }).click()
+    const res = await confirmed
+    expect(res.status(), await res.text()).toBe(201)
+    const cert: string = (await res.json()).registration.certificate_no
+    await expect(page.locator('.el-message', { hasText: cert })).toBeVisible()
+    // Confirmed: off the pending list.
+    await expect(row).toHaveCount(0)
+    return cert
+  } finally {
+    await context.close()
+  }
+}
+
+test('a resident not on record declares online, the station confirms it, and the home page shows it', async ({
   page,
+  browser,
+  env,
   expectedConsoleErrors,
 }) => {
   const idNumber = freshIdNumber('110105', 1992)
@@ -66,8 +108,10 @@ test('a resident signs in, declares a registration online and sees it on the hom
 
   await signIn(page, idNumber, phone, 'mobile-login')
 
-  // Home: nothing declared yet.
+  // Home: nothing declared yet; the ID number is not on record.
   await expect(page.getByText('您尚未办理居住登记')).toBeVisible()
+  await expect(page.getByText('身份待核验')).toBeVisible()
+  await expect(page.locator('[data-test="permit"]')).toHaveCount(0)
   await expectNoHorizontalScroll(page)
   await shot(page, 'mobile-home-empty')
 
@@ -100,22 +144,33 @@ test('a resident signs in, declares a registration online and sees it on the hom
   const declared = page.waitForResponse((r) => r.url().endsWith('/api/v1/resident/registrations'))
   await page.getByRole('button', { name: '提交申报' }).click()
   const res = await declared
-  expect(res.status(), await res.text()).toBe(201)
+  // Not on record: it waits for the station to check the ID card (202), nothing is registered.
+  expect(res.status(), await res.text()).toBe(202)
   const body = await res.json()
-  const cert: string = body.registration.certificate_no
-  expect(cert).toMatch(/^DJ370102\d{4}\d{7}[0-9X]$/)
+  expect(body.declaration.status).toBe('pending')
 
-  const result = page.locator('[data-test="declare-result"]')
-  await expect(result.getByText('申报成功')).toBeVisible()
-  await expect(result.getByText(cert)).toBeVisible()
-  await expect(result.getByText(body.deadline.deadline)).toBeVisible()
+  const waiting = page.locator('[data-test="declare-pending"]')
+  await expect(waiting.getByText('申报已提交，待核验')).toBeVisible()
+  await expect(waiting.getByText(body.declaration.deadline)).toBeVisible()
   await expectNoHorizontalScroll(page)
-  await shot(page, 'mobile-declare-done')
+  await shot(page, 'mobile-declare-pending')
 
-  // Home: the registration's status.
-  await result.getByRole('button', { name: '返回首页' }).click()
+  // Home: 待核验, and where to go.
+  await waiting.getByRole('button', { name: '返回首页' }).click()
   await expect(page).toHaveURL(/#\/m$/)
   const reg = page.locator('[data-test="registration"]')
+  await expect(reg.getByText('待核验', { exact: true })).toBeVisible()
+  await expect(reg.getByText(/携带本人居民身份证到居住地派出所核验身份/)).toBeVisible()
+  await expect(reg.getByRole('button', { name: '网上申报居住登记' })).toHaveCount(0)
+  await shot(page, 'mobile-home-pending')
+
+  // The station checks the ID card at the counter and confirms it in the console.
+  const cert = await confirmInConsole(browser, env.clerk, '王晓燕')
+  expect(cert).toMatch(/^DJ370102\d{4}\d{7}[0-9X]$/)
+
+  // Home: the registration's status.
+  await page.reload()
+  await expect(page.getByText('身份待核验')).toHaveCount(0)
   await expect(reg.getByText(cert)).toBeVisible()
   await expect(reg.getByText('按期申报')).toBeVisible()
   await expect(reg.getByText(/历下区解放路120号3号楼2单元301室/)).toBeVisible()
@@ -150,6 +205,49 @@ test('a resident signs in, declares a registration online and sees it on the hom
   await expect(refusal.locator('.m-cite li').first()).toContainText('《居住证暂行条例》')
   await expectNoHorizontalScroll(page)
   await shot(page, 'mobile-permit-apply')
+})
+
+test('a declaration sent back shows its reason on the phone; logging out ends the session', async ({
+  page,
+  env,
+  request,
+}) => {
+  const staff = await StaffApi.login(request, env.clerk)
+  const grid = await firstGrid(staff, env.street)
+  const idNumber = freshIdNumber('120101', 1994)
+  await signIn(page, idNumber, freshPhone())
+  const saved = await page.evaluate(() => sessionStorage.getItem('liudong.resident.session'))
+  const token: string = JSON.parse(saved!).token
+  const resident = { Authorization: `Bearer ${token}` }
+
+  // Declared online (through the API; the form is the first test's), then sent back.
+  const declared = await request.post('/api/v1/resident/registrations', {
+    headers: resident,
+    data: {
+      person: { name: '赵文静', ethnicity: '01', hukou_code: '120101' },
+      address: { grid, road: '解放路', house_number: '9号' },
+      arrival_date: beijingDay(-1),
+      reason: 'work',
+      housing: 'rented',
+    },
+  })
+  expect(declared.status(), await declared.text()).toBe(202)
+  const id: number = (await declared.json()).declaration.id
+  await staff.call('POST', `/api/v1/declarations/${id}/reject`, { reason: '到派出所核验时身份证件与申报信息不符' })
+
+  await page.reload()
+  const reg = page.locator('[data-test="registration"]')
+  await expect(reg.getByText('已退回', { exact: true })).toBeVisible()
+  await expect(reg.getByText('退回原因：到派出所核验时身份证件与申报信息不符')).toBeVisible()
+  await expect(reg.getByRole('button', { name: '重新申报' })).toBeVisible()
+  await expectNoHorizontalScroll(page)
+  await shot(page, 'mobile-home-rejected')
+
+  // Logging out ends the session on the server, not only on the phone.
+  expect((await request.get('/api/v1/resident/me', { headers: resident })).status()).toBe(200)
+  await page.getByRole('button', { name: '退出' }).click()
+  await expect(page).toHaveURL(/#\/m\/login/)
+  await expect.poll(async () => (await request.get('/api/v1/resident/me', { headers: resident })).status()).toBe(401)
 })
 
 test('a resident with an issued permit shows the electronic permit', async ({ page, env, request }) => {

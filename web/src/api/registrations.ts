@@ -20,7 +20,9 @@ export function createRegistration(body: RegistrationInput) {
 }
 
 export function getRegistration(id: number | string, reason: string) {
-  return http.get<{ registration: Registration }>(`/api/v1/registrations/${id}`, { reason })
+  // person_in_area: false when the person has moved away since (the answer is then the
+  // registration as recorded, nothing of the person's present).
+  return http.get<{ registration: Registration; person_in_area: boolean }>(`/api/v1/registrations/${id}`, { reason })
 }
 
 export function changeAddress(id: number, body: AddressChangeInput) {

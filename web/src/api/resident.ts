@@ -20,12 +20,18 @@ import type {
   Scope,
   Deadline,
 } from './types'
+import type { Declaration } from './declarations'
 import { useResidentStore } from '@/stores/resident'
 
 export interface OtpAnswer {
   sent: boolean
   expires_in: number
-  /** Only from a server started with `--sms demo`: the code that was "sent". */
+  /**
+   * The same words whatever the ID number: a code goes only to the phone on record, so
+   * someone whose record has no phone, or another one, gets none and is told where to go.
+   */
+  notice: string
+  /** Only from a demo database's server, and only when a code was really sent. */
   demo_code?: string
 }
 
@@ -36,12 +42,19 @@ export interface ResidentLoginAnswer {
 }
 
 export interface ResidentMe {
+  /**
+   * false: the ID number is not on record (an unverified session). It can only declare
+   * online (the declaration waits for the station to check the ID card) and see the outcome.
+   */
+  verified: boolean
   person: Person | null
   registrations: Registration[]
   permit: Permit | null
   permit_state: PermitState | null
   entitlements: Entitlement[]
   electronic: { payload: string; licence_id: string } | null
+  /** The resident's own online declarations (this ID number and this phone), newest first. */
+  declarations: Declaration[]
 }
 
 export interface ResidentDeclareInput {
@@ -53,11 +66,22 @@ export interface ResidentDeclareInput {
   employer?: string
 }
 
+/** 201: a person on record declares, and it is in force at once. */
 export interface ResidentDeclareAnswer {
   person: Person
   registration: Registration
   scope: Scope
   deadline: Deadline
+}
+
+/** 202: an ID number not on record; the declaration waits for verification (待核验). */
+export interface ResidentPendingAnswer {
+  declaration: Declaration
+  notice: string
+}
+
+export function isPending(a: ResidentDeclareAnswer | ResidentPendingAnswer): a is ResidentPendingAnswer {
+  return !('registration' in a)
 }
 
 /** The body of a 422 not_required answer: the scope decision and its citations. */
@@ -177,7 +201,12 @@ export async function getMe(): Promise<ResidentMe> {
 }
 
 export function declareOnline(body: ResidentDeclareInput) {
-  return residentRequest<ResidentDeclareAnswer>('/api/v1/resident/registrations', { body })
+  return residentRequest<ResidentDeclareAnswer | ResidentPendingAnswer>('/api/v1/resident/registrations', { body })
+}
+
+/** Ends the session on the server: the token no longer works. */
+export function residentLogout() {
+  return residentRequest<{ ok: true }>('/api/v1/resident/logout', { method: 'POST' })
 }
 
 export function applyOnline(body: ResidentApplyInput) {

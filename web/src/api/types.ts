@@ -531,8 +531,9 @@ export interface Report {
   house_id: number | null
   grid: string
   address: string
-  in_scope: boolean
-  registered: boolean
+  /** Staff only: an organisation is not told what the registry knows of the person. */
+  in_scope?: boolean
+  registered?: boolean
   upload_id: number | null
   created_at: string
 }
@@ -553,8 +554,9 @@ export interface ReportInput {
 
 export interface ReportAnswer {
   report: Report
-  task: Task | null
-  house: { house: House } | House | null
+  /** Staff only (absent in an organisation's answer). */
+  task?: Task | null
+  house?: { house: House } | House | null
 }
 
 export type UploadStatus = 'receiving' | 'previewed' | 'confirmed' | 'discarded' | 'expired'
@@ -572,7 +574,8 @@ export interface UploadSummary {
   bad: number
   by_kind: Partial<Record<ReportKind, number>>
   late: number
-  tasks: number
+  /** Staff only. */
+  tasks?: number
 }
 
 /** An upload as it stands (GET /api/v1/reports/uploads/{id}; opened in parts). */
@@ -597,7 +600,8 @@ export interface UploadRow {
   name?: string
   event_date?: string
   late: boolean
-  task: boolean
+  /** Staff only. */
+  task?: boolean
 }
 
 export interface UploadError {
@@ -615,8 +619,9 @@ export interface UploadPreview {
 export interface UploadConfirmed {
   upload: UploadSummary
   written: number
-  tasks: number
-  houses_flagged: number
+  /** Staff only. */
+  tasks?: number
+  houses_flagged?: number
 }
 
 export type TaskKind = 'unregistered' | 'group_rental' | 'absent'

@@ -26,7 +26,8 @@ const routes: RouteRecordRaw[] = [
     path: '/print/registration/:id',
     name: 'print-registration',
     component: () => import('../views/console/print/PrintRegistration.vue'),
-    meta: { title: '打印居住登记凭证', permission: 'registration:read' },
+    // Printing a certificate is a station act (the desk's permission), not a grid worker's.
+    meta: { title: '打印居住登记凭证', permission: 'registration:create' },
   },
   {
     path: '/',
@@ -74,6 +75,12 @@ const routes: RouteRecordRaw[] = [
         name: 'worklists',
         component: () => import('../views/console/worklists/WorklistsPage.vue'),
         meta: { title: '工作清单', permission: 'worklist:read', menu: '/worklists' },
+      },
+      {
+        path: 'declarations',
+        name: 'declarations',
+        component: () => import('../views/console/declarations/DeclarationsPage.vue'),
+        meta: { title: '网上申报核验', permission: 'declaration:read', menu: '/declarations' },
       },
       {
         path: 'houses',

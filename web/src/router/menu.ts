@@ -11,6 +11,7 @@ import {
   List,
   OfficeBuilding,
   Postcard,
+  Stamp,
   Tickets,
   User,
 } from '@element-plus/icons-vue'
@@ -29,6 +30,7 @@ export const MENU: MenuItem[] = [
   { name: 'persons', path: '/persons', title: '人员', icon: User, permission: 'person:read' },
   { name: 'permits', path: '/permits', title: '居住证', icon: Postcard, permission: 'permit:process' },
   { name: 'worklists', path: '/worklists', title: '工作清单', icon: List, permission: 'worklist:read' },
+  { name: 'declarations', path: '/declarations', title: '网上申报核验', icon: Stamp, permission: 'declaration:read' },
   { name: 'houses', path: '/houses', title: '出租房屋', icon: House, permission: 'house:read' },
   { name: 'organisations', path: '/organisations', title: '报告单位', icon: OfficeBuilding, permission: 'organisation:manage' },
   { name: 'reports', path: '/reports', title: '单位报告', icon: Tickets, permission: 'report:read' },

@@ -163,6 +163,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'permit:process': '办理居住证',
   'permit:read': '查阅居住证',
   'permit:print': '打印居住证',
+  'permit:qr_view': '查看电子居住证二维码',
   'audit:read': '查阅审计日志',
   'organisation:create': '登记报告单位',
   'organisation:key': '生成接入密钥',
@@ -182,6 +183,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'visit:create': '入户走访',
   'grid:worklist': '查阅网格工作清单',
   'grid:read': '查阅网格工作清单',
+  'worklist:read': '查阅工作清单',
 }
 
 export const AUDIT_RESULTS: Record<string, string> = {

@@ -4,7 +4,7 @@
 import { onMounted, ref } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import { ApiError } from '@/api/http'
-import { getMe, onResidentUnauthorized, type ResidentMe } from '@/api/resident'
+import { getMe, onResidentUnauthorized, residentLogout, type ResidentMe } from '@/api/resident'
 import { useResidentStore } from '@/stores/resident'
 
 export function useResidentPage(onLoaded?: (me: ResidentMe) => void) {
@@ -40,7 +40,13 @@ export function useResidentPage(onLoaded?: (me: ResidentMe) => void) {
     reload()
   })
 
-  function logout() {
+  /** Ends the session on the server too; the page leaves whatever the answer. */
+  async function logout() {
+    try {
+      if (store.token) await residentLogout()
+    } catch {
+      /* already over, or offline: the token is forgotten here either way */
+    }
     store.clear()
     router.replace('/m/login')
   }
