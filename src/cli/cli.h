@@ -96,6 +96,8 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_audit(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_keys(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_backup(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_restore(struct cli_ctx *ctx, int argc, char **argv);
 
 /* Entry point used by main() and by the tests, which run it in-process. */
 int ld_cli_main(int argc, char **argv, FILE *out, FILE *err);

@@ -63,6 +63,11 @@ static const struct cli_opt serve_opts[] = {
 	 "缺省 127.0.0.0/8,::1（仅本机）",
 	 "addresses or networks (ADDR[/BITS],...) that may read /metrics, by "
 	 "the connection's peer address (default 127.0.0.0/8,::1)"},
+	{"anchor-dir", OPT_STRING, false, false, NULL,
+	 "审计锚点目录（签名的审计日志链头），缺省 DATA/anchors；应放在恢复数据库"
+	 "触及不到的地方：另一块磁盘或另一台机器",
+	 "audit anchor directory (default DATA/anchors); keep it on another "
+	 "disk or machine, out of reach of a database restore"},
 	{"upload-expiry", OPT_UINT, false, false, NULL,
 	 "未确认导入的上传保留多少秒后连同文件删除，缺省86400（24小时）",
 	 "seconds an unconfirmed upload is kept (default 86400)"},
@@ -75,7 +80,7 @@ static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 18, 0, NULL,
+	serve_opts, 19, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -101,7 +106,7 @@ static const char *default_web_dir(char *buf, size_t cap)
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[18];
+	struct cli_val v[19];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -125,8 +130,9 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.group_rental_min_area = v[13].set ? v[13].num : 5,
 		.task_days = v[14].set && v[14].num > 0 ? v[14].num : 5,
 		.read_audit_durable = v[11].set && v[11].num == 1,
-		.upload_expiry_s = v[16].set ? v[16].num : 86400,
-		.upload_pending = v[17].set ? v[17].num : 3,
+		.anchor_dir = v[16].set ? v[16].str : NULL,
+		.upload_expiry_s = v[17].set ? v[17].num : 86400,
+		.upload_pending = v[18].set ? v[18].num : 3,
 	};
 	const char *codes[2] = {cfg.licence_type, cfg.issuer_code};
 	const char *flags[2] = {"--licence-type", "--issuer-code"};
@@ -147,12 +153,12 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_usage_error(ctx, "--metrics-allow", "%s", msg);
 		goto out;
 	}
-	if (v[16].set && (v[16].num < 1 || v[16].num > 366 * 86400)) {
+	if (v[17].set && (v[17].num < 1 || v[17].num > 366 * 86400)) {
 		rc = cli_usage_error(ctx, "--upload-expiry",
 				     "应为1至31622400（秒）");
 		goto out;
 	}
-	if (v[17].set && (v[17].num < 1 || v[17].num > 100)) {
+	if (v[18].set && (v[18].num < 1 || v[18].num > 100)) {
 		rc = cli_usage_error(ctx, "--upload-pending", "应为1至100");
 		goto out;
 	}

@@ -25,13 +25,17 @@ static const struct cli_opt add_opts[] = {
 	 "data directory (default ./data)"},
 	{"display-name", OPT_STRING, false, false, NULL, "显示名称",
 	 "display name"},
+	{"anchor-dir", OPT_STRING, false, false, NULL,
+	 "审计锚点目录，缺省 DATA/anchors（须与运行中的服务相同）",
+	 "audit anchor directory (default DATA/anchors; the server's own)"},
 };
 
 static const struct cli_spec add_spec = {
-	"user add NAME --role admin|clerk|grid|auditor [--area CODE] [--data DIR]",
+	"user add NAME --role admin|clerk|grid|auditor [--area CODE] [--data DIR] "
+	"[--anchor-dir DIR]",
 	"新建账号，生成的密码只显示一次", "create an account; the generated "
 					 "password is shown once",
-	add_opts, 4, 1, "NAME",
+	add_opts, 5, 1, "NAME",
 };
 
 struct add_job {
@@ -71,7 +75,7 @@ static ld_status add_run(ld_write_job *job, const struct ld_store_ops *ops,
 
 static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_val v[4];
+	struct cli_val v[5];
 	char *name = NULL;
 	int rc = cli_parse(ctx, &add_spec, argc, argv, v, &name);
 	if (rc)
@@ -133,6 +137,24 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		goto out_close;
 	}
+	/* A server running on this database accepts the entry only once it
+	 * is anchored (see writer.h). */
+	char anchor_buf[4200];
+	const char *anchor_dir = v[4].str;
+	if (!v[4].set) {
+		snprintf(anchor_buf, sizeof anchor_buf, "%s/anchors",
+			 v[2].set ? v[2].str : "./data");
+		anchor_dir = anchor_buf;
+	}
+	bool anchored;
+	if (ld_audit_anchor_head(ops, conn, v[2].set ? v[2].str : "./data",
+				 anchor_dir, &anchored, &err) != LD_OK)
+		fprintf(ctx->err,
+			"liudong: 警告：账号已建立，但其审计记录未能锚定（%s）；若服务"
+			"正在此数据库上运行，它会因审计日志被外部改动而停止写入 / "
+			"WARNING: the account was created but its audit entry could "
+			"not be anchored\n",
+			err.message);
 	fprintf(ctx->out,
 		"{\"username\":\"%s\",\"role\":\"%s\",\"area\":%s%s%s,"
 		"\"password\":\"%s\"}\n",

@@ -35,6 +35,11 @@ static const struct {
 	 "signing keys of the electronic permit: generate, rotate, list"},
 	{"verify", cmd_verify, "离线核验电子居住证二维码内容（只需公钥）",
 	 "verify a scanned electronic permit offline with the public key"},
+	{"backup", cmd_backup, "在线备份：数据库、签名密钥、锚点日志副本和清单",
+	 "online backup: database, signing keys, anchor log copy, manifest"},
+	{"restore", cmd_restore, "从备份恢复数据目录（须停止服务），并记入锚点日志",
+	 "restore a data directory from a backup (server stopped); recorded "
+	 "in the anchor log"},
 };
 
 static void main_help(FILE *f)

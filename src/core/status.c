@@ -33,8 +33,19 @@ ld_status ld_fail(ld_error *err, ld_status code, const char *field,
 		err->code = code;
 		err->field = field;
 		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof err->message, fmt, ap);
+		int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
 		va_end(ap);
+		if (n >= (int)sizeof err->message) {
+			/* Cut short: never in the middle of a UTF-8 character. */
+			const unsigned char *m = (unsigned char *)err->message;
+			size_t end = sizeof err->message - 1, i = end - 1;
+			while (i > 0 && (m[i] & 0xc0) == 0x80)
+				i--;
+			size_t len = m[i] < 0x80 ? 1 : m[i] >= 0xf0 ? 4
+						: m[i] >= 0xe0 ? 3 : 2;
+			if (i + len > end)
+				err->message[i] = '\0';
+		}
 	}
 	return code;
 }

@@ -25,7 +25,8 @@ typedef enum {
 
 /* Optional detail filled in by a failing function. `field` names the input
  * that was wrong (a static string, or NULL); `message` is Simplified Chinese
- * for the person who typed it. */
+ * for the person who typed it (or the operator who must act on it), cut at
+ * a whole character when it is longer. */
 typedef struct {
 	ld_status code;
 	const char *field;

@@ -192,6 +192,10 @@ struct ld_server_config {
 	 * forwarded header): by default loopback only. */
 	struct ld_cidr metrics_allow[LD_CIDR_MAX];
 	int n_metrics_allow;
+	/* The audit chain's anchor directory (store/anchor.h), or NULL for
+	 * DATA/anchors. It belongs where a restore of the data does not
+	 * reach: another disk or machine. */
+	const char *anchor_dir;
 	/* Uploads of reports: seconds an unconfirmed upload is kept, and how
 	 * many an organisation, or a clerk, may have pending at once. */
 	int upload_expiry_s, upload_pending;
@@ -254,6 +258,11 @@ struct ld_server {
 	unsigned char otp_key[32];
 	/* The database was made by `liudong demo` (its settings say so). */
 	bool demo_database;
+	/* The audit chain's anchors (cfg.anchor_dir points at anchor_path
+	 * when it was not given) and the data directory's lock. */
+	struct ld_anchor_log *anchors;
+	char anchor_path[4096];
+	int data_lock;
 	/* Checks uploaded files and expires unconfirmed uploads
 	 * (upload_worker.h). */
 	struct ld_upload_worker *uploads;

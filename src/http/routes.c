@@ -810,7 +810,8 @@ const struct ld_route ld_routes[] = {
 	{"GET", "/api/v1/audit", h_audit_list, "audit:read", AUDITORS,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, audit_query, "audit", "审计日志"},
 	{"GET", "/api/v1/audit/verify", h_audit_verify, "audit:read", AUDITORS,
-	 LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "audit", "校验审计日志哈希链"},
+	 LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "audit",
+	 "校验审计日志哈希链及其签名锚点（截断、改写、回滚、恢复记录）"},
 };
 
 const size_t ld_route_count = sizeof ld_routes / sizeof ld_routes[0];

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -30,6 +31,8 @@
 #include "http/framing.h"
 #include "crypto/keyring.h"
 #include "crypto/secret.h"
+#include "store/anchor.h"
+#include "store/datalock.h"
 #include "notify/notify.h"
 #include "crypto/sm2.h"
 #include "http/http.h"
@@ -343,6 +346,53 @@ static int open_log(const char *path, const char *data_dir)
 	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 }
 
+/* Whether path lies inside dir (both exist). */
+static bool path_inside(const char *path, const char *dir)
+{
+	char p[PATH_MAX], d[PATH_MAX];
+	if (!realpath(path, p) || !realpath(dir, d))
+		return false;
+	size_t n = strlen(d);
+	return strncmp(p, d, n) == 0 && (p[n] == '/' || p[n] == '\0');
+}
+
+/*
+ * The anchor directory: opened, or made with its key on the first start.
+ * Anchors kept inside the data directory are reached by whoever can
+ * restore or rewrite the database: say so at every start.
+ */
+static int open_anchors(struct ld_server *srv, ld_error *err)
+{
+	const struct ld_server_config *cfg = &srv->cfg;
+	bool created = false;
+	if (ld_anchor_open(cfg->anchor_dir, true, &srv->anchors, &created,
+			   err) != LD_OK) {
+		fprintf(stderr, "liudong: --anchor-dir: %s\n", err->message);
+		return -1;
+	}
+	const char *id = ld_anchor_key_id(srv->anchors);
+	if (created)
+		fprintf(stderr,
+			"liudong: 已启用审计锚点目录 %s（密钥 %s），审计日志的链头将签名"
+			"记入其中 (audit anchors: %s, key %s)\n",
+			cfg->anchor_dir, id, cfg->anchor_dir, id);
+	if (path_inside(cfg->anchor_dir, cfg->data_dir))
+		fprintf(stderr,
+			"liudong: 警告：审计锚点目录 %s 位于数据目录之内%s。能恢复或改写"
+			"数据库的人也能触及它，锚点便无从证明审计日志未被截断或回滚。"
+			"请把它移到另一块磁盘或另一台机器（如挂载的远程目录、只可追加的"
+			"存储），用 --anchor-dir 指定，并把公钥 %s/keys/%s.pub.pem 交给"
+			"审计员。 / WARNING: the audit anchor directory %s is inside "
+			"the data directory%s: whoever can restore or rewrite the "
+			"database can reach it. Move it to another disk or machine "
+			"(--anchor-dir) and give its public key to the auditors "
+			"(docs/backup.md).\n",
+			cfg->anchor_dir, created ? "（刚刚新建）" : "",
+			cfg->anchor_dir, id, cfg->anchor_dir,
+			created ? " (just created)" : "");
+	return 0;
+}
+
 int ld_server_run(const struct ld_server_config *cfg)
 {
 	struct ld_server *srv = calloc(1, sizeof *srv);
@@ -354,6 +404,13 @@ int ld_server_run(const struct ld_server_config *cfg)
 	srv->started_at = time(NULL);
 	srv->log_fd = -1;
 	srv->listen_fd = -1;
+	srv->data_lock = -1;
+	if (!cfg->anchor_dir) {
+		snprintf(srv->anchor_path, sizeof srv->anchor_path, "%s/anchors",
+			 cfg->data_dir);
+		srv->cfg.anchor_dir = srv->anchor_path;
+	}
+	cfg = &srv->cfg;
 	srv->ops = ld_store_find("sqlite");
 	srv->throttle = ld_throttle_new();
 	pthread_mutex_init(&srv->slow_lock, NULL);
@@ -384,15 +441,24 @@ int ld_server_run(const struct ld_server_config *cfg)
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
 	}
+	/* One server per data directory; a restore waits for none. */
+	if (ld_datalock_take(cfg->data_dir, &srv->data_lock, &err) != LD_OK) {
+		fprintf(stderr, "liudong: --data: %s\n", err.message);
+		goto out;
+	}
 	/* The signing key of electronic permits: without one the server runs,
 	 * but issuing, replacing and changing permits answer 503. */
 	if (ld_keyring_load_signer(cfg->data_dir, &srv->signer, srv->key_id,
 				   &err) != LD_OK) {
 		srv->signer = NULL;
 		fprintf(stderr,
-			"liudong: 未找到电子证照签名密钥，发证功能不可用（运行 liudong "
-			"keys generate --data %s）: %s\n",
-			cfg->data_dir, err.message);
+			"liudong: 警告：没有可用的电子证照签名密钥（%s/keys：%s）。发证、"
+			"换领补领和变更居住证将答复 503，直到运行 liudong keys generate "
+			"--data %s，或用 liudong restore 恢复含密钥的备份。 / WARNING: "
+			"no permit-signing key in %s/keys: issuing, replacing and "
+			"changing permits answer 503 until one is generated or "
+			"restored.\n",
+			cfg->data_dir, err.message, cfg->data_dir, cfg->data_dir);
 		memset(&err, 0, sizeof err);
 	}
 	_Static_assert(sizeof srv->otp_key == LD_SECRET_LEN, "otp key size");
@@ -407,10 +473,24 @@ int ld_server_run(const struct ld_server_config *cfg)
 	}
 	if (open_notifier(srv, cfg->sms) != 0)
 		goto out_store;
-	srv->writer = ld_writer_start(srv->ops, srv->store, cfg->group_commit,
-				      cfg->durable, &err);
+	if (open_anchors(srv, &err) != 0)
+		goto out_store;
+	srv->writer = ld_writer_start_anchored(srv->ops, srv->store,
+					       cfg->group_commit, cfg->durable,
+					       srv->anchors, &err);
 	if (!srv->writer) {
 		fprintf(stderr, "liudong: %s\n", err.message);
+		if (err.field && strcmp(err.field, "anchor_dir") == 0)
+			fprintf(stderr,
+				"liudong: 数据库与锚点日志不符，拒绝启动：它可能被回滚、"
+				"截断、改写或添加了记录。请运行 liudong audit verify "
+				"--data %s --anchor-dir %s 核查。从备份恢复须用 liudong "
+				"restore（恢复会记入锚点日志）；若原锚点目录已遗失，先 "
+				"liudong backup 再 liudong restore；在运行中的数据库上执行 "
+				"liudong user add 等命令时，须给它与服务相同的 "
+				"--anchor-dir。 / The database does not match its anchor "
+				"log; refusing to start (docs/backup.md).\n",
+				cfg->data_dir, cfg->anchor_dir);
 		goto out_store;
 	}
 	srv->log_fd = open_log(cfg->access_log, cfg->data_dir);
@@ -536,9 +616,11 @@ out_writer:
 		fprintf(stderr, "liudong: 服务已停止 stopped\n");
 out_store:
 	srv->ops->close(srv->store);
+	ld_anchor_close(srv->anchors);
 out:
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
+	ld_datalock_release(srv->data_lock);
 	if (srv->notifier)
 		srv->notifier->free(srv->notifier);
 	ld_sm2_free(srv->signer);

@@ -47,6 +47,11 @@ struct ld_store_ops {
 	unsigned version;
 	const char *name;
 
+	/* The store's file in its directory ("liudong.db"): what a backup
+	 * holds of it. Files whose names begin with it (its logs) belong to
+	 * the store too and are never copied as they lie. */
+	const char *file;
+
 	/* Open (creating if needed) the store in directory `dir` and apply
 	 * pending migrations. */
 	ld_status (*open)(const char *dir, ld_store **out, ld_error *err);
@@ -171,7 +176,9 @@ struct ld_store_ops {
 	ld_status (*audit_list)(ld_conn *c, const char *target,
 				int64_t before_seq, ld_page page, ld_arena *ar,
 				ld_audit_entry **out, size_t *n);
-	ld_status (*audit_scan)(ld_conn *c, ld_audit_cb cb, void *ctx);
+	/* Every entry from seq from_seq on, in order. */
+	ld_status (*audit_scan)(ld_conn *c, int64_t from_seq, ld_audit_cb cb,
+				void *ctx);
 
 	/* Residence permits. */
 	ld_status (*permit_insert)(ld_conn *c, ld_permit *p); /* sets p->id */
@@ -415,6 +422,20 @@ struct ld_store_ops {
 	 * commit write to the log as a change would, so that a commit that
 	 * succeeds shows the store can be written now. */
 	ld_status (*probe_write)(ld_conn *c);
+
+	/* ---- audit anchors and backups (store/anchor.h, cmd_backup.c) ----- */
+
+	/* The anchor record this database last saw: its number in the anchor
+	 * log and the SM3 of its line. LD_ENOTFOUND when there is none. */
+	ld_status (*audit_anchor_get)(ld_conn *c, int64_t *n, char hash[65]);
+	/* Record it (in the caller's transaction). */
+	ld_status (*audit_anchor_put)(ld_conn *c, int64_t n, const char *hash,
+				      const char *at);
+	/* Write a consistent copy of the whole database, as of one moment,
+	 * to the new file `path` while others go on reading and writing (it
+	 * holds everything committed before the call). Callable from any
+	 * thread; uses a connection of its own. */
+	ld_status (*backup)(ld_store *s, const char *path, ld_error *err);
 };
 
 /* The backend registered under `name` ("sqlite"), or NULL. */

@@ -26,6 +26,9 @@
 
 extern const struct ld_embedded_file ld_embedded_sqlite_migrations[];
 
+/* The database's file in the store's directory. */
+#define DB_FILE "liudong.db"
+
 struct ld_store {
 	char path[4096];
 	pthread_mutex_t wal_lock;
@@ -45,7 +48,7 @@ enum q {
 	Q_EVENT_INSERT, Q_EVENTS_OF_PERSON,
 	Q_CERT_GET, Q_CERT_PUT,
 	Q_AUDIT_HEAD, Q_AUDIT_INSERT, Q_AUDIT_LIST, Q_AUDIT_LIST_TARGET,
-	Q_AUDIT_SCAN,
+	Q_AUDIT_SCAN, Q_ANCHOR_GET, Q_ANCHOR_PUT,
 	Q_COUNTS,
 	Q_PERMIT_INSERT, Q_PERMIT_UPDATE, Q_PERMIT_GET, Q_PERMIT_ACTIVE,
 	Q_PERMIT_BY_NO, Q_PERMITS_OF_PERSON, Q_PERMITS_ALL, Q_PERMITS_STATION,
@@ -175,7 +178,11 @@ static const char *const sql[Q__COUNT] = {
 	[Q_AUDIT_LIST_TARGET] = "SELECT " AUDIT_COLS " FROM audit WHERE seq < "
 				"? AND target = ? ORDER BY seq DESC LIMIT ? "
 				"OFFSET ?",
-	[Q_AUDIT_SCAN] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq",
+	[Q_AUDIT_SCAN] = "SELECT " AUDIT_COLS " FROM audit WHERE seq >= ? "
+			 "ORDER BY seq",
+	[Q_ANCHOR_GET] = "SELECT n, hash FROM audit_anchor WHERE id = 1",
+	[Q_ANCHOR_PUT] = "INSERT OR REPLACE INTO audit_anchor (id, n, hash, at) "
+			 "VALUES (1,?,?,?)",
 	[Q_PERMIT_INSERT] = "INSERT INTO permits (person_id, registration_id, "
 			    "status, basis, channel, applicant, guardian_name, "
 			    "guardian_id_number, guardian_relation, materials, "
@@ -544,7 +551,7 @@ static ld_status s_open(const char *dir, ld_store **out, ld_error *err)
 		return ld_fail(err, LD_ENOMEM, "data", "内存不足");
 	s->wal_fd = -1;
 	pthread_mutex_init(&s->wal_lock, NULL);
-	if ((size_t)snprintf(s->path, sizeof s->path, "%s/liudong.db", dir) >=
+	if ((size_t)snprintf(s->path, sizeof s->path, "%s/" DB_FILE, dir) >=
 	    sizeof s->path) {
 		free(s);
 		return ld_fail(err, LD_EINVAL, "data", "数据目录路径过长");
@@ -571,6 +578,45 @@ static void s_close(ld_store *s)
 		close(s->wal_fd);
 	pthread_mutex_destroy(&s->wal_lock);
 	free(s);
+}
+
+/*
+ * VACUUM INTO writes a consistent snapshot of the database to a new file
+ * inside one read transaction: in WAL mode writers go on meanwhile, and
+ * the copy holds exactly what was committed when it began. Its own
+ * connection, so any thread may call it. The copy is flushed to disk
+ * before this returns.
+ */
+static ld_status s_backup(ld_store *s, const char *path, ld_error *err)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 || errno != ENOENT)
+		return ld_fail(err, LD_ECONFLICT, "to", "备份文件 %s 已存在", path);
+	sqlite3 *db;
+	ld_status rc = open_db(s->path, false, &db, err);
+	if (rc != LD_OK)
+		return rc;
+	sqlite3_stmt *v = NULL;
+	int step = sqlite3_prepare_v2(db, "VACUUM INTO ?", -1, &v, NULL);
+	if (step == SQLITE_OK) {
+		sqlite3_bind_text(v, 1, path, -1, SQLITE_STATIC);
+		step = sqlite3_step(v);
+	}
+	if (step != SQLITE_DONE)
+		rc = ld_fail(err, LD_EIO, "to", "数据库备份失败：%s",
+			     sqlite3_errmsg(db));
+	sqlite3_finalize(v);
+	sqlite3_close(db);
+	if (rc == LD_OK) {
+		/* It holds everything the database does: owner only. */
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fchmod(fd, 0600) != 0 || fsync(fd) != 0)
+			rc = ld_fail(err, LD_EIO, "to", "无法写入备份文件 %s：%s",
+				     path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return rc;
 }
 
 /*
@@ -1649,12 +1695,14 @@ static ld_status s_audit_list(ld_conn *c, const char *target,
 	return LD_OK;
 }
 
-static ld_status s_audit_scan(ld_conn *c, ld_audit_cb cb, void *ctx)
+static ld_status s_audit_scan(ld_conn *c, int64_t from_seq, ld_audit_cb cb,
+			      void *ctx)
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(c->db, sql[Q_AUDIT_SCAN], -1, &s, NULL) !=
 	    SQLITE_OK)
 		return LD_EIO;
+	sqlite3_bind_int64(s, 1, from_seq);
 	ld_status rc = LD_OK;
 	int step;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1670,6 +1718,33 @@ static ld_status s_audit_scan(ld_conn *c, ld_audit_cb cb, void *ctx)
 	rc = ld_sq_rows_end(step);
 	sqlite3_finalize(s);
 	return rc;
+}
+
+static ld_status s_audit_anchor_get(ld_conn *c, int64_t *n, char hash[65])
+{
+	sqlite3_stmt *s = prep(c, Q_ANCHOR_GET);
+	if (!s)
+		return LD_EIO;
+	ld_status rc = ld_sq_step_one(s);
+	if (rc != LD_OK)
+		return rc;
+	*n = sqlite3_column_int64(s, 0);
+	const char *h = (const char *)sqlite3_column_text(s, 1);
+	snprintf(hash, 65, "%s", h ? h : "");
+	sqlite3_reset(s);
+	return LD_OK;
+}
+
+static ld_status s_audit_anchor_put(ld_conn *c, int64_t n, const char *hash,
+				    const char *at)
+{
+	sqlite3_stmt *s = prep(c, Q_ANCHOR_PUT);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, n);
+	ld_sq_bind_text(s, 2, hash);
+	ld_sq_bind_text(s, 3, at);
+	return ld_sq_exec_done(s);
 }
 
 static ld_status s_counts(ld_conn *c, int64_t *persons, int64_t *active,
@@ -2314,6 +2389,7 @@ static ld_status s_resident_session_delete(ld_conn *c, const char *hash)
 const struct ld_store_ops ld_store_sqlite = {
 	.version = LD_STORE_VERSION,
 	.name = "sqlite",
+	.file = DB_FILE,
 	.open = s_open,
 	.close = s_close,
 	.connect = s_connect,
@@ -2365,6 +2441,9 @@ const struct ld_store_ops ld_store_sqlite = {
 	.audit_insert = s_audit_insert,
 	.audit_list = s_audit_list,
 	.audit_scan = s_audit_scan,
+	.audit_anchor_get = s_audit_anchor_get,
+	.audit_anchor_put = s_audit_anchor_put,
+	.backup = s_backup,
 	.counts = s_counts,
 	.permit_insert = s_permit_insert,
 	.permit_update = s_permit_update,

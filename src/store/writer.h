@@ -81,18 +81,39 @@ typedef struct ld_writer ld_writer;
  */
 ld_writer *ld_writer_start(const struct ld_store_ops *ops, ld_store *store,
 			   bool group_commit, bool durable, ld_error *err);
+/*
+ * The same, anchoring the audit chain in `anchors` (anchor.h; owned by the
+ * caller, open until ld_writer_stop returns). First the database must be
+ * the one the anchor log knows (else NULL, and err says why: the database
+ * was rolled back, cut or rewritten, or the log is not its own). Then an
+ * anchor thread appends a signed checkpoint of the chain's head once it is
+ * on disk, at most once a second, and once more at stop; the database
+ * records which anchor record it has seen. Before each transaction the
+ * writer checks that the chain's head is the one it committed last: a
+ * chain extended by someone else is accepted only when a recent anchor
+ * record vouches for its new head (another liudong command anchored what
+ * it wrote); otherwise the writer halts and every job fails with LD_EIO.
+ */
+struct ld_anchor_log;
+ld_writer *ld_writer_start_anchored(const struct ld_store_ops *ops,
+				    ld_store *store, bool group_commit,
+				    bool durable, struct ld_anchor_log *anchors,
+				    ld_error *err);
 /* Queue a job; it must stay valid until its done callback. */
 void ld_writer_submit(ld_writer *w, ld_write_job *job);
 /* Finish queued jobs and stop the thread. */
 void ld_writer_stop(ld_writer *w);
 const struct ld_writer_stats *ld_writer_stats(const ld_writer *w);
 /* Whether the last transaction failed to commit (cleared by the next one
- * that succeeds). */
+ * that succeeds), or the writer has halted. */
 bool ld_writer_failing(const ld_writer *w);
 /* How long (us) the writer has been on its current transaction, or the
  * syncer on its current flush, whichever is longer; 0 when both are idle.
  * A large value means the writer is stuck (readiness, h_meta.c). */
 uint64_t ld_writer_busy_us(const ld_writer *w);
+/* Whether the writer has stopped for good: the database was written by
+ * someone else (see ld_writer_start_anchored). */
+bool ld_writer_halted(const ld_writer *w);
 
 /* Run jobs as one transaction on connection c in the calling thread (the
  * command line's path; also the writer's own). Calls each done. */

@@ -374,11 +374,33 @@ export interface AuditPage {
   items: AuditEntry[]
 }
 
+/** A restore recorded in the anchor log (docs/backup.md). */
+export interface AuditRestore {
+  n: number
+  at: string
+  by: string
+  backup_at: string
+  restored_seq: number
+  lost_from: number | null
+  lost_to: number | null
+  note: string
+  note_zh: string
+}
+
+/** The chain checked against its signed anchors. */
 export interface AuditVerify {
   intact: boolean
   entries: number
-  first_bad_seq?: number
+  head_seq: number
+  /** Not intact: the first entry at fault, null for a problem of the anchor log. */
+  first_bad_seq?: number | null
   problem?: string
+  problem_zh?: string
+  anchors: { dir: string; records: number; last: { n: number; kind: string; seq: number; at: string } | null }
+  anchored_seq: number
+  /** Entries after the last anchor: protected by the hash chain only. */
+  unanchored: number
+  restores: AuditRestore[]
 }
 
 export type StatsGroup = 'district' | 'street' | 'community' | 'grid' | 'hukou_province' | 'reason'
