@@ -68,6 +68,12 @@ static const struct cli_opt serve_opts[] = {
 	 "触及不到的地方：另一块磁盘或另一台机器",
 	 "audit anchor directory (default DATA/anchors); keep it on another "
 	 "disk or machine, out of reach of a database restore"},
+	{"upload-expiry", OPT_UINT, false, false, NULL,
+	 "未确认导入的上传保留多少秒后连同文件删除，缺省86400（24小时）",
+	 "seconds an unconfirmed upload is kept (default 86400)"},
+	{"upload-pending", OPT_UINT, false, false, NULL,
+	 "每个报告单位、每名工作人员最多可有几个未确认导入的上传，缺省3",
+	 "unconfirmed uploads allowed per organisation and clerk (3)"},
 	{"trusted-proxy", OPT_STRING, false, false, NULL,
 	 "可信反向代理的地址或网段（ADDR[/BITS]，逗号分隔，IPv4 或 IPv6）："
 	 "只对来自这些地址的请求按 X-Forwarded-For 认定客户端地址；缺省不信任任何代理",
@@ -79,7 +85,7 @@ static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 18, 0, NULL,
+	serve_opts, 20, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -105,7 +111,7 @@ static const char *default_web_dir(char *buf, size_t cap)
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[18];
+	struct cli_val v[20];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -130,6 +136,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.task_days = v[14].set && v[14].num > 0 ? v[14].num : 5,
 		.read_audit_durable = v[11].set && v[11].num == 1,
 		.anchor_dir = v[16].set ? v[16].str : NULL,
+		.upload_expiry_s = v[17].set ? v[17].num : 86400,
+		.upload_pending = v[18].set ? v[18].num : 3,
 	};
 	const char *codes[2] = {cfg.licence_type, cfg.issuer_code};
 	const char *flags[2] = {"--licence-type", "--issuer-code"};
@@ -150,8 +158,17 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_usage_error(ctx, "--metrics-allow", "%s", msg);
 		goto out;
 	}
+	if (v[17].set && (v[17].num < 1 || v[17].num > 366 * 86400)) {
+		rc = cli_usage_error(ctx, "--upload-expiry",
+				     "应为1至31622400（秒）");
+		goto out;
+	}
+	if (v[18].set && (v[18].num < 1 || v[18].num > 100)) {
+		rc = cli_usage_error(ctx, "--upload-pending", "应为1至100");
+		goto out;
+	}
 	cfg.n_trusted_proxies =
-		v[17].set ? ld_cidr_parse_list(v[17].str, cfg.trusted_proxies,
+		v[19].set ? ld_cidr_parse_list(v[19].str, cfg.trusted_proxies,
 					       msg, sizeof msg)
 			  : 0;
 	if (cfg.n_trusted_proxies < 0) {

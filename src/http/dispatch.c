@@ -607,6 +607,8 @@ static void pending_finished(struct ld_msg *m)
 		r->watch = NULL;
 		p->finish(r, p);
 	}
+	if (p->release)
+		p->release(p);
 	ld_arena_release(&p->arena);
 	free(p);
 }

@@ -1,7 +1,7 @@
 /*
  * h_grid.c — rental housing (出租房屋), reporting organisations and their
- * keys, reports one at a time and by upload, the grid's tasks and visits,
- * its work list and figures (docs/grid.md; spec §2, §5).
+ * keys, reports one at a time (by upload: h_uploads.c), the grid's tasks
+ * and visits, its work list and figures (docs/grid.md; spec §2, §5).
  *
  * Every change runs in the writer; a report is checked again there, inside
  * the transaction that records it, so what is checked is what is written.
@@ -18,11 +18,10 @@
 #include "http/body.h"
 #include "http/handlers.h"
 #include "http/reply.h"
+#include "http/grid.h"
 #include "http/reporting.h"
-#include "http/upload.h"
 #include "http/views.h"
 #include "store/audit.h"
-#include "util/csv.h"
 
 
 /* ---- shared --------------------------------------------------------- */
@@ -32,8 +31,8 @@ static const char *sdup(ld_arena *a, const char *s)
 	return s ? ld_arena_strdup(a, s) : NULL;
 }
 
-/* Whether something in `grid` of `community` lies in the user's area. */
-static bool visible(struct ld_req *r, const char *grid, const char *community)
+bool ld_grid_visible(struct ld_req *r, const char *grid,
+		     const char *community)
 {
 	if (r->access.kind == LD_ACCESS_ALL)
 		return true;
@@ -73,9 +72,9 @@ static ld_group_rental_settings gr_settings(const struct ld_server *s)
 					  s->cfg.group_rental_min_area};
 }
 
-static void report_ctx_init(struct ld_req *r, struct ld_report_ctx *x,
-			    const struct ld_store_ops *ops, ld_conn *c,
-			    ld_arena *ar, const char *now)
+void ld_grid_report_ctx_init(struct ld_req *r, struct ld_report_ctx *x,
+			     const struct ld_store_ops *ops, ld_conn *c,
+			     ld_arena *ar, const char *now)
 {
 	memset(x, 0, sizeof *x);
 	x->ops = ops;
@@ -91,7 +90,7 @@ static void report_ctx_init(struct ld_req *r, struct ld_report_ctx *x,
 	ld_report_ctx_open(x);
 }
 
-static ld_status org_load(struct ld_report_ctx *x, ld_id org_id)
+ld_status ld_grid_org_load(struct ld_report_ctx *x, ld_id org_id)
 {
 	ld_status rc = x->ops->org_get(x->c, org_id, x->ar, &x->org);
 	if (rc == LD_OK && !ld_org_kind_from(x->org.kind, &x->org_kind))
@@ -99,10 +98,7 @@ static ld_status org_load(struct ld_report_ctx *x, ld_id org_id)
 	return rc;
 }
 
-/* The organisation a request reports for: its own with a key, else the
- * one named (`organisation`), which must lie in a clerk's area. Replies
- * and returns 0 on failure. */
-static ld_id reporting_org(struct ld_req *r, long long named)
+ld_id ld_grid_reporting_org(struct ld_req *r, long long named)
 {
 	if (r->org)
 		return r->org_id;
@@ -122,7 +118,7 @@ static ld_id reporting_org(struct ld_req *r, long long named)
 		ld_reply_status(r, rc, NULL);
 		return 0;
 	}
-	if (!visible(r, o.grid, o.community)) {
+	if (!ld_grid_visible(r, o.grid, o.community)) {
 		char t[48];
 		snprintf(t, sizeof t, "organisation:%lld", named);
 		ld_deny(r, LD_HE_OUT_OF_AREA, t);
@@ -549,7 +545,7 @@ void h_org_key(struct ld_req *r)
 		ld_reply_status(r, rc, NULL);
 		return;
 	}
-	if (!visible(r, o.grid, o.community)) {
+	if (!ld_grid_visible(r, o.grid, o.community)) {
 		char t[48];
 		snprintf(t, sizeof t, "organisation:%lld", (long long)o.id);
 		ld_deny(r, LD_HE_OUT_OF_AREA, t);
@@ -737,7 +733,7 @@ void h_house_get(struct ld_req *r)
 	}
 	char target[48];
 	snprintf(target, sizeof target, "house:%lld", (long long)h.id);
-	if (!visible(r, h.addr.grid, h.addr.community)) {
+	if (!ld_grid_visible(r, h.addr.grid, h.addr.community)) {
 		ld_deny(r, LD_HE_OUT_OF_AREA, target);
 		return;
 	}
@@ -818,7 +814,7 @@ static ld_status report_run(ld_write_job *job, const struct ld_store_ops *ops,
 	j->x.c = c;
 	ld_report_ctx_reset(&j->x);
 	j->have_task = j->have_house = false;
-	ld_status rc = org_load(&j->x, j->org_id);
+	ld_status rc = ld_grid_org_load(&j->x, j->org_id);
 	if (rc != LD_OK)
 		return rc;
 	rc = ld_report_prepare(&j->x, &j->in, &j->out, &job->err);
@@ -885,7 +881,8 @@ static void report_finish(struct ld_req *r, struct ld_pending *p)
 
 void h_reports_create(struct ld_req *r)
 {
-	ld_id org = reporting_org(r, ld_json_int(r->body, "organisation", 0));
+	ld_id org = ld_grid_reporting_org(
+		r, ld_json_int(r->body, "organisation", 0));
 	if (!org)
 		return;
 	if (r->org && ld_json_int(r->body, "organisation", 0) > 0 &&
@@ -902,7 +899,7 @@ void h_reports_create(struct ld_req *r)
 	struct report_job *j = p->data;
 	ld_arena *a = &p->arena;
 	ld_audit_now(j->now);
-	report_ctx_init(r, &j->x, NULL, NULL, a, j->now);
+	ld_grid_report_ctx_init(r, &j->x, NULL, NULL, a, j->now);
 	j->org_id = org;
 	const json_t *person = ld_json_obj(r->body, "person");
 	const json_t *addr = ld_json_obj(r->body, "address");
@@ -947,7 +944,7 @@ static bool report_readable(struct ld_req *r, const ld_report *rp)
 {
 	if (r->org)
 		return rp->org_id == r->org_id;
-	return visible(r, rp->grid, rp->community);
+	return ld_grid_visible(r, rp->grid, rp->community);
 }
 
 void h_reports_list(struct ld_req *r)
@@ -972,7 +969,7 @@ void h_reports_list(struct ld_req *r)
 	if (r->org) {
 		q.org_id = r->org_id;
 	} else if (org) {
-		q.org_id = reporting_org(r, atoll(org));
+		q.org_id = ld_grid_reporting_org(r, atoll(org));
 		if (!q.org_id)
 			return;
 	}
@@ -1020,274 +1017,6 @@ void h_report_get(struct ld_req *r)
 	view_report(&w, r, &rp, false);
 	ld_jw_obj_close(&w);
 	ld_reply_audited_jw(r, &w, &b, 200, "report:read", target);
-}
-
-/* ---- uploads -------------------------------------------------------- */
-
-/* An upload's counts and rows; to its organisation, nothing of the tasks
- * its rows open (see view_report). */
-static void write_upload(ld_jw *w, const ld_upload *u,
-			 const struct ld_upload_tally *t)
-{
-	ld_jw_key(w, "upload");
-	ld_jw_obj_open(w);
-	ld_jw_kint(w, "id", u->id);
-	ld_jw_kint(w, "organisation_id", u->org_id);
-	ld_jw_kstr(w, "status", u->status);
-	ld_jw_kstr(w, "encoding", u->encoding);
-	ld_jw_kint(w, "rows", t->rows);
-	ld_jw_kint(w, "good", t->rows - t->bad);
-	ld_jw_kint(w, "bad", t->bad);
-	ld_jw_key(w, "by_kind");
-	ld_jw_obj_open(w);
-	for (int k = 0; k < LD_RK__COUNT; k++)
-		if (t->by_kind[k])
-			ld_jw_kint(w, ld_report_kind_code((ld_report_kind)k),
-				   t->by_kind[k]);
-	ld_jw_obj_close(w);
-	ld_jw_kint(w, "late", t->late);
-	if (!t->for_reporter)
-		ld_jw_kint(w, "tasks", t->tasks);
-	ld_jw_obj_close(w);
-	ld_jw_key(w, "rows");
-	ld_jw_raw(w, t->rows_json.data, t->rows_json.len);
-	ld_jw_key(w, "errors");
-	ld_jw_raw(w, t->errors_json.data, t->errors_json.len);
-}
-
-struct upload_job {
-	struct ld_report_ctx x;
-	ld_upload u;
-	struct ld_upload_tally t;
-	ld_store *store; /* for the confirmation's helper connections */
-	bool for_reporter; /* the organisation itself asks (write_upload) */
-	char now[32];
-};
-
-static ld_status upload_store_run(ld_write_job *job,
-				  const struct ld_store_ops *ops, ld_conn *c)
-{
-	struct ld_pending *p = job->ctx;
-	struct upload_job *j = p->data;
-	ld_status rc = ops->upload_insert(c, &j->u);
-	if (rc == LD_OK)
-		ld_pending_target(p, "upload", j->u.id);
-	return rc;
-}
-
-static void upload_preview_finish(struct ld_req *r, struct ld_pending *p)
-{
-	struct upload_job *j = p->data;
-	if (p->job.status != LD_OK) {
-		ld_reply_status(r, p->job.status, &p->job.err);
-	} else {
-		ld_buf b;
-		ld_jw w;
-		ld_reply_begin(r, &w, &b);
-		ld_jw_obj_open(&w);
-		write_upload(&w, &j->u, &j->t);
-		ld_jw_obj_close(&w);
-		ld_reply_end(r, &w, &b, 200);
-	}
-	ld_upload_tally_release(&j->t);
-}
-
-void h_upload_preview(struct ld_req *r)
-{
-	const char *named = ld_req_query(r, "organisation");
-	ld_id org = reporting_org(r, named ? atoll(named) : 0);
-	if (!org)
-		return;
-	h2o_iovec_t body = r->h2o->entity;
-	if (!body.base || body.len == 0) {
-		ld_reply_error(r, LD_HE_INVALID, "请上传 CSV 文件", "file");
-		return;
-	}
-	struct ld_pending *p = ld_pending_new(r, sizeof(struct upload_job));
-	if (!p) {
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
-	struct upload_job *j = p->data;
-	ld_audit_now(j->now);
-	/* Check every row now, against this thread's snapshot; the
-	 * confirmation checks again in the writer. */
-	report_ctx_init(r, &j->x, r->srv->ops, r->th->reader, &p->arena,
-			j->now);
-	ld_upload_tally_init(&j->t);
-	j->t.for_reporter = j->for_reporter = r->org;
-	ld_error err = {0};
-	const char *encoding = "utf-8";
-	ld_status rc = org_load(&j->x, org);
-	if (rc == LD_OK)
-		rc = ld_upload_check_file(
-			&(struct ld_upload_check){.x = &j->x,
-						  .store = r->srv->store},
-			body.base, body.len, &j->t, &encoding, &err);
-	ld_report_ctx_close(&j->x);
-	if (rc != LD_OK) {
-		ld_upload_tally_release(&j->t);
-		ld_arena_release(&p->arena);
-		free(p);
-		ld_reply_status(r, rc, &err);
-		return;
-	}
-	char *copy = ld_arena_alloc(&p->arena, body.len);
-	if (!copy) {
-		ld_upload_tally_release(&j->t);
-		ld_arena_release(&p->arena);
-		free(p);
-		ld_reply_error(r, LD_HE_TOO_LARGE, NULL, NULL);
-		return;
-	}
-	memcpy(copy, body.base, body.len);
-	j->u = (ld_upload){
-		.org_id = org,
-		.status = "previewed",
-		.encoding = encoding,
-		.rows = j->t.rows,
-		.bad = j->t.bad,
-		.data = copy,
-		.len = body.len,
-		.user_id = r->org ? 0 : r->user.id,
-		.created_at = j->now,
-	};
-	p->job.run = upload_store_run;
-	p->finish = upload_preview_finish;
-	char detail[96];
-	snprintf(detail, sizeof detail, "{\"rows\":%d,\"bad\":%d}", j->t.rows,
-		 j->t.bad);
-	ld_pending_audit(r, p, "upload:preview", "upload:new", NULL, detail);
-	ld_pending_submit(r, p);
-}
-
-static ld_status upload_confirm_run(ld_write_job *job,
-				    const struct ld_store_ops *ops, ld_conn *c)
-{
-	struct ld_pending *p = job->ctx;
-	struct upload_job *j = p->data;
-	/* A run can be repeated (the writer retries a batch carefully). */
-	j->x.ops = ops;
-	j->x.c = c;
-	ld_report_ctx_reset(&j->x);
-	ld_upload_tally_release(&j->t);
-	ld_upload_tally_init(&j->t);
-	j->t.for_reporter = j->for_reporter;
-	ld_status rc = ops->upload_confirm(c, j->u.id, j->now);
-	if (rc == LD_ECONFLICT)
-		return ld_fail(&job->err, LD_ECONFLICT, "upload",
-			       "该批次已经确认导入，不能重复导入");
-	if (rc != LD_OK)
-		return rc;
-	rc = org_load(&j->x, j->u.org_id);
-	ld_user u;
-	if (rc == LD_OK && j->x.user_id > 0) /* the reports name the clerk */
-		rc = ops->user_by_id(c, j->x.user_id, &p->arena, &u);
-	if (rc != LD_OK)
-		return rc;
-	const char *encoding;
-	rc = ld_upload_check_file(&(struct ld_upload_check){.x = &j->x,
-							     .store = j->store,
-							     .apply = true,
-							     .upload_id = j->u.id},
-				  j->u.data, j->u.len, &j->t, &encoding,
-				  &job->err);
-	if (rc != LD_OK)
-		return rc;
-	if (j->t.bad > 0)
-		return ld_fail(&job->err, LD_EINVAL, "file",
-			       "有%d行不符合要求，全部未导入；请修改后重新上传",
-			       j->t.bad);
-	rc = ld_report_flush(&j->x, &j->t.flagged);
-	if (rc != LD_OK)
-		return rc;
-	j->u.status = "confirmed";
-	job->audit[0].detail = ld_arena_printf(
-		&p->arena, "{\"rows\":%d,\"tasks\":%d,\"houses_flagged\":%d}",
-		j->t.rows, j->t.tasks, j->t.flagged);
-	return LD_OK;
-}
-
-static void upload_confirm_finish(struct ld_req *r, struct ld_pending *p)
-{
-	struct upload_job *j = p->data;
-	ld_report_ctx_close(&j->x);
-	ld_status st = p->job.status;
-	if (st == LD_EINVAL && j->t.bad > 0) {
-		/* Nothing was written: say which rows are wrong now. */
-		ld_buf b;
-		ld_jw w;
-		ld_reply_error_begin(r, &w, &b, "upload_invalid",
-				     p->job.err.message, "file");
-		ld_jw_key(&w, "errors");
-		ld_jw_raw(&w, j->t.errors_json.data, j->t.errors_json.len);
-		ld_jw_obj_close(&w);
-		ld_reply_end(r, &w, &b, 422);
-	} else if (st != LD_OK) {
-		ld_reply_status(r, st, &p->job.err);
-	} else {
-		ld_buf b;
-		ld_jw w;
-		ld_reply_begin(r, &w, &b);
-		ld_jw_obj_open(&w);
-		write_upload(&w, &j->u, &j->t);
-		ld_jw_kint(&w, "written", j->t.rows);
-		if (!j->for_reporter) {
-			ld_jw_kint(&w, "tasks", j->t.tasks);
-			ld_jw_kint(&w, "houses_flagged", j->t.flagged);
-		}
-		ld_jw_obj_close(&w);
-		ld_reply_end(r, &w, &b, 200);
-	}
-	ld_upload_tally_release(&j->t);
-}
-
-void h_upload_confirm(struct ld_req *r)
-{
-	const struct ld_store_ops *ops = r->srv->ops;
-	struct ld_pending *p = ld_pending_new(r, sizeof(struct upload_job));
-	if (!p) {
-		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		return;
-	}
-	struct upload_job *j = p->data;
-	ld_status rc = ops->upload_get(r->th->reader, r->path_id, &p->arena,
-				       &j->u);
-	ld_org o;
-	if (rc == LD_OK)
-		rc = ops->org_get(r->th->reader, j->u.org_id, &r->arena, &o);
-	if (rc != LD_OK) {
-		ld_arena_release(&p->arena);
-		free(p);
-		ld_reply_status(r, rc, NULL);
-		return;
-	}
-	char target[48];
-	snprintf(target, sizeof target, "upload:%lld", (long long)j->u.id);
-	bool mine = r->org ? j->u.org_id == r->org_id
-			   : visible(r, o.grid, o.community);
-	if (!mine) {
-		ld_arena_release(&p->arena);
-		free(p);
-		ld_deny(r, r->org ? LD_HE_FORBIDDEN : LD_HE_OUT_OF_AREA,
-			target);
-		return;
-	}
-	ld_audit_now(j->now);
-	report_ctx_init(r, &j->x, NULL, NULL, &p->arena, j->now);
-	ld_upload_tally_init(&j->t); /* filled in the writer */
-	j->for_reporter = r->org;
-	j->store = r->srv->store;
-	p->job.run = upload_confirm_run;
-	/* Its rows are prepared on other connections too, which must see
-	 * what the transaction sees: no other job may write in it before. */
-	p->job.alone = true;
-	/* It reads the organisation, the upload, the clerk and each house
-	 * and grid its rows name; SQLite need not check every row again. */
-	p->job.own_references = true;
-	p->finish = upload_confirm_finish;
-	ld_pending_audit(r, p, "upload:confirm", target, NULL, NULL);
-	ld_pending_submit(r, p);
 }
 
 /* ---- tasks ---------------------------------------------------------- */
@@ -1398,7 +1127,7 @@ static bool task_of_path(struct ld_req *r, ld_task *t, char target[48])
 		return false;
 	}
 	snprintf(target, 48, "task:%lld", (long long)t->id);
-	if (!visible(r, t->grid, t->community)) {
+	if (!ld_grid_visible(r, t->grid, t->community)) {
 		ld_deny(r, LD_HE_OUT_OF_AREA, target);
 		return false;
 	}
@@ -1687,7 +1416,7 @@ void h_visits_create(struct ld_req *r)
 		if (ops->house_get(r->th->reader, house, a, &j->house) !=
 		    LD_OK) {
 			fail_field = "house", fail_msg = "房屋编号不存在";
-		} else if (!visible(r, j->house.addr.grid,
+		} else if (!ld_grid_visible(r, j->house.addr.grid,
 				    j->house.addr.community)) {
 			fail_field = "house", fail_kind = LD_HE_OUT_OF_AREA,
 			fail_msg = "该房屋不在您的辖区内";

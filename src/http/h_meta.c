@@ -610,15 +610,18 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 		ld_jw_obj_close(w);
 	}
 	if (strstr(rt->path, "{no}")) {
+		bool part = strstr(rt->path, "/parts/") != NULL;
 		ld_jw_obj_open(w);
 		ld_jw_kstr(w, "name", "no");
 		ld_jw_kstr(w, "in", "path");
 		ld_jw_kbool(w, "required", true);
-		ld_jw_kstr(w, "description", "居住证编号");
+		ld_jw_kstr(w, "description",
+			   part ? "分片序号，从1起" : "居住证编号");
 		ld_jw_key(w, "schema");
 		ld_jw_obj_open(w);
 		ld_jw_kstr(w, "type", "string");
-		ld_jw_kstr(w, "pattern", "^[0-9A-Z]{1,32}$");
+		ld_jw_kstr(w, "pattern",
+			   part ? "^[1-9][0-9]{0,3}$" : "^[0-9A-Z]{1,32}$");
 		ld_jw_obj_close(w);
 		ld_jw_obj_close(w);
 	}
@@ -639,6 +642,31 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 	for (const struct ld_param *q = rt->query; q && q->name; q++)
 		query_param(w, q);
 	ld_jw_arr_close(w);
+	if (rt->flags & LD_R_FILE) {
+		/* The file as it is, within the route's limit (http.h). */
+		ld_jw_key(w, "requestBody");
+		ld_jw_obj_open(w);
+		ld_jw_kbool(w, "required", true);
+		ld_jw_kstr(w, "description",
+			   "文件内容，原样发送（不超过1 MiB）");
+		ld_jw_key(w, "content");
+		ld_jw_obj_open(w);
+		static const char *const types[] = {"text/csv",
+						    "application/octet-stream"};
+		for (size_t t = 0; t < 2; t++) {
+			ld_jw_key(w, types[t]);
+			ld_jw_obj_open(w);
+			ld_jw_key(w, "schema");
+			ld_jw_obj_open(w);
+			ld_jw_kstr(w, "type", "string");
+			ld_jw_kstr(w, "format", "binary");
+			ld_jw_kint(w, "maxLength", (int64_t)rt->max_body);
+			ld_jw_obj_close(w);
+			ld_jw_obj_close(w);
+		}
+		ld_jw_obj_close(w);
+		ld_jw_obj_close(w);
+	}
 	if (rt->flags & LD_R_BODY) {
 		ld_jw_key(w, "requestBody");
 		ld_jw_obj_open(w);

@@ -29,6 +29,19 @@ struct ld_req;
 struct ld_thread;
 struct ld_server;
 
+/*
+ * The most a request body may hold, for every path and every caller. h2o
+ * (2.2.5) reads a whole body before any handler runs, so the route's own
+ * limit and the login check can only follow it; this bound is what h2o
+ * applies before that: a larger Content-Length is refused with 413 as soon
+ * as the headers are read, and a chunked body is cut off at it. So nobody,
+ * signed in or not, makes the server hold more than this for a request.
+ * JSON routes keep their own smaller limit (64 KiB unless the route says
+ * otherwise), checked by the dispatcher; larger files of reports arrive in
+ * parts of this size (docs/grid.md).
+ */
+#define LD_MAX_REQUEST_BODY ((size_t)1 << 20)
+
 typedef void (*ld_handler)(struct ld_req *r);
 
 /* ---- request body schemas (validated once, before the handler) ------ */
@@ -97,7 +110,9 @@ enum {
 				     will a resident's unverified session (an
 				     ID number not on record); without it such
 				     a session is refused */
-	LD_R_PW_PENDING_OK = 1 << 8, /* with LD_R_AUTH: open to a session that
+	LD_R_FILE = 1 << 8,       /* takes a file as it is (the body, up to
+				     max_body), not JSON */
+	LD_R_PW_PENDING_OK = 1 << 9, /* with LD_R_AUTH: open to a session that
 					must change its password first */
 };
 
@@ -184,6 +199,9 @@ struct ld_server_config {
 	 * DATA/anchors. It belongs where a restore of the data does not
 	 * reach: another disk or machine. */
 	const char *anchor_dir;
+	/* Uploads of reports: seconds an unconfirmed upload is kept, and how
+	 * many an organisation, or a clerk, may have pending at once. */
+	int upload_expiry_s, upload_pending;
 	/* Reverse proxies whose X-Forwarded-For is believed (none: the
 	 * header is ignored). */
 	struct ld_cidr trusted_proxies[LD_CIDR_MAX];
@@ -261,6 +279,9 @@ struct ld_server {
 	struct ld_anchor_log *anchors;
 	char anchor_path[4096];
 	int data_lock;
+	/* Checks uploaded files and expires unconfirmed uploads
+	 * (upload_worker.h). */
+	struct ld_upload_worker *uploads;
 	bool stopping;
 	time_t started_at;
 	atomic_bool init_failed;
@@ -337,6 +358,9 @@ struct ld_pending {
 	struct ld_req *r;
 	ld_arena arena;
 	void (*finish)(struct ld_req *r, struct ld_pending *p);
+	/* Optional: frees what data holds beyond the arena, after finish,
+	 * or instead of it when the client has gone. */
+	void (*release)(struct ld_pending *p);
 	void *data;
 	bool changes_permit; /* bump srv->permit_generation when durable */
 	/* If set: called on the loop thread once the job is done, before

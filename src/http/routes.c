@@ -530,6 +530,24 @@ static const struct ld_code task_kind_items[] = {
 static const struct ld_code_list task_kind_codes = {"kind", task_kind_items,
 						    3};
 
+static const struct ld_code upload_kind_items[] = {
+	{"csv", "CSV 文件（UTF-8 或 GBK）"},
+};
+static const struct ld_code_list upload_kind_codes = {"upload_kind",
+						      upload_kind_items, 1};
+
+static const struct ld_field upload_open_body[] = {
+	{"organisation", LD_F_INT, false, 0, NULL, NULL,
+	 "报告单位编号（工作人员代为上传时必填）"},
+	{"name", LD_F_STRING, true, 200, NULL, NULL, "文件名"},
+	{"kind", LD_F_CODE, false, 10, NULL, &upload_kind_codes,
+	 "文件类型（缺省 csv）"},
+	{"size", LD_F_INT, true, 0, NULL, NULL, "文件大小（字节），最大64 MiB"},
+	{"sm3", LD_F_STRING, false, 64, NULL, NULL,
+	 "文件的 SM3 杂凑值（64位十六进制，可选），传完时核对"},
+	END,
+};
+
 static const struct ld_param tasks_query[] = {
 	P_ENUM("status", &task_status_codes, "任务状态"),
 	P_ENUM("kind", &task_kind_codes, "任务类型"),
@@ -753,14 +771,37 @@ const struct ld_route ld_routes[] = {
 	 LD_R_AUTH | LD_R_ORG_OK, LD_T_NONE, 0, NULL, NULL, "grid",
 	 "一条报告及其期限判断", "报告核查"},
 	{"POST", "/api/v1/reports/uploads", h_upload_preview, "report:create",
-	 DESK, LD_R_AUTH | LD_R_ORG_OK | LD_R_WRITE, LD_T_NONE,
-	 (size_t)64 << 20, NULL, upload_query, "grid",
-	 "批量上报（CSV，UTF-8 或 GBK）：逐行检查并预览，不写入"},
+	 DESK, LD_R_AUTH | LD_R_ORG_OK | LD_R_WRITE | LD_R_FILE, LD_T_NONE,
+	 LD_MAX_REQUEST_BODY, NULL, upload_query, "grid",
+	 "批量上报（CSV，UTF-8 或 GBK，一次不超过1 MiB，更大的文件分片上传）："
+	 "逐行检查并预览，不写入报告"},
+	{"POST", "/api/v1/reports/uploads/sessions", h_upload_open,
+	 "report:create", DESK,
+	 LD_R_AUTH | LD_R_ORG_OK | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0,
+	 upload_open_body, NULL, "grid",
+	 "分片上传：声明文件名和大小（最大64 MiB），返回上传编号和分片大小"},
+	{"PUT", "/api/v1/reports/uploads/{id}/parts/{no}", h_upload_part,
+	 "report:create", DESK,
+	 LD_R_AUTH | LD_R_ORG_OK | LD_R_WRITE | LD_R_FILE, LD_T_NONE,
+	 LD_MAX_REQUEST_BODY, NULL, NULL, "grid",
+	 "上传第 no 个分片（1 MiB，最后一片为余下的字节；顺序不限，重传覆盖）"},
+	{"GET", "/api/v1/reports/uploads/{id}", h_upload_get, "report:create",
+	 DESK, LD_R_AUTH | LD_R_ORG_OK, LD_T_NONE, 0, NULL, NULL, "grid",
+	 "上传的状态：已收到的分片、检查结果、过期时间"},
+	{"POST", "/api/v1/reports/uploads/{id}/complete", h_upload_complete,
+	 "report:create", DESK,
+	 LD_R_AUTH | LD_R_ORG_OK | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0,
+	 empty_body, NULL, "grid",
+	 "分片传完：合并后逐行检查并预览，不写入报告"},
 	{"POST", "/api/v1/reports/uploads/{id}/confirm", h_upload_confirm,
 	 "report:create", DESK,
 	 LD_R_AUTH | LD_R_ORG_OK | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0,
 	 empty_body, NULL, "grid",
 	 "确认导入：再次逐行检查，全部写入或全部不写入"},
+	{"DELETE", "/api/v1/reports/uploads/{id}", h_upload_discard,
+	 "report:create", DESK, LD_R_AUTH | LD_R_ORG_OK | LD_R_WRITE,
+	 LD_T_NONE, 0, NULL, NULL, "grid",
+	 "放弃未确认导入的上传，删除其文件"},
 	{"GET", "/api/v1/tasks", h_tasks_list, "task:read", STAFF, LD_R_AUTH,
 	 LD_T_NONE, 0, NULL, tasks_query, "grid", "网格任务", "网格任务办理"},
 	{"POST", "/api/v1/tasks/{id}/close", h_task_close, "task:update",

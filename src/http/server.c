@@ -3,8 +3,9 @@
  * listening socket, each with its own read connection to the store and its
  * own session cache; one writer thread (group commit); one thread that
  * hashes passwords, behind a bounded queue (hasher.c), and one for other
- * slow work (sending text messages), so no loop ever blocks on either.
- * SIGINT and SIGTERM stop the loops, drain the writer and exit.
+ * slow work (sending text messages), so no loop ever blocks on either; and
+ * one that checks uploaded files (upload_worker.c). SIGINT and SIGTERM stop
+ * the loops, drain the writer and exit.
  *
  * HTTP/1.1 only: liudong speaks cleartext HTTP behind a reverse proxy that
  * terminates TLS, and HTTP/2 over cleartext (h2c, by upgrade or by prior
@@ -37,6 +38,7 @@
 #include "notify/notify.h"
 #include "crypto/sm2.h"
 #include "http/http.h"
+#include "http/upload_worker.h"
 
 /* Set by the signal handler, read by every loop thread: a lock-free
  * atomic, which a handler may store to. */
@@ -506,9 +508,11 @@ int ld_server_run(const struct ld_server_config *cfg)
 	/* No HTTP/2 over cleartext: neither "Upgrade: h2c" nor the "PRI *
 	 * HTTP/2.0" preface (see the top of this file). */
 	srv->h2o.http1.upgrade_to_http2 = 0;
-	/* Bodies beyond each route's own limit get a JSON 413 from the
-	 * dispatcher; this is only the outer bound. */
-	srv->h2o.max_request_entity_size = (size_t)64 << 20;
+	/* The one bound h2o applies before it reads a body (http.h): a
+	 * larger Content-Length gets 413 from h2o at once, for any path, with
+	 * or without a login. Bodies within it but beyond the route's own
+	 * limit get a JSON 413 from the dispatcher. */
+	srv->h2o.max_request_entity_size = LD_MAX_REQUEST_BODY;
 	h2o_hostconf_t *host = h2o_config_register_host(
 		&srv->h2o, h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	/* The API, verification, health and metrics go to the dispatcher;
@@ -548,6 +552,8 @@ int ld_server_run(const struct ld_server_config *cfg)
 		fprintf(stderr, "liudong: 无法启动密码校验线程\n");
 		goto out_threads;
 	}
+	if (ld_upload_worker_start(srv) != 0)
+		goto out_threads;
 
 	for (int i = 0; i < srv->nthreads; i++) {
 		srv->threads[i].srv = srv;
@@ -595,6 +601,8 @@ int ld_server_run(const struct ld_server_config *cfg)
 	 * dropped, its answers go back to the loops (which free them). */
 	ld_hasher_stop(srv->hasher);
 	srv->hasher = NULL;
+	/* Before the writer: the uploads' thread writes through it. */
+	ld_upload_worker_stop(srv);
 	ld_writer_stop(srv->writer);
 	srv->writer = NULL;
 	pthread_barrier_wait(&srv->writer_drained);

@@ -397,7 +397,9 @@ static ld_status take_all(const struct ld_upload_check *u, struct pipe *p,
 			}
 		}
 		pthread_mutex_unlock(&p->lock);
-		ld_status rc = take(u, c, t);
+		ld_status rc = u->cancel && atomic_load(u->cancel)
+				       ? LD_EIO
+				       : take(u, c, t);
 		bool end = c->end;
 		pthread_mutex_lock(&p->lock);
 		ld_arena_reset(&c->ar);

@@ -10,12 +10,25 @@
 #ifndef LD_UPLOAD_H
 #define LD_UPLOAD_H
 
+#include <stdatomic.h>
+
+#include "http/http.h"
 #include "http/reporting.h"
 #include "util/buf.h"
 #include "util/json_out.h"
 
 #define LD_UPLOAD_MAX_ERRORS 1000
 #define LD_UPLOAD_MAX_ROWS_SHOWN 200
+
+/* The largest file of reports (docs/grid.md). A file larger than a request
+ * body may be (LD_MAX_REQUEST_BODY) is sent in parts of this size, the
+ * last one shorter. */
+#define LD_UPLOAD_MAX_FILE ((int64_t)64 << 20)
+#define LD_UPLOAD_PART_SIZE ((int64_t)LD_MAX_REQUEST_BODY)
+/* What one organisation, and one clerk, may have pending (receiving or
+ * previewed, not yet confirmed, dropped or expired), in bytes; the count
+ * is a setting (--upload-pending). */
+#define LD_UPLOAD_PENDING_BYTES ((int64_t)128 << 20)
 
 /* What a check found: counts, the first rows (JSON array) and the bad
  * rows with their reasons (JSON array). */
@@ -42,13 +55,17 @@ struct ld_upload_check {
 	ld_store *store;
 	bool apply;	  /* write each good row (x->c is the writer's) */
 	ld_id upload_id; /* recorded on each report written */
+	/* When set, the check stops at the next chunk of rows (LD_EIO):
+	 * the server is stopping. NULL for none. */
+	const atomic_bool *cancel;
 };
 
 /*
  * Check every row of data (a CSV file, UTF-8 or GBK); with apply, also
  * write each good row while no row so far was bad. A problem with the file
  * as a whole is LD_EINVAL with err set (field "file"); a bad row is only
- * counted in t. Other statuses are failures of the store.
+ * counted in t. Other statuses are failures of the store, or LD_EIO when
+ * u->cancel stopped it.
  *
  * When confirming, the helpers read through their own connections while
  * x->c writes: the caller's transaction must hold the write lock and have

@@ -327,18 +327,36 @@ typedef struct {
 	const char *org_name, *org_kind;
 } ld_report;
 
+/* An uploaded file of reports (docs/grid.md): opened to receive parts
+ * ("receiving"), checked ("previewed"), then confirmed, or dropped
+ * ("discarded" by its sender, "expired" unconfirmed). Its file is kept as
+ * numbered parts until it is confirmed or dropped. */
 typedef struct {
 	ld_id id;
 	ld_id org_id;
-	const char *status; /* previewed | confirmed */
-	const char *encoding;
+	const char *status;
+	const char *name; /* the file's name as its sender gave it */
+	int64_t size;	  /* bytes: declared (in parts) or received */
+	const char *sm3;  /* the digest its sender declared (hex), or NULL */
+	int64_t revision; /* bumped by every part written */
+	const char *encoding; /* "" until checked */
 	int rows, bad;
+	ld_id user_id; /* the clerk who sent it, 0 for an organisation */
+	const char *created_at;
+	int64_t expires_at; /* Unix time; dropped after, unless confirmed */
+	const char *confirmed_at;
+	const char *dropped_at;
+	/* upload_insert only: the whole file, stored as part 1; NULL when
+	 * its parts follow. */
 	const char *data;
 	size_t len;
-	ld_id user_id;
-	const char *created_at;
-	const char *confirmed_at;
 } ld_upload;
+
+/* A part of an upload's file as stored: its number and size. */
+typedef struct {
+	int n;
+	int64_t len;
+} ld_upload_part;
 
 typedef struct {
 	ld_id id;

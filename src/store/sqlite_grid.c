@@ -18,7 +18,10 @@ enum g {
 	G_KEYS_OF, G_HOUSE_INSERT, G_HOUSE_GET, G_HOUSE_OCC, G_TEN_INSERT,
 	G_TEN_OPEN_OF, G_TEN_CLOSE, G_TEN_OF_HOUSE, G_TEN_OPEN_OF_HOUSE,
 	G_REGISTERED, G_REPORT_INSERT, G_REPORT_GET, G_UPLOAD_INSERT,
-	G_UPLOAD_FILE_INSERT, G_UPLOAD_GET, G_UPLOAD_CONFIRM, G_TASK_INSERT,
+	G_UPLOAD_GET, G_UPLOAD_PARTS, G_UPLOAD_FILE, G_UPLOAD_PART_PUT,
+	G_UPLOAD_REVISE, G_UPLOAD_PREVIEWED, G_UPLOAD_CONFIRM,
+	G_UPLOAD_DROP, G_UPLOAD_PARTS_DELETE, G_UPLOADS_EXPIRED,
+	G_UPLOADS_PENDING_ORG, G_UPLOADS_PENDING_USER, G_TASK_INSERT,
 	G_TASK_GET, G_TASK_UPDATE, G_TASK_EXISTS_PERSON, G_TASK_EXISTS_HOUSE,
 	G_TASKS_CLOSE_REG, G_VISIT_INSERT, G_TEN_COUNT,
 	G__COUNT
@@ -49,6 +52,9 @@ _Static_assert(G__COUNT <= LD_SQ_GRID_STMTS, "raise LD_SQ_GRID_STMTS");
 	"t.note, t.assignee, u.username, t.closed_by, t.closed_at, "          \
 	"t.created_at"
 #define TASK_FROM " FROM tasks t LEFT JOIN users u ON u.id = t.assignee"
+#define UPLOAD_COLS                                                         \
+	"id, org_id, status, name, size, sm3, revision, encoding, rows, bad, " \
+	"user_id, created_at, expires_at, confirmed_at, dropped_at"
 #define TEN_COLS                                                            \
 	"id, house_id, id_number, name, move_in, move_out, report_in, "       \
 	"report_out"
@@ -96,19 +102,43 @@ static const char *const gsql[G__COUNT] = {
 			    "registered, upload_id, user_id, created_at) "
 			    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[G_REPORT_GET] = "SELECT " REPORT_COLS REPORT_FROM " WHERE r.id = ?",
-	[G_UPLOAD_INSERT] = "INSERT INTO uploads (org_id, status, encoding, "
-			    "rows, bad, user_id, created_at) VALUES "
-			    "(?,?,?,?,?,?,?)",
-	/* The file apart: confirming changes the upload, not the file. */
-	[G_UPLOAD_FILE_INSERT] = "INSERT INTO upload_files (upload_id, data) "
-				 "VALUES (?,?)",
-	[G_UPLOAD_GET] = "SELECT u.id, u.org_id, u.status, u.encoding, "
-			 "u.rows, u.bad, f.data, u.user_id, u.created_at, "
-			 "u.confirmed_at FROM uploads u JOIN upload_files f "
-			 "ON f.upload_id = u.id WHERE u.id = ?",
+	[G_UPLOAD_INSERT] = "INSERT INTO uploads (org_id, status, name, size, "
+			    "sm3, encoding, rows, bad, user_id, created_at, "
+			    "expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	[G_UPLOAD_GET] = "SELECT " UPLOAD_COLS " FROM uploads WHERE id = ?",
+	[G_UPLOAD_PARTS] = "SELECT n, length(data) FROM upload_parts WHERE "
+			   "upload_id = ? ORDER BY n",
+	[G_UPLOAD_FILE] = "SELECT data FROM upload_parts WHERE upload_id = ? "
+			  "ORDER BY n",
+	[G_UPLOAD_PART_PUT] = "INSERT OR REPLACE INTO upload_parts (upload_id, "
+			      "n, data) VALUES (?,?,?)",
+	[G_UPLOAD_REVISE] = "UPDATE uploads SET revision = revision + 1 WHERE "
+			    "id = ?",
+	[G_UPLOAD_PREVIEWED] = "UPDATE uploads SET status = 'previewed', "
+			       "encoding = ?2, rows = ?3, bad = ?4 WHERE id = "
+			       "?1 AND status = 'receiving' AND revision = ?5",
+	/* The file goes once its rows are written: they are all in
+	 * `reports`. */
 	[G_UPLOAD_CONFIRM] = "UPDATE uploads SET status = 'confirmed', "
 			     "confirmed_at = ?2 WHERE id = ?1 AND status = "
 			     "'previewed'",
+	[G_UPLOAD_DROP] = "UPDATE uploads SET status = ?2, dropped_at = ?3 "
+			  "WHERE id = ?1 AND (status = 'receiving' OR status "
+			  "= 'previewed')",
+	[G_UPLOAD_PARTS_DELETE] = "DELETE FROM upload_parts WHERE upload_id "
+				  "= ?",
+	/* The WHERE of the partial indexes, word for word (0014). */
+	[G_UPLOADS_EXPIRED] = "SELECT id FROM uploads WHERE (status = "
+			      "'receiving' OR status = 'previewed') AND "
+			      "expires_at <= ?1 ORDER BY expires_at LIMIT ?2",
+	[G_UPLOADS_PENDING_ORG] = "SELECT count(*), coalesce(sum(size), 0) "
+				  "FROM uploads WHERE org_id = ?1 AND (status "
+				  "= 'receiving' OR status = 'previewed') AND "
+				  "expires_at > ?2",
+	[G_UPLOADS_PENDING_USER] = "SELECT count(*), coalesce(sum(size), 0) "
+				   "FROM uploads WHERE user_id = ?1 AND "
+				   "(status = 'receiving' OR status = "
+				   "'previewed') AND expires_at > ?2",
 	[G_TASK_INSERT] = "INSERT INTO tasks (kind, grid, community, "
 			  "id_number, name, house_id, report_id, visit_id, "
 			  "detail, due_date, status, note, created_at) VALUES "
@@ -729,19 +759,39 @@ ld_status ld_sqg_upload_insert(ld_conn *c, ld_upload *u)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, u->org_id);
 	bind_text(s, 2, u->status);
-	bind_text(s, 3, u->encoding);
-	sqlite3_bind_int(s, 4, u->rows);
-	sqlite3_bind_int(s, 5, u->bad);
-	bind_id(s, 6, u->user_id);
-	bind_text(s, 7, u->created_at);
+	bind_text(s, 3, u->name ? u->name : "");
+	sqlite3_bind_int64(s, 4, u->size);
+	bind_text(s, 5, u->sm3);
+	bind_text(s, 6, u->encoding ? u->encoding : "");
+	sqlite3_bind_int(s, 7, u->rows);
+	sqlite3_bind_int(s, 8, u->bad);
+	bind_id(s, 9, u->user_id);
+	bind_text(s, 10, u->created_at);
+	sqlite3_bind_int64(s, 11, u->expires_at);
 	ld_status rc = insert_id(c, s, &u->id);
-	if (rc != LD_OK)
+	if (rc != LD_OK || !u->data)
 		return rc;
-	if (!(s = gprep(c, G_UPLOAD_FILE_INSERT)))
-		return LD_EIO;
-	sqlite3_bind_int64(s, 1, u->id);
-	sqlite3_bind_blob64(s, 2, u->data, u->len, SQLITE_STATIC);
-	return ld_sq_exec_done(s);
+	return ld_sqg_upload_part_put(c, u->id, 1, u->data, u->len);
+}
+
+static void row_upload(sqlite3_stmt *s, ld_arena *ar, ld_upload *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = sqlite3_column_int64(s, 0);
+	u->org_id = sqlite3_column_int64(s, 1);
+	u->status = col_text(s, 2, ar);
+	u->name = col_text(s, 3, ar);
+	u->size = sqlite3_column_int64(s, 4);
+	u->sm3 = col_text(s, 5, ar);
+	u->revision = sqlite3_column_int64(s, 6);
+	u->encoding = col_text(s, 7, ar);
+	u->rows = sqlite3_column_int(s, 8);
+	u->bad = sqlite3_column_int(s, 9);
+	u->user_id = sqlite3_column_int64(s, 10);
+	u->created_at = col_text(s, 11, ar);
+	u->expires_at = sqlite3_column_int64(s, 12);
+	u->confirmed_at = col_text(s, 13, ar);
+	u->dropped_at = col_text(s, 14, ar);
 }
 
 ld_status ld_sqg_upload_get(ld_conn *c, ld_id id, ld_arena *ar,
@@ -754,26 +804,97 @@ ld_status ld_sqg_upload_get(ld_conn *c, ld_id id, ld_arena *ar,
 	ld_status rc = ld_sq_step_one(s);
 	if (rc != LD_OK)
 		return rc;
-	out->id = sqlite3_column_int64(s, 0);
-	out->org_id = sqlite3_column_int64(s, 1);
-	out->status = col_text(s, 2, ar);
-	out->encoding = col_text(s, 3, ar);
-	out->rows = sqlite3_column_int(s, 4);
-	out->bad = sqlite3_column_int(s, 5);
-	const void *blob = sqlite3_column_blob(s, 6);
-	out->len = (size_t)sqlite3_column_bytes(s, 6);
-	char *copy = ld_arena_alloc(ar, out->len + 1);
-	if (copy) {
-		if (out->len)
-			memcpy(copy, blob, out->len);
-		copy[out->len] = '\0';
-	}
-	out->data = copy;
-	out->user_id = sqlite3_column_int64(s, 7);
-	out->created_at = col_text(s, 8, ar);
-	out->confirmed_at = col_text(s, 9, ar);
+	row_upload(s, ar, out);
 	sqlite3_reset(s);
-	return copy ? LD_OK : LD_ENOMEM;
+	return out->status && out->created_at ? LD_OK : LD_ENOMEM;
+}
+
+static void row_part(sqlite3_stmt *s, ld_arena *ar, ld_upload_part *p)
+{
+	(void)ar;
+	p->n = sqlite3_column_int(s, 0);
+	p->len = sqlite3_column_int64(s, 1);
+}
+
+ld_status ld_sqg_upload_parts(ld_conn *c, ld_id id, ld_arena *ar,
+			      ld_upload_part **out, size_t *n)
+{
+	sqlite3_stmt *s = gprep(c, G_UPLOAD_PARTS);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	COLLECT(s, ar, ld_upload_part, out, n, row_part);
+	return LD_OK;
+}
+
+ld_status ld_sqg_upload_file(ld_conn *c, ld_id id, ld_buf *out)
+{
+	sqlite3_stmt *s = gprep(c, G_UPLOAD_FILE);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int step;
+	ld_status rc = LD_OK;
+	while (rc == LD_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		const void *data = sqlite3_column_blob(s, 0);
+		size_t len = (size_t)sqlite3_column_bytes(s, 0);
+		if (len)
+			rc = ld_buf_add(out, data, len);
+	}
+	if (rc == LD_OK)
+		rc = ld_sq_rows_end(step);
+	sqlite3_reset(s);
+	return rc;
+}
+
+ld_status ld_sqg_upload_part_put(ld_conn *c, ld_id id, int n,
+				 const void *data, size_t len)
+{
+	sqlite3_stmt *s = gprep(c, G_UPLOAD_PART_PUT);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, n);
+	/* A zero-length blob still binds a blob, not NULL. */
+	sqlite3_bind_blob64(s, 3, len ? data : "", len, SQLITE_STATIC);
+	ld_status rc = ld_sq_exec_done(s);
+	if (rc != LD_OK)
+		return rc;
+	if (!(s = gprep(c, G_UPLOAD_REVISE)))
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	return ld_sq_exec_done(s);
+}
+
+/* Run an UPDATE of one upload: LD_ECONFLICT when it changed no row. */
+static ld_status update_one(ld_conn *c, sqlite3_stmt *s)
+{
+	ld_status rc = ld_sq_exec_done(s);
+	if (rc == LD_OK && sqlite3_changes(c->db) != 1)
+		return LD_ECONFLICT;
+	return rc;
+}
+
+static ld_status delete_parts(ld_conn *c, ld_id id)
+{
+	sqlite3_stmt *s = gprep(c, G_UPLOAD_PARTS_DELETE);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	return ld_sq_exec_done(s);
+}
+
+ld_status ld_sqg_upload_previewed(ld_conn *c, const ld_upload *u)
+{
+	sqlite3_stmt *s = gprep(c, G_UPLOAD_PREVIEWED);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, u->id);
+	bind_text(s, 2, u->encoding);
+	sqlite3_bind_int(s, 3, u->rows);
+	sqlite3_bind_int(s, 4, u->bad);
+	sqlite3_bind_int64(s, 5, u->revision);
+	return update_one(c, s);
 }
 
 ld_status ld_sqg_upload_confirm(ld_conn *c, ld_id id, const char *now)
@@ -783,10 +904,57 @@ ld_status ld_sqg_upload_confirm(ld_conn *c, ld_id id, const char *now)
 		return LD_EIO;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, now);
-	ld_status rc = ld_sq_exec_done(s);
-	if (rc == LD_OK && sqlite3_changes(c->db) != 1)
-		return LD_ECONFLICT;
-	return rc;
+	ld_status rc = update_one(c, s);
+	return rc == LD_OK ? delete_parts(c, id) : rc;
+}
+
+ld_status ld_sqg_upload_drop(ld_conn *c, ld_id id, const char *status,
+			     const char *now)
+{
+	sqlite3_stmt *s = gprep(c, G_UPLOAD_DROP);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, status);
+	bind_text(s, 3, now);
+	ld_status rc = update_one(c, s);
+	return rc == LD_OK ? delete_parts(c, id) : rc;
+}
+
+static void row_id(sqlite3_stmt *s, ld_arena *ar, ld_id *id)
+{
+	(void)ar;
+	*id = sqlite3_column_int64(s, 0);
+}
+
+ld_status ld_sqg_uploads_expired(ld_conn *c, int64_t now, int limit,
+				 ld_arena *ar, ld_id **out, size_t *n)
+{
+	sqlite3_stmt *s = gprep(c, G_UPLOADS_EXPIRED);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int(s, 2, limit);
+	COLLECT(s, ar, ld_id, out, n, row_id);
+	return LD_OK;
+}
+
+ld_status ld_sqg_uploads_pending(ld_conn *c, ld_id org_id, ld_id user_id,
+				 int64_t now, int *count, int64_t *bytes)
+{
+	sqlite3_stmt *s = gprep(c, user_id ? G_UPLOADS_PENDING_USER
+					   : G_UPLOADS_PENDING_ORG);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, user_id ? user_id : org_id);
+	sqlite3_bind_int64(s, 2, now);
+	ld_status rc = ld_sq_step_one(s);
+	if (rc != LD_OK)
+		return rc;
+	*count = sqlite3_column_int(s, 0);
+	*bytes = sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	return LD_OK;
 }
 
 /* ---- tasks and visits ----------------------------------------------- */

@@ -48,7 +48,19 @@ ld_status ld_sqg_reports_list(ld_conn *c, const ld_access *acc,
 ld_status ld_sqg_upload_insert(ld_conn *c, ld_upload *u);
 ld_status ld_sqg_upload_get(ld_conn *c, ld_id id, ld_arena *ar,
 			    ld_upload *out);
+ld_status ld_sqg_upload_parts(ld_conn *c, ld_id id, ld_arena *ar,
+			      ld_upload_part **out, size_t *n);
+ld_status ld_sqg_upload_file(ld_conn *c, ld_id id, ld_buf *out);
+ld_status ld_sqg_upload_part_put(ld_conn *c, ld_id id, int n,
+				 const void *data, size_t len);
+ld_status ld_sqg_upload_previewed(ld_conn *c, const ld_upload *u);
 ld_status ld_sqg_upload_confirm(ld_conn *c, ld_id id, const char *now);
+ld_status ld_sqg_upload_drop(ld_conn *c, ld_id id, const char *status,
+			     const char *now);
+ld_status ld_sqg_uploads_expired(ld_conn *c, int64_t now, int limit,
+				 ld_arena *ar, ld_id **out, size_t *n);
+ld_status ld_sqg_uploads_pending(ld_conn *c, ld_id org_id, ld_id user_id,
+				 int64_t now, int *count, int64_t *bytes);
 ld_status ld_sqg_task_insert(ld_conn *c, ld_task *t);
 ld_status ld_sqg_task_get(ld_conn *c, ld_id id, ld_arena *ar, ld_task *out);
 ld_status ld_sqg_task_update(ld_conn *c, const ld_task *t);

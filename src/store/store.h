@@ -334,11 +334,40 @@ struct ld_store_ops {
 				  ld_arena *ar, ld_report **out, size_t *n,
 				  int64_t *total);
 
-	ld_status (*upload_insert)(ld_conn *c, ld_upload *u); /* sets u->id */
+	/* Insert an upload (sets u->id); with u->data, its file as part 1. */
+	ld_status (*upload_insert)(ld_conn *c, ld_upload *u);
+	/* The upload without its file (data NULL). */
 	ld_status (*upload_get)(ld_conn *c, ld_id id, ld_arena *ar,
 				ld_upload *out);
-	/* previewed -> confirmed; LD_ECONFLICT when already confirmed. */
+	/* The parts stored so far, by number. */
+	ld_status (*upload_parts)(ld_conn *c, ld_id id, ld_arena *ar,
+				  ld_upload_part **out, size_t *n);
+	/* Append the file (its parts in order) to `out`; LD_ETOOBIG past
+	 * out's maximum. */
+	ld_status (*upload_file)(ld_conn *c, ld_id id, ld_buf *out);
+	/* Store part n (replacing a part of that number) and bump the
+	 * upload's revision. */
+	ld_status (*upload_part_put)(ld_conn *c, ld_id id, int n,
+				     const void *data, size_t len);
+	/* receiving -> previewed, with u's encoding, rows and bad, provided
+	 * its revision is still u->revision; LD_ECONFLICT otherwise. */
+	ld_status (*upload_previewed)(ld_conn *c, const ld_upload *u);
+	/* previewed -> confirmed, its parts deleted; LD_ECONFLICT when it
+	 * is not previewed. */
 	ld_status (*upload_confirm)(ld_conn *c, ld_id id, const char *now);
+	/* receiving or previewed -> `status` ("discarded" or "expired"), its
+	 * parts deleted; LD_ECONFLICT when it is neither. */
+	ld_status (*upload_drop)(ld_conn *c, ld_id id, const char *status,
+				 const char *now);
+	/* Uploads still receiving or previewed whose expires_at <= now; at
+	 * most `limit`. */
+	ld_status (*uploads_expired)(ld_conn *c, int64_t now, int limit,
+				     ld_arena *ar, ld_id **out, size_t *n);
+	/* How many uploads, and how many bytes, are receiving or previewed
+	 * and not expired at `now`: of user_id when it is not 0, else of
+	 * org_id. For the quota. */
+	ld_status (*uploads_pending)(ld_conn *c, ld_id org_id, ld_id user_id,
+				     int64_t now, int *count, int64_t *bytes);
 
 	ld_status (*task_insert)(ld_conn *c, ld_task *t); /* sets t->id */
 	ld_status (*task_get)(ld_conn *c, ld_id id, ld_arena *ar,

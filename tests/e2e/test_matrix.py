@@ -153,6 +153,11 @@ MATRIX = {
     "GET /api/v1/reports/{id}": Row(STAFF | {ORG}, PATH, "f_report_read"),
     "POST /api/v1/reports/uploads": Row(DESK | {ORG}, PATH, "f_upload", refused=rows_refused),
     "POST /api/v1/reports/uploads/{id}/confirm": Row(DESK | {ORG}, PATH, "f_upload_confirm"),
+    "POST /api/v1/reports/uploads/sessions": Row(DESK | {ORG}, PATH, "f_upload_open"),
+    "PUT /api/v1/reports/uploads/{id}/parts/{no}": Row(DESK | {ORG}, PATH, "f_upload_part"),
+    "GET /api/v1/reports/uploads/{id}": Row(DESK | {ORG}, PATH, "f_upload_read"),
+    "POST /api/v1/reports/uploads/{id}/complete": Row(DESK | {ORG}, PATH, "f_upload_complete"),
+    "DELETE /api/v1/reports/uploads/{id}": Row(DESK | {ORG}, PATH, "f_upload_discard"),
     "GET /api/v1/tasks": Row(STAFF, LIST),
     "POST /api/v1/tasks/{id}/close": Row(STAFF, PATH, "f_task_close"),
     "POST /api/v1/tasks/{id}/reassign": Row(DESK, PATH, "f_task_reassign"),
@@ -179,7 +184,10 @@ class Req:
 class Matrix(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s = s = Server(people=20)
+        # Every caller of every upload operation makes an upload of its
+        # own: far more than the few pending uploads an organisation or a
+        # clerk may have (test_uploads.py tests that limit).
+        cls.s = s = Server(people=20, extra_args=["--upload-pending", "100"])
         cls.grid = {"A": s.grids_a[0], "B": s.grids_b[0]}
         # A grid worker of area B as well (the harness makes only A's).
         out = json.loads(run("user", "add", "t_grid_b", "--role", "grid", "--area",
@@ -441,6 +449,38 @@ class Matrix(unittest.TestCase):
 
     def f_upload_confirm(self, area):
         return Req(str(self.upload(area)), body={})
+
+    def opened(self, area, data):
+        """An upload of area's organisation opened in parts, with every
+        part sent (data is one part); its id."""
+        key = {"Authorization": "ApiKey " + self.org[area]["key"]}
+        r = self.s.call("POST", "/api/v1/reports/uploads/sessions",
+                        {"name": "矩阵.csv", "size": len(data)}, headers=key)
+        assert r.status == 201, r
+        up = r.json["upload"]["id"]
+        r = self.s.call("PUT", "/api/v1/reports/uploads/%d/parts/1" % up, raw=data,
+                        headers=dict(key, **{"Content-Type": "application/octet-stream"}))
+        assert r.status == 200, r
+        return up
+
+    def f_upload_open(self, area):
+        return Req(None, body={"organisation": self.org[area]["id"], "name": "矩阵.csv",
+                               "size": 100})
+
+    def f_upload_part(self, area):
+        # The path's {id} and {no} get the same number: a part number the
+        # upload does not have (422 from its handler), or part 1.
+        data = self.csv(area)
+        return Req(str(self.opened(area, data)), raw=data, ctype="application/octet-stream")
+
+    def f_upload_read(self, area):
+        return Req(str(self.upload(area)))
+
+    def f_upload_complete(self, area):
+        return Req(str(self.opened(area, self.csv(area))), body={})
+
+    def f_upload_discard(self, area):
+        return Req(str(self.upload(area)))
 
     def f_task_close(self, area):
         return Req(str(self.task(area)), body={"outcome": "visited"})

@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -337,13 +338,22 @@ static int raw_refusal(const struct fx *f, const char *sql)
  * refuse what they did before. */
 /* Give the current schema the shape an older version had where a later
  * migration changed it, so the migrations from that version can run
- * again: before 0009 an upload's file was a column of uploads; 0010 made
- * the settings and declarations tables, 0013 audit_anchor. */
+ * again: before 0009 an upload's file was a column of uploads, 0010 made
+ * the settings and declarations tables, 0013 audit_anchor, and before 0014
+ * an upload was only previewed or confirmed. */
 static void as_version_8(struct fx *f)
 {
-	raw_exec(f, "DROP TABLE upload_files; DROP TABLE audit_anchor;"
-		    "ALTER TABLE uploads ADD COLUMN data BLOB NOT NULL"
-		    " DEFAULT x'';"
+	raw_exec(f, "DROP TABLE upload_parts; DROP TABLE uploads;"
+		    "DROP TABLE audit_anchor;"
+		    "CREATE TABLE uploads ("
+		    " id INTEGER PRIMARY KEY,"
+		    " org_id INTEGER NOT NULL REFERENCES organisations(id),"
+		    " status TEXT NOT NULL CHECK (status IN ('previewed',"
+		    "  'confirmed')),"
+		    " encoding TEXT NOT NULL, rows INTEGER NOT NULL,"
+		    " bad INTEGER NOT NULL, data BLOB NOT NULL DEFAULT x'',"
+		    " user_id INTEGER REFERENCES users(id),"
+		    " created_at TEXT NOT NULL, confirmed_at TEXT);"
 		    "DROP TABLE declarations;"
 		    "DROP TABLE settings;"
 		    /* 0011: staff passwords */
@@ -364,7 +374,25 @@ static void reopen_upgraded(struct fx *f)
 	assert_int_equal(f->ops->connect(f->store, true, &f->c, &err), LD_OK);
 }
 
-/* 0009: an upload's file moves to a table of its own, whole. */
+/* The file of upload `id` as stored (its parts in order), in f's arena;
+ * *len its size. */
+static const char *upload_file(struct fx *f, ld_id id, size_t *len)
+{
+	ld_buf b;
+	ld_buf_init(&b, (size_t)1 << 20);
+	assert_int_equal(f->ops->upload_file(f->c, id, &b), LD_OK);
+	*len = b.len;
+	char *copy = ld_arena_alloc(&f->ar, b.len + 1);
+	assert_non_null(copy);
+	if (b.len)
+		memcpy(copy, b.data, b.len);
+	ld_buf_release(&b);
+	return copy;
+}
+
+/* 0009 then 0014: a previewed upload's file ends as its one part, with a
+ * day to be confirmed; a confirmed upload's copy of the file is dropped
+ * (its rows are in `reports`). */
 static void upgrade_moves_upload_files(void **state)
 {
 	struct fx *f = *state;
@@ -375,7 +403,8 @@ static void upgrade_moves_upload_files(void **state)
 		    "', '" COMM1 "', 't');"
 		    "INSERT INTO uploads (id, org_id, status, encoding, rows, bad,"
 		    " data, created_at) VALUES (5, 1, 'previewed', 'gbk', 1, 0,"
-		    " x'6b696e640a00ff', 't');"
+		    " x'6b696e640a00ff', 't'), (6, 1, 'confirmed', 'utf-8', 1,"
+		    " 0, x'6b696e640a', 't');"
 		    "PRAGMA user_version = 8;");
 	reopen_upgraded(f);
 	int highest;
@@ -383,17 +412,127 @@ static void upgrade_moves_upload_files(void **state)
 	assert_int_equal(f->ops->schema_version(f->c), highest);
 	ld_upload u;
 	assert_int_equal(f->ops->upload_get(f->c, 5, &f->ar, &u), LD_OK);
-	assert_int_equal(u.len, 7);
-	assert_memory_equal(u.data, "kind\n\0\xff", 7);
 	assert_string_equal(u.status, "previewed");
-	/* Confirming leaves the file alone. */
+	assert_string_equal(u.encoding, "gbk");
+	assert_int_equal(u.size, 7);
+	assert_true(u.expires_at > (int64_t)time(NULL) + 86000);
+	size_t len;
+	const char *data = upload_file(f, 5, &len);
+	assert_int_equal(len, 7);
+	assert_memory_equal(data, "kind\n\0\xff", 7);
+	assert_int_equal(f->ops->upload_get(f->c, 6, &f->ar, &u), LD_OK);
+	assert_string_equal(u.status, "confirmed");
+	upload_file(f, 6, &len);
+	assert_int_equal(len, 0);
+	/* Confirming deletes the file. */
 	assert_int_equal(f->ops->upload_confirm(f->c, 5, "t2"), LD_OK);
 	assert_int_equal(f->ops->upload_get(f->c, 5, &f->ar, &u), LD_OK);
 	assert_string_equal(u.status, "confirmed");
-	assert_memory_equal(u.data, "kind\n\0\xff", 7);
-	assert_int_equal(raw_value(f, "SELECT count(*) FROM pragma_table_info("
-				      "'uploads') WHERE name = 'data'"),
+	upload_file(f, 5, &len);
+	assert_int_equal(len, 0);
+	assert_int_equal(f->ops->upload_confirm(f->c, 5, "t3"), LD_ECONFLICT);
+	assert_int_equal(raw_value(f, "SELECT count(*) FROM sqlite_schema "
+				      "WHERE name = 'upload_files'"),
 			 0);
+}
+
+/* An upload in parts: parts in any order, replaced by number, each
+ * bumping the revision; the preview is recorded only at the revision that
+ * was checked; pending uploads count against the quota until they are
+ * confirmed, dropped or past their expiry; dropping deletes the file. */
+static void upload_parts_quota_and_expiry(void **state)
+{
+	struct fx *f = *state;
+	const struct ld_store_ops *o = f->ops;
+	seed_areas(f);
+	raw_exec(f, "INSERT INTO organisations (id, kind, name, grid, community,"
+		    " created_at) VALUES (1, 'employer', '厂', '" GRID1
+		    "', '" COMM1 "', 't'), (2, 'landlord', '房东', '" GRID1
+		    "', '" COMM1 "', 't');");
+	ld_upload u = {.org_id = 1, .status = "receiving", .name = "a.csv",
+		       .size = 6, .created_at = "t", .expires_at = 1000};
+	assert_int_equal(o->upload_insert(f->c, &u), LD_OK);
+	assert_int_equal(o->upload_part_put(f->c, u.id, 2, "def", 3), LD_OK);
+	assert_int_equal(o->upload_part_put(f->c, u.id, 1, "abX", 3), LD_OK);
+	assert_int_equal(o->upload_part_put(f->c, u.id, 1, "abc", 3), LD_OK);
+	ld_upload_part *parts;
+	size_t n;
+	assert_int_equal(o->upload_parts(f->c, u.id, &f->ar, &parts, &n), LD_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(parts[0].n, 1);
+	assert_int_equal(parts[1].len, 3);
+	size_t len;
+	const char *data = upload_file(f, u.id, &len);
+	assert_int_equal(len, 6);
+	assert_memory_equal(data, "abcdef", 6);
+	ld_upload got;
+	assert_int_equal(o->upload_get(f->c, u.id, &f->ar, &got), LD_OK);
+	assert_int_equal(got.revision, 3);
+	assert_string_equal(got.name, "a.csv");
+	assert_null(got.sm3);
+
+	/* Checked at revision 2: a part written since, so not recorded. */
+	got.revision = 2;
+	got.encoding = "utf-8";
+	got.rows = 1;
+	assert_int_equal(o->upload_previewed(f->c, &got), LD_ECONFLICT);
+	got.revision = 3;
+	assert_int_equal(o->upload_previewed(f->c, &got), LD_OK);
+	assert_int_equal(o->upload_previewed(f->c, &got), LD_ECONFLICT);
+
+	/* A second upload, in one piece, of the same organisation by a
+	 * clerk; one of another organisation. */
+	raw_exec(f, "INSERT INTO users (id, username, display_name, role,"
+		    " password_hash, created_at) VALUES (9, 'c', 'c', 'clerk',"
+		    " 'x', 't');");
+	ld_upload v = {.org_id = 1, .status = "previewed", .size = 4,
+		       .user_id = 9, .created_at = "t", .expires_at = 2000,
+		       .data = "kind", .len = 4};
+	assert_int_equal(o->upload_insert(f->c, &v), LD_OK);
+	ld_upload w = {.org_id = 2, .status = "previewed", .size = 1,
+		       .created_at = "t", .expires_at = 3000, .data = "x",
+		       .len = 1};
+	assert_int_equal(o->upload_insert(f->c, &w), LD_OK);
+	int count;
+	int64_t bytes;
+	assert_int_equal(o->uploads_pending(f->c, 1, 0, 999, &count, &bytes),
+			 LD_OK);
+	assert_int_equal(count, 2);
+	assert_int_equal(bytes, 10);
+	assert_int_equal(o->uploads_pending(f->c, 1, 9, 999, &count, &bytes),
+			 LD_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(bytes, 4);
+	/* Past its expiry an upload no longer counts... */
+	assert_int_equal(o->uploads_pending(f->c, 1, 0, 1000, &count, &bytes),
+			 LD_OK);
+	assert_int_equal(count, 1);
+	/* ...and is listed for expiry, the earliest first. */
+	ld_id *ids;
+	assert_int_equal(o->uploads_expired(f->c, 2000, 10, &f->ar, &ids, &n),
+			 LD_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], u.id);
+	assert_int_equal(ids[1], v.id);
+	assert_int_equal(o->uploads_expired(f->c, 2000, 1, &f->ar, &ids, &n),
+			 LD_OK);
+	assert_int_equal(n, 1);
+
+	assert_int_equal(o->upload_drop(f->c, u.id, "expired", "t9"), LD_OK);
+	assert_int_equal(o->upload_drop(f->c, u.id, "discarded", "t9"),
+			 LD_ECONFLICT);
+	assert_int_equal(o->upload_get(f->c, u.id, &f->ar, &got), LD_OK);
+	assert_string_equal(got.status, "expired");
+	assert_string_equal(got.dropped_at, "t9");
+	upload_file(f, u.id, &len);
+	assert_int_equal(len, 0);
+	assert_int_equal(o->upload_confirm(f->c, u.id, "t9"), LD_ECONFLICT);
+	assert_int_equal(o->uploads_expired(f->c, 2000, 10, &f->ar, &ids, &n),
+			 LD_OK);
+	assert_int_equal(n, 1);
+	/* A status the table does not know is refused. */
+	assert_int_equal(o->upload_drop(f->c, v.id, "lost", "t9"),
+			 LD_EINTERNAL);
 }
 
 static void upgrade_rebuilds_check_lists(void **state)
@@ -1829,6 +1968,7 @@ int main(void)
 	    T(open_applies_migrations),
 	    T(upgrade_rebuilds_check_lists),
 	    T(upgrade_moves_upload_files),
+	    T(upload_parts_quota_and_expiry),
 	    T(damaged_page_fails_the_list),
 	    T(task_open_exists_by_kind),
 	    T(report_task_settled_once),

@@ -606,9 +606,15 @@ export interface ReportAnswer {
   house?: { house: House } | House | null
 }
 
+export type UploadStatus = 'receiving' | 'previewed' | 'confirmed' | 'discarded' | 'expired'
+
 export interface UploadSummary {
   id: number
-  status: 'previewed' | 'confirmed'
+  status: UploadStatus
+  name?: string | null
+  size?: number
+  /** Until then an unconfirmed upload is kept (ISO time, UTC). */
+  expires_at?: string
   encoding: string
   rows: number
   good: number
@@ -617,6 +623,20 @@ export interface UploadSummary {
   late: number
   /** Staff only. */
   tasks?: number
+}
+
+/** An upload as it stands (GET /api/v1/reports/uploads/{id}; opened in parts). */
+export interface UploadState {
+  id: number
+  organisation_id: number
+  status: UploadStatus
+  name: string
+  size: number
+  sm3: string | null
+  part_size: number
+  parts: number
+  received: number[]
+  expires_at?: string
 }
 
 export interface UploadRow {

@@ -19,16 +19,44 @@ export function downloadUrl(url: string, filename: string) {
 
 type CsvValue = string | number | boolean | null | undefined
 
+/**
+ * Text a spreadsheet would take for a formula (CSV injection): a cell starting with
+ * = + - @, a tab or a carriage return. Such a cell gets a single quote in front, as OWASP
+ * advises, so Excel, WPS and LibreOffice show it as text instead of running it. Only text
+ * is touched: a value that is a number (the count of days late, -3 included) was made by
+ * this program, cannot carry a formula, and stays a number.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/
+
+export function neutraliseCell(v: CsvValue): CsvValue {
+  return typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : v
+}
+
 function csvCell(v: CsvValue): string {
   if (v === null || v === undefined) return ''
   const s = String(v)
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-/** CSV text with a UTF-8 byte order mark and CRLF line ends (what Excel expects). */
-export function toCsv(headers: string[], rows: CsvValue[][]): string {
-  const lines = [headers, ...rows].map((r) => r.map(csvCell).join(','))
+function csvText(headers: string[], rows: CsvValue[][], cell: (v: CsvValue) => CsvValue): string {
+  const lines = [headers, ...rows].map((r) => r.map((v) => csvCell(cell(v))).join(','))
   return '\uFEFF' + lines.join('\r\n') + '\r\n'
+}
+
+/**
+ * CSV text for people to open in a spreadsheet: a UTF-8 byte order mark, CRLF line ends
+ * (what Excel expects), and every cell that could run as a formula neutralised.
+ */
+export function toCsv(headers: string[], rows: CsvValue[][]): string {
+  return csvText(headers, rows, neutraliseCell)
+}
+
+/**
+ * The same CSV with every cell exactly as given: for a file this program reads back (an
+ * .xlsx turned into CSV for upload), never for one offered for download.
+ */
+export function toDataCsv(headers: string[], rows: CsvValue[][]): string {
+  return csvText(headers, rows, (v) => v)
 }
 
 export function downloadCsv(filename: string, headers: string[], rows: CsvValue[][]) {

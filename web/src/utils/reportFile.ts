@@ -1,7 +1,7 @@
 // Files of reports for upload: the template's columns (docs/grid.md), and an .xlsx read in
 // the browser turned into UTF-8 CSV (a .csv is sent as it is, in whatever encoding it has).
 
-import { toCsv } from './download'
+import { toCsv, toDataCsv } from './download'
 
 export interface ReportColumn {
   header: string
@@ -66,5 +66,6 @@ export async function xlsxToCsv(file: File): Promise<{ csv: Blob; rows: number }
     .slice(1)
     .map((row) => headers.map((h, i) => cellText(row[i], h)))
     .filter((row) => row.some((c) => c !== ''))
-  return { csv: new Blob([toCsv(headers, rows)], { type: 'text/csv;charset=utf-8' }), rows: rows.length }
+  // Read back by the server, not opened in a spreadsheet: the cells as they are.
+  return { csv: new Blob([toDataCsv(headers, rows)], { type: 'text/csv;charset=utf-8' }), rows: rows.length }
 }
