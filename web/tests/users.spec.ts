@@ -99,7 +99,7 @@ test('an admin resets a password; its first sign-in must set a new one', async (
   await dialog.locator('input[data-test="pw-current"]').fill(first)
   await dialog.locator('[data-test="pw-submit"]').click()
   await expect(dialog).toBeHidden()
-  await expect(page.locator('.el-message--success', { hasText: '密码已修改' })).toBeVisible()
+  await expect(page.locator('.el-message--success', { hasText: '其他设备上的登录已退出' })).toBeVisible()
   await signOut(page)
 
   // The new password signs in to a normal session.
