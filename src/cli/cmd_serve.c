@@ -74,13 +74,18 @@ static const struct cli_opt serve_opts[] = {
 	{"upload-pending", OPT_UINT, false, false, NULL,
 	 "每个报告单位、每名工作人员最多可有几个未确认导入的上传，缺省3",
 	 "unconfirmed uploads allowed per organisation and clerk (3)"},
+	{"trusted-proxy", OPT_STRING, false, false, NULL,
+	 "可信反向代理的地址或网段（ADDR[/BITS]，逗号分隔，IPv4 或 IPv6）："
+	 "只对来自这些地址的请求按 X-Forwarded-For 认定客户端地址；缺省不信任任何代理",
+	 "reverse proxies whose X-Forwarded-For names the client "
+	 "(ADDR[/BITS],…; default: none, the header is ignored)"},
 };
 
 static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 19, 0, NULL,
+	serve_opts, 20, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -106,7 +111,7 @@ static const char *default_web_dir(char *buf, size_t cap)
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[19];
+	struct cli_val v[20];
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -160,6 +165,14 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (v[18].set && (v[18].num < 1 || v[18].num > 100)) {
 		rc = cli_usage_error(ctx, "--upload-pending", "应为1至100");
+		goto out;
+	}
+	cfg.n_trusted_proxies =
+		v[19].set ? ld_cidr_parse_list(v[19].str, cfg.trusted_proxies,
+					       msg, sizeof msg)
+			  : 0;
+	if (cfg.n_trusted_proxies < 0) {
+		rc = cli_usage_error(ctx, "--trusted-proxy", "%s", msg);
 		goto out;
 	}
 	if (v[2].set && (v[2].num < 1 || v[2].num > 64)) {

@@ -1,5 +1,7 @@
 /*
- * auth.c — login, logout, sessions and login throttling.
+ * auth.c — staff sign-in, sessions, logout and changing one's own
+ * password; residents' sessions; organisations' API keys. Counting failed
+ * attempts is throttle.c's; hashing passwords is hasher.c's.
  */
 #include "http/auth.h"
 
@@ -8,16 +10,25 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/licence.h"
+#include "core/password_rules.h"
 #include "crypto/password.h"
 #include "crypto/random.h"
 #include "crypto/sm3.h"
 #include "http/body.h"
+#include "http/hasher.h"
 #include "http/reply.h"
-#include "core/licence.h"
+#include "http/throttle.h"
+#include "store/audit.h"
 
 /* ---- per-thread session cache --------------------------------------- */
 
 #define CACHE_SLOTS 1024
+/* A cached session is checked against the store again after this long, so
+ * what another process changed (`liudong user passwd`) takes effect
+ * without a restart. Changes made through the API take effect at once
+ * (session_generation). */
+#define CACHE_REVALIDATE_SECONDS 30
 
 struct cached {
 	/* The token itself: this cache is only in this process's memory,
@@ -26,10 +37,12 @@ struct cached {
 	char token[LD_TOKEN_HEX + 1];
 	uint64_t generation;
 	int64_t expires_at;
+	int64_t checked_at;
 	ld_id id;
 	enum ld_role role;
 	bool has_area;
-	char username[64];
+	bool must_change;
+	char username[65];
 	char display_name[96];
 	char area[32];
 };
@@ -85,7 +98,20 @@ static void fill_user(struct ld_req *r, const struct cached *c)
 	r->user.username = ld_arena_strdup(&r->arena, c->username);
 	r->user.display_name = ld_arena_strdup(&r->arena, c->display_name);
 	r->user.area = c->has_area ? ld_arena_strdup(&r->arena, c->area) : NULL;
+	r->user.must_change_password = c->must_change;
 	r->authed = r->user.username != NULL;
+}
+
+/* The digest of the request's bearer token (checked valid by the
+ * dispatcher for an authenticated route). */
+static bool request_token_hash(struct ld_req *r, char out[LD_SM3_HEX_LEN + 1])
+{
+	ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_AUTHORIZATION,
+				    -1);
+	if (i < 0)
+		return false;
+	h2o_iovec_t v = r->h2o->headers.entries[i].value;
+	return v.len > 7 && token_hash(v.base + 7, v.len - 7, out);
 }
 
 
@@ -106,6 +132,7 @@ bool ld_auth_resolve(struct ld_req *r)
 	uint64_t gen = atomic_load(&r->srv->session_generation);
 	struct cached *c = &r->th->sessions->slot[slot_of(token)];
 	if (c->generation == gen && c->expires_at > now &&
+	    now - c->checked_at < CACHE_REVALIDATE_SECONDS &&
 	    memcmp(c->token, token, LD_TOKEN_HEX) == 0) {
 		fill_user(r, c);
 		return r->authed;
@@ -126,7 +153,9 @@ bool ld_auth_resolve(struct ld_req *r)
 	memcpy(c->token, token, LD_TOKEN_HEX);
 	c->generation = gen;
 	c->expires_at = expires;
+	c->checked_at = now;
 	c->id = u.id;
+	c->must_change = u.must_change_password;
 	c->role = u.role;
 	snprintf(c->username, sizeof c->username, "%s", u.username);
 	snprintf(c->display_name, sizeof c->display_name, "%s",
@@ -137,114 +166,13 @@ bool ld_auth_resolve(struct ld_req *r)
 	return r->authed;
 }
 
-/* ---- throttle ------------------------------------------------------- */
-
-#define THROTTLE_SLOTS 4096
-#define WINDOW 900	   /* seconds over which failures are counted */
-#define LOCK_SECONDS 900
-#define ACCOUNT_LIMIT 5
-#define ADDRESS_LIMIT 20
-
-struct throttle_entry {
-	char key[80];
-	int failures;
-	time_t window_start;
-	time_t locked_until;
-};
-
-struct ld_throttle {
-	pthread_mutex_t lock;
-	struct throttle_entry e[THROTTLE_SLOTS];
-};
-
-struct ld_throttle *ld_throttle_new(void)
-{
-	struct ld_throttle *t = calloc(1, sizeof *t);
-	if (t)
-		pthread_mutex_init(&t->lock, NULL);
-	return t;
-}
-
-void ld_throttle_free(struct ld_throttle *t)
-{
-	if (!t)
-		return;
-	pthread_mutex_destroy(&t->lock);
-	free(t);
-}
-
-static struct throttle_entry *entry(struct ld_throttle *t, const char *kind,
-				    const char *name, bool create)
-{
-	char key[80];
-	snprintf(key, sizeof key, "%s:%.70s", kind, name);
-	unsigned h = 2166136261u;
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	struct throttle_entry *e = &t->e[h % THROTTLE_SLOTS];
-	if (strcmp(e->key, key) == 0)
-		return e;
-	if (!create)
-		return NULL;
-	/* A colliding key takes over the slot: the table stays bounded, at
-	 * the price of occasionally forgetting a counter. */
-	memset(e, 0, sizeof *e);
-	memcpy(e->key, key, sizeof key);
-	return e;
-}
-
-static int wait_of(struct throttle_entry *e, time_t now)
-{
-	return e && e->locked_until > now ? (int)(e->locked_until - now) : 0;
-}
-
-int ld_throttle_wait(struct ld_throttle *t, const char *username,
-		     const char *address, time_t now)
-{
-	pthread_mutex_lock(&t->lock);
-	int a = wait_of(entry(t, "user", username, false), now);
-	int b = wait_of(entry(t, "addr", address, false), now);
-	pthread_mutex_unlock(&t->lock);
-	return a > b ? a : b;
-}
-
-static void count(struct throttle_entry *e, int limit, time_t now)
-{
-	if (now - e->window_start > WINDOW) {
-		e->window_start = now;
-		e->failures = 0;
-	}
-	if (++e->failures >= limit) {
-		e->locked_until = now + LOCK_SECONDS;
-		e->failures = 0;
-		e->window_start = now;
-	}
-}
-
-void ld_throttle_failure(struct ld_throttle *t, const char *username,
-			 const char *address, time_t now)
-{
-	pthread_mutex_lock(&t->lock);
-	count(entry(t, "user", username, true), ACCOUNT_LIMIT, now);
-	count(entry(t, "addr", address, true), ADDRESS_LIMIT, now);
-	pthread_mutex_unlock(&t->lock);
-}
-
-void ld_throttle_success(struct ld_throttle *t, const char *username)
-{
-	pthread_mutex_lock(&t->lock);
-	struct throttle_entry *e = entry(t, "user", username, false);
-	if (e)
-		memset(e, 0, sizeof *e);
-	pthread_mutex_unlock(&t->lock);
-}
-
 /* ---- login ---------------------------------------------------------- */
 
 struct login {
-	struct ld_slow_task task;
-	struct ld_req *r;
-	char username[64];
+	struct ld_hash_task task;
+	struct ld_server *srv;
+	ld_throttle_ticket ticket;
+	char username[65];
 	char password[256];
 	char stored_hash[LD_PASSWORD_HASH_MAX];
 	bool user_exists;
@@ -254,7 +182,8 @@ struct login {
 	char display_name[96];
 	char area[32];
 	bool has_area;
-	char peer[64];
+	bool must_change;
+	char peer[LD_NETADDR_TEXT];
 };
 
 /* A hash to verify against when the account does not exist, so the answer
@@ -270,7 +199,7 @@ static void make_dummy(void)
 		dummy_hash[0] = '\0';
 }
 
-static void login_verify(void *arg) /* slow thread */
+static void login_verify(void *arg) /* hashing thread */
 {
 	struct login *l = arg;
 	pthread_once(&dummy_once, make_dummy);
@@ -278,7 +207,6 @@ static void login_verify(void *arg) /* slow thread */
 							   ? l->stored_hash
 							   : dummy_hash);
 	l->ok = ok && l->user_exists;
-	explicit_bzero(l->password, sizeof l->password);
 }
 
 struct session_job {
@@ -286,13 +214,15 @@ struct session_job {
 	char hash[LD_SM3_HEX_LEN + 1];
 	ld_id user_id;
 	int64_t expires_at;
-	char peer[64];
+	char now[32];
+	char peer[LD_NETADDR_TEXT];
 	bool ok;
 	enum ld_role role;
-	char username[64];
+	char username[65];
 	char display_name[96];
 	char area[32];
 	bool has_area;
+	bool must_change;
 };
 
 static ld_status session_run(ld_write_job *job, const struct ld_store_ops *ops,
@@ -302,12 +232,16 @@ static ld_status session_run(ld_write_job *job, const struct ld_store_ops *ops,
 	struct session_job *s = p->data;
 	if (!s->ok)
 		return LD_OK; /* only the audit entry */
-	return ops->session_insert(c, s->hash, s->user_id, s->expires_at,
-				   s->peer);
+	ld_status rc = ops->session_insert(c, s->hash, s->user_id,
+					   s->expires_at, s->peer);
+	if (rc == LD_OK)
+		rc = ops->user_logged_in(c, s->user_id, s->now);
+	return rc;
 }
 
 static void write_user(ld_jw *w, ld_id id, const char *username,
-		       const char *display, enum ld_role role, const char *area)
+		       const char *display, enum ld_role role, const char *area,
+		       bool must_change)
 {
 	ld_jw_key(w, "user");
 	ld_jw_obj_open(w);
@@ -316,6 +250,7 @@ static void write_user(ld_jw *w, ld_id id, const char *username,
 	ld_jw_kstr(w, "display_name", display);
 	ld_jw_kstr(w, "role", ld_role_code(role));
 	ld_jw_kstr(w, "area", area);
+	ld_jw_kbool(w, "must_change_password", must_change);
 	ld_jw_key(w, "permissions");
 	ld_jw_arr_open(w);
 	/* Each permission string once, in route order. */
@@ -352,23 +287,59 @@ static void session_finish(struct ld_req *r, struct ld_pending *p)
 	ld_jw_obj_open(&w);
 	ld_jw_kstr(&w, "token", s->token);
 	ld_jw_kint(&w, "expires_at", s->expires_at);
+	ld_jw_kbool(&w, "must_change_password", s->must_change);
 	write_user(&w, s->user_id, s->username, s->display_name, s->role,
-		   s->has_area ? s->area : NULL);
+		   s->has_area ? s->area : NULL, s->must_change);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }
 
-static void login_done(void *arg) /* loop thread */
+/* Answer 429 with how long to wait. */
+static void refuse_throttled(struct ld_req *r, int wait)
 {
-	struct login *l = arg;
-	struct ld_req *r = l->task.r;
-	if (!r)
-		goto out;
+	char msg[128];
+	snprintf(msg, sizeof msg, "登录失败次数过多，请%d分钟后再试",
+		 (wait + 59) / 60);
+	if (r->h2o) {
+		char *ra = ld_arena_printf(&r->arena, "%d", wait);
+		if (ra)
+			h2o_add_header(&r->h2o->pool, &r->h2o->res.headers,
+				       H2O_TOKEN_RETRY_AFTER, NULL, ra,
+				       strlen(ra));
+	}
+	ld_reply_error(r, LD_HE_THROTTLED, msg, NULL);
+}
+
+static void login_free(struct login *l)
+{
+	explicit_bzero(l, sizeof *l);
+	free(l);
+}
+
+static void login_done(struct ld_req *r, struct ld_hash_task *t) /* loop */
+{
+	struct login *l = t->arg;
 	time_t now = time(NULL);
+	if (t->dropped) {
+		/* Never checked: the client had gone (or we are stopping). */
+		ld_throttle_settle(l->srv->throttle, &l->ticket,
+				   LD_ATTEMPT_UNCHECKED, now);
+		if (r)
+			ld_reply_error(r, LD_HE_UNAVAILABLE, NULL, NULL);
+		login_free(l);
+		return;
+	}
+	ld_throttle_settle(l->srv->throttle, &l->ticket,
+			   l->ok ? LD_ATTEMPT_SUCCEEDED : LD_ATTEMPT_FAILED, now);
+	if (!r) {
+		login_free(l);
+		return;
+	}
 	struct ld_pending *p = ld_pending_new(r, sizeof(struct session_job));
 	if (!p) {
 		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
-		goto out;
+		login_free(l);
+		return;
 	}
 	struct session_job *s = p->data;
 	s->ok = l->ok;
@@ -376,69 +347,74 @@ static void login_done(void *arg) /* loop thread */
 	char target[96];
 	snprintf(target, sizeof target, "user:%s", l->username);
 	if (l->ok) {
-		ld_throttle_success(r->srv->throttle, l->username);
 		if (ld_random_hex(s->token, LD_TOKEN_HEX / 2) != LD_OK ||
 		    ld_sm3_hex(s->token, LD_TOKEN_HEX, s->hash) != LD_OK) {
 			ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
 			ld_arena_release(&p->arena);
 			free(p);
-			goto out;
+			login_free(l);
+			return;
 		}
 		s->user_id = l->user_id;
 		s->expires_at = (int64_t)now + r->srv->cfg.session_minutes * 60;
+		ld_audit_now(s->now);
 		s->role = l->role;
 		snprintf(s->username, sizeof s->username, "%s", l->username);
 		snprintf(s->display_name, sizeof s->display_name, "%s",
 			 l->display_name);
 		snprintf(s->area, sizeof s->area, "%s", l->area);
 		s->has_area = l->has_area;
+		s->must_change = l->must_change;
 		/* The audit entry names the user who logged in. */
 		r->authed = true;
 		r->user.id = l->user_id;
 		r->user.username = ld_arena_strdup(&r->arena, l->username);
-	} else {
-		ld_throttle_failure(r->srv->throttle, l->username, l->peer, now);
 	}
 	p->job.run = session_run;
 	p->finish = session_finish;
 	ld_pending_audit(r, p, "auth:login", target, l->ok ? "ok" : "denied",
 			 NULL);
 	ld_pending_submit(r, p);
-out:
-	free(l);
+	login_free(l);
 }
 
+/*
+ * Sign-in. In order: the account is looked up (a disabled one is treated
+ * as unknown); an attempt is reserved against the account and the address
+ * (429 when either is locked or its attempts in flight fill the limit);
+ * the check waits for the hashing thread (503 at once when its queue is
+ * full). Unknown names are checked against a dummy hash, so the answer and
+ * its timing are the same as for a wrong password.
+ */
 void h_auth_login(struct ld_req *r)
 {
 	const char *username = ld_json_str(r->body, "username");
 	const char *password = ld_json_str(r->body, "password");
 	const char *peer = ld_req_peer(r);
-	int wait = ld_throttle_wait(r->srv->throttle, username, peer, time(NULL));
+	time_t now = time(NULL);
+	ld_user u;
+	bool found = r->srv->ops->user_by_name(r->th->reader, username,
+					       &r->arena, &u) == LD_OK;
+	ld_throttle_ticket ticket;
+	int wait = ld_throttle_reserve(r->srv->throttle, username, found, peer,
+				       now, &ticket);
 	if (wait > 0) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "登录失败次数过多，请%d分钟后再试",
-			 (wait + 59) / 60);
-		if (r->h2o) {
-			char *ra = ld_arena_printf(&r->arena, "%d", wait);
-			h2o_add_header(&r->h2o->pool, &r->h2o->res.headers,
-				       H2O_TOKEN_RETRY_AFTER, NULL, ra,
-				       strlen(ra));
-		}
-		ld_reply_error(r, LD_HE_THROTTLED, msg, NULL);
+		refuse_throttled(r, wait);
 		return;
 	}
 	struct login *l = calloc(1, sizeof *l);
 	if (!l) {
+		ld_throttle_settle(r->srv->throttle, &ticket,
+				   LD_ATTEMPT_UNCHECKED, now);
 		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
 		return;
 	}
+	l->srv = r->srv;
+	l->ticket = ticket;
 	snprintf(l->username, sizeof l->username, "%s", username);
 	snprintf(l->password, sizeof l->password, "%s", password);
 	snprintf(l->peer, sizeof l->peer, "%s", peer);
-	ld_user u;
-	if (r->srv->ops->user_by_name(r->th->reader, username, &r->arena, &u) ==
-		    LD_OK &&
-	    !u.disabled) {
+	if (found && !u.disabled) {
 		l->user_exists = true;
 		snprintf(l->stored_hash, sizeof l->stored_hash, "%s",
 			 u.password_hash);
@@ -448,11 +424,195 @@ void h_auth_login(struct ld_req *r)
 			 u.display_name ? u.display_name : "");
 		l->has_area = u.area != NULL;
 		snprintf(l->area, sizeof l->area, "%s", u.area ? u.area : "");
+		l->must_change = u.must_change_password;
 	}
 	l->task.fn = login_verify;
 	l->task.done = login_done;
 	l->task.arg = l;
-	ld_slow_submit(r, &l->task);
+	if (!ld_hash_submit(r, &l->task)) {
+		ld_throttle_settle(r->srv->throttle, &l->ticket,
+				   LD_ATTEMPT_UNCHECKED, now);
+		login_free(l);
+		ld_hash_busy(r);
+	}
+}
+
+/* ---- changing one's own password ------------------------------------ */
+
+struct pwchange {
+	struct ld_hash_task task;
+	struct ld_server *srv;
+	ld_throttle_ticket ticket;
+	char current[256];
+	char fresh[256];
+	char stored_hash[LD_PASSWORD_HASH_MAX];
+	char new_hash[LD_PASSWORD_HASH_MAX];
+	char token_hash[LD_SM3_HEX_LEN + 1];
+	bool ok, hashed;
+};
+
+struct pwchange_job {
+	ld_id user_id;
+	char new_hash[LD_PASSWORD_HASH_MAX];
+	char token_hash[LD_SM3_HEX_LEN + 1];
+	char now[32];
+	bool ok;
+};
+
+static void pwchange_hash(void *arg) /* hashing thread */
+{
+	struct pwchange *c = arg;
+	c->ok = ld_password_verify(c->current, c->stored_hash);
+	c->hashed = c->ok && ld_password_hash(c->fresh, c->new_hash) == LD_OK;
+}
+
+static ld_status pwchange_run(ld_write_job *job,
+			      const struct ld_store_ops *ops, ld_conn *c)
+{
+	struct ld_pending *p = job->ctx;
+	struct pwchange_job *j = p->data;
+	if (!j->ok)
+		return LD_OK; /* only the audit entry */
+	ld_status rc = ops->user_set_password(c, j->user_id, j->new_hash, false,
+					      j->now);
+	if (rc == LD_OK)
+		rc = ops->sessions_revoke(c, j->user_id, j->token_hash);
+	return rc;
+}
+
+static void pwchange_finish(struct ld_req *r, struct ld_pending *p)
+{
+	struct pwchange_job *j = p->data;
+	if (p->job.status != LD_OK) {
+		ld_reply_status(r, p->job.status, &p->job.err);
+		return;
+	}
+	if (!j->ok) {
+		ld_reply_error(r, LD_HE_INVALID, "当前密码不正确",
+			       "current_password");
+		return;
+	}
+	/* Every thread's cache forgets this session's old state (and the
+	 * sessions just ended). */
+	atomic_fetch_add(&r->srv->session_generation, 1);
+	static const char ok[] = "{\"ok\":true,\"must_change_password\":false}";
+	ld_reply_raw(r, 200, ok, sizeof ok - 1);
+}
+
+static void pwchange_free(struct pwchange *c)
+{
+	explicit_bzero(c, sizeof *c);
+	free(c);
+}
+
+static void pwchange_done(struct ld_req *r, struct ld_hash_task *t) /* loop */
+{
+	struct pwchange *c = t->arg;
+	time_t now = time(NULL);
+	if (t->dropped) {
+		ld_throttle_settle(c->srv->throttle, &c->ticket,
+				   LD_ATTEMPT_UNCHECKED, now);
+		if (r)
+			ld_reply_error(r, LD_HE_UNAVAILABLE, NULL, NULL);
+		pwchange_free(c);
+		return;
+	}
+	ld_throttle_settle(c->srv->throttle, &c->ticket,
+			   c->ok ? LD_ATTEMPT_SUCCEEDED : LD_ATTEMPT_FAILED, now);
+	if (!r) {
+		pwchange_free(c);
+		return;
+	}
+	if (c->ok && !c->hashed) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		pwchange_free(c);
+		return;
+	}
+	struct ld_pending *p = ld_pending_new(r, sizeof(struct pwchange_job));
+	if (!p) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		pwchange_free(c);
+		return;
+	}
+	struct pwchange_job *j = p->data;
+	j->ok = c->ok;
+	j->user_id = r->user.id;
+	memcpy(j->new_hash, c->new_hash, sizeof j->new_hash);
+	memcpy(j->token_hash, c->token_hash, sizeof j->token_hash);
+	ld_audit_now(j->now);
+	p->job.run = pwchange_run;
+	p->finish = pwchange_finish;
+	char *target = ld_arena_printf(&r->arena, "user:%s", r->user.username);
+	ld_pending_audit(r, p, "auth:password", target,
+			 c->ok ? "ok" : "denied",
+			 c->ok ? "other sessions ended" : "wrong current password");
+	ld_pending_submit(r, p);
+	pwchange_free(c);
+}
+
+/*
+ * A member of staff changes their own password. The new one must meet the
+ * policy (password_rules.h) and differ from the current one; the current
+ * one is checked like a login (the account's and the address's counters,
+ * the bounded hashing queue). On success every other session of the user
+ * ends; this one stays, and may do everything again.
+ */
+void h_auth_password(struct ld_req *r)
+{
+	const char *current = ld_json_str(r->body, "current_password");
+	const char *fresh = ld_json_str(r->body, "new_password");
+	const char *why;
+	if (!ld_password_acceptable(fresh, r->user.username, &why)) {
+		ld_reply_error(r, LD_HE_INVALID, why, "new_password");
+		return;
+	}
+	if (strcmp(current, fresh) == 0) {
+		ld_reply_error(r, LD_HE_INVALID, "新密码不能与当前密码相同",
+			       "new_password");
+		return;
+	}
+	char token_hash[LD_SM3_HEX_LEN + 1];
+	if (!request_token_hash(r, token_hash)) {
+		ld_reply_error(r, LD_HE_UNAUTHENTICATED, NULL, NULL);
+		return;
+	}
+	ld_user u;
+	ld_status rc = r->srv->ops->user_by_id(r->th->reader, r->user.id,
+					       &r->arena, &u);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
+	time_t now = time(NULL);
+	ld_throttle_ticket ticket;
+	int wait = ld_throttle_reserve(r->srv->throttle, r->user.username, true,
+				       ld_req_peer(r), now, &ticket);
+	if (wait > 0) {
+		refuse_throttled(r, wait);
+		return;
+	}
+	struct pwchange *c = calloc(1, sizeof *c);
+	if (!c) {
+		ld_throttle_settle(r->srv->throttle, &ticket,
+				   LD_ATTEMPT_UNCHECKED, now);
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return;
+	}
+	c->srv = r->srv;
+	c->ticket = ticket;
+	snprintf(c->current, sizeof c->current, "%s", current);
+	snprintf(c->fresh, sizeof c->fresh, "%s", fresh);
+	snprintf(c->stored_hash, sizeof c->stored_hash, "%s", u.password_hash);
+	memcpy(c->token_hash, token_hash, sizeof c->token_hash);
+	c->task.fn = pwchange_hash;
+	c->task.done = pwchange_done;
+	c->task.arg = c;
+	if (!ld_hash_submit(r, &c->task)) {
+		ld_throttle_settle(r->srv->throttle, &c->ticket,
+				   LD_ATTEMPT_UNCHECKED, now);
+		pwchange_free(c);
+		ld_hash_busy(r);
+	}
 }
 
 /* ---- logout and me -------------------------------------------------- */
@@ -481,16 +641,13 @@ static void logout_finish(struct ld_req *r, struct ld_pending *p)
 
 void h_auth_logout(struct ld_req *r)
 {
-	ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_AUTHORIZATION,
-				    -1);
-	h2o_iovec_t v = r->h2o->headers.entries[i].value; /* checked by auth */
 	struct ld_pending *p = ld_pending_new(r, sizeof(struct logout_job));
 	if (!p) {
 		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
 		return;
 	}
 	struct logout_job *l = p->data;
-	token_hash(v.base + 7, v.len - 7, l->hash);
+	request_token_hash(r, l->hash);
 	p->job.run = logout_run;
 	p->finish = logout_finish;
 	char target[96];
@@ -506,7 +663,7 @@ void h_auth_me(struct ld_req *r)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	write_user(&w, r->user.id, r->user.username, r->user.display_name,
-		   r->user.role, r->user.area);
+		   r->user.role, r->user.area, r->user.must_change_password);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }

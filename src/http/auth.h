@@ -1,16 +1,21 @@
 /*
- * auth.h — sessions and login throttling.
+ * auth.h — staff sign-in and sessions, residents' sessions, organisations'
+ * API keys.
  *
  * A session token is 32 random bytes as hex, given to the client once; the
  * store keeps only its SM3 digest. Each loop thread caches sessions it has
- * seen; a logout bumps a server-wide generation so every cache forgets.
- * Failed logins are counted per account and per client address in a bounded
- * table; past the limit, logins are refused for a while with 429.
+ * seen; a logout, a password change or reset and disabling an account bump
+ * a server-wide generation so every cache forgets, and a cached session is
+ * checked against the store again every 30 seconds anyway. Failed sign-ins
+ * and password checks are counted per account and per client address
+ * (throttle.h); passwords are hashed off the loops, in a bounded queue
+ * (hasher.h).
  */
 #ifndef LD_AUTH_H
 #define LD_AUTH_H
 
 #include "http/http.h"
+#include "http/throttle.h"
 
 #define LD_TOKEN_HEX 64
 
@@ -20,15 +25,6 @@ void ld_session_cache_free(struct ld_session_cache *c);
 /* Resolve the request's bearer token into r->user. Returns false when there
  * is no valid session. */
 bool ld_auth_resolve(struct ld_req *r);
-
-struct ld_throttle *ld_throttle_new(void);
-void ld_throttle_free(struct ld_throttle *t);
-/* Seconds the caller must still wait (0 when allowed). */
-int ld_throttle_wait(struct ld_throttle *t, const char *username,
-		     const char *address, time_t now);
-void ld_throttle_failure(struct ld_throttle *t, const char *username,
-			 const char *address, time_t now);
-void ld_throttle_success(struct ld_throttle *t, const char *username);
 
 /* Resolve the request's bearer token as a resident's session: sets
  * r->resident, r->resident_id_number and _phone, r->resident_person (the
@@ -50,5 +46,12 @@ bool ld_org_key_new(char key[45], char hash[65], char prefix[9]);
 void h_auth_login(struct ld_req *r);
 void h_auth_logout(struct ld_req *r);
 void h_auth_me(struct ld_req *r);
+void h_auth_password(struct ld_req *r);
+
+/* Accounts, for admins (h_users.c). */
+void h_users_list(struct ld_req *r);
+void h_user_reset_password(struct ld_req *r);
+void h_user_disable(struct ld_req *r);
+void h_user_enable(struct ld_req *r);
 
 #endif

@@ -121,6 +121,8 @@ static void dispose_req(void *p)
 	struct ld_req *r = p;
 	if (r->watch)
 		*r->watch = NULL;
+	if (r->on_gone)
+		r->on_gone(r->on_gone_arg);
 	json_decref(r->body);
 	ld_arena_release(&r->arena);
 }
@@ -133,23 +135,70 @@ const char *ld_req_query(const struct ld_req *r, const char *name)
 	return NULL;
 }
 
+/* X-Forwarded-For, every line of it joined with commas, in the arena;
+ * NULL when absent or longer than any honest chain of proxies writes. */
+static const char *forwarded_for(struct ld_req *r, size_t *len)
+{
+	enum { MAX = 1024 };
+	const h2o_headers_t *hs = &r->h2o->headers;
+	char *out = NULL;
+	size_t n = 0;
+	for (ssize_t i = -1; (i = h2o_find_header(hs, H2O_TOKEN_X_FORWARDED_FOR,
+						   i)) >= 0;) {
+		h2o_iovec_t v = hs->entries[i].value;
+		if (n + v.len + 1 > MAX)
+			return NULL;
+		char *grown = ld_arena_alloc(&r->arena, n + v.len + 2);
+		if (!grown)
+			return NULL;
+		if (n)
+			memcpy(grown, out, n), grown[n++] = ',';
+		memcpy(grown + n, v.base, v.len);
+		n += v.len;
+		grown[n] = '\0';
+		out = grown;
+	}
+	*len = n;
+	return out;
+}
+
 const char *ld_req_peer(struct ld_req *r)
 {
 	static const char unknown[] = "";
+	if (r->peer)
+		return r->peer;
 	if (!r->h2o)
 		return unknown;
 	struct sockaddr_storage ss;
 	socklen_t len = r->h2o->conn->callbacks->get_peername(
 		r->h2o->conn, (struct sockaddr *)&ss);
-	char buf[INET6_ADDRSTRLEN] = "";
-	if (len > 0 && ss.ss_family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, buf,
-			  sizeof buf);
-	else if (len > 0 && ss.ss_family == AF_INET6)
+	char buf[LD_NETADDR_TEXT] = "";
+	ld_netaddr peer = {0};
+	if (len > 0 && ss.ss_family == AF_INET) {
+		peer.family = 4;
+		memcpy(peer.b, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	} else if (len > 0 && ss.ss_family == AF_INET6) {
+		char text[LD_NETADDR_TEXT];
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-			  buf, sizeof buf);
-	char *s = ld_arena_strdup(&r->arena, buf);
-	return s ? s : unknown;
+			  text, sizeof text);
+		ld_netaddr_parse(text, strlen(text), &peer); /* maps ::ffff: */
+	}
+	if (peer.family) {
+		const struct ld_server_config *cfg = &r->srv->cfg;
+		size_t xlen;
+		const char *xff;
+		ld_netaddr client;
+		if (cfg->n_trusted_proxies > 0 &&
+		    ld_netaddr_in(&peer, cfg->trusted_proxies,
+				  cfg->n_trusted_proxies) &&
+		    (xff = forwarded_for(r, &xlen)) != NULL &&
+		    ld_forwarded_client(xff, xlen, cfg->trusted_proxies,
+					cfg->n_trusted_proxies, &client))
+			peer = client;
+		ld_netaddr_format(&peer, buf);
+	}
+	r->peer = ld_arena_strdup(&r->arena, buf);
+	return r->peer ? r->peer : unknown;
 }
 
 /* ---- what an answer carries ---------------------------------------- */
@@ -863,6 +912,16 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 		} else if (!resident_may(r)) {
 			return 0;
 		}
+	}
+	/* A generated password (a new account, an admin's reset) must be
+	 * replaced before the session may do anything else. */
+	if ((rt->flags & LD_R_AUTH) && !r->resident && !r->org &&
+	    r->user.must_change_password && !(rt->flags & LD_R_PW_PENDING_OK)) {
+		char target[96];
+		snprintf(target, sizeof target, "route:%s %s", rt->method,
+			 rt->path);
+		ld_deny(r, LD_HE_PASSWORD_CHANGE, target);
+		return 0;
 	}
 	if (rt->flags & LD_R_READ_REASON) {
 		const char *reason = ld_req_query(r, "reason");

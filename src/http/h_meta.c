@@ -11,6 +11,8 @@
 
 #include "core/catalog.h"
 #include "http/handlers.h"
+#include "http/hasher.h"
+#include "http/throttle.h"
 #include "http/reply.h"
 #include "http/views.h"
 
@@ -312,6 +314,80 @@ void h_meta_metrics(struct ld_req *r)
 		    (unsigned long long)cum,
 		    (double)atomic_load(&ws->commit_us_sum) / 1e6,
 		    (unsigned long long)cum);
+	const struct ld_hasher_stats *hs = ld_hasher_stats(srv->hasher);
+	ld_buf_addf(&b,
+		    "# HELP liudong_password_hashes_total Passwords hashed or "
+		    "checked (sign-in, password change, reset).\n"
+		    "# TYPE liudong_password_hashes_total counter\n"
+		    "liudong_password_hashes_total %llu\n"
+		    "# HELP liudong_password_busy_total Refused at once with "
+		    "503: the hashing queue was full.\n"
+		    "# TYPE liudong_password_busy_total counter\n"
+		    "liudong_password_busy_total %llu\n"
+		    "# HELP liudong_password_dropped_total Not hashed: the "
+		    "client had gone before its turn.\n"
+		    "# TYPE liudong_password_dropped_total counter\n"
+		    "liudong_password_dropped_total %llu\n"
+		    "# HELP liudong_password_queue Waiting for the hashing "
+		    "thread now.\n"
+		    "# TYPE liudong_password_queue gauge\n"
+		    "liudong_password_queue %lld\n"
+		    "# HELP liudong_password_queue_peak Most ever waiting at "
+		    "once (at most %d).\n"
+		    "# TYPE liudong_password_queue_peak gauge\n"
+		    "liudong_password_queue_peak %lld\n",
+		    (unsigned long long)atomic_load(&hs->hashed),
+		    (unsigned long long)atomic_load(&hs->busy),
+		    (unsigned long long)atomic_load(&hs->dropped),
+		    (long long)atomic_load(&hs->queued), LD_HASH_QUEUE_MAX,
+		    (long long)atomic_load(&hs->peak));
+	const struct {
+		const char *name;
+		struct ld_throttle *t;
+	} throttles[] = {{"login", srv->throttle}, {"otp", srv->otp_throttle}};
+	ld_buf_adds(&b, "# HELP liudong_throttle_refused_total Attempts refused "
+			"as locked (429).\n"
+			"# TYPE liudong_throttle_refused_total counter\n");
+	struct ld_throttle_stats ts[2];
+	for (int i = 0; i < 2; i++) {
+		ld_throttle_stats(throttles[i].t, &ts[i]);
+		ld_buf_addf(&b, "liudong_throttle_refused_total{throttle=\"%s\"} "
+				"%llu\n",
+			    throttles[i].name,
+			    (unsigned long long)ts[i].refused);
+	}
+	ld_buf_adds(&b, "# HELP liudong_throttle_addresses_uncounted_total "
+			"Attempts whose address was not counted: the address "
+			"table was full.\n"
+			"# TYPE liudong_throttle_addresses_uncounted_total "
+			"counter\n");
+	for (int i = 0; i < 2; i++)
+		ld_buf_addf(&b,
+			    "liudong_throttle_addresses_uncounted_total{throttle="
+			    "\"%s\"} %llu\n",
+			    throttles[i].name,
+			    (unsigned long long)ts[i].addresses_uncounted);
+	ld_buf_adds(&b, "# HELP liudong_throttle_keys_overflowed_total Attempts "
+			"of unknown keys counted in shared counters: the key "
+			"table was full.\n"
+			"# TYPE liudong_throttle_keys_overflowed_total counter\n");
+	for (int i = 0; i < 2; i++)
+		ld_buf_addf(&b,
+			    "liudong_throttle_keys_overflowed_total{throttle="
+			    "\"%s\"} %llu\n",
+			    throttles[i].name,
+			    (unsigned long long)ts[i].keys_overflowed);
+	ld_buf_adds(&b, "# HELP liudong_throttle_entries Counters held now.\n"
+			"# TYPE liudong_throttle_entries gauge\n");
+	for (int i = 0; i < 2; i++)
+		ld_buf_addf(&b,
+			    "liudong_throttle_entries{throttle=\"%s\",kind="
+			    "\"key\"} %llu\n"
+			    "liudong_throttle_entries{throttle=\"%s\",kind="
+			    "\"address\"} %llu\n",
+			    throttles[i].name, (unsigned long long)ts[i].keys,
+			    throttles[i].name,
+			    (unsigned long long)ts[i].addresses);
 	int64_t persons = 0, active = 0, audit = 0;
 	if (srv->ops->counts(r->th->reader, &persons, &active, &audit) == LD_OK)
 		ld_buf_addf(&b,
@@ -501,6 +577,8 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 	ld_jw_arr_close(w);
 	if (rt->purpose)
 		ld_jw_kstr(w, "x-purpose", rt->purpose);
+	if (rt->flags & LD_R_PW_PENDING_OK)
+		ld_jw_kbool(w, "x-open-before-password-change", true);
 	if (rt->flags & LD_R_AUTH) {
 		ld_jw_key(w, "security");
 		ld_jw_arr_open(w);

@@ -188,13 +188,13 @@ void h_resident_otp(struct ld_req *r)
 	 * per client address in 15 minutes. */
 	char key[32];
 	snprintf(key, sizeof key, "otp:%s", phone);
-	if (ld_throttle_wait(r->srv->throttle, key, ld_req_peer(r),
+	if (ld_throttle_wait(r->srv->otp_throttle, key, ld_req_peer(r),
 			     (time_t)now) > 0) {
 		ld_reply_error(r, LD_HE_THROTTLED, "验证码请求过于频繁，请稍后再试",
 			       NULL);
 		return;
 	}
-	ld_throttle_failure(r->srv->throttle, key, ld_req_peer(r), (time_t)now);
+	ld_throttle_failure(r->srv->otp_throttle, key, ld_req_peer(r), (time_t)now);
 	/* A row is stored whether or not a code is sent, so this answers
 	 * alike in every case. */
 	if (ops->resident_code_get(r->th->reader, idn, phone, old, &created,

@@ -23,6 +23,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/cidr.h"
+#include "util/netaddr.h"
 
 struct ld_req;
 struct ld_thread;
@@ -111,6 +112,8 @@ enum {
 				     a session is refused */
 	LD_R_FILE = 1 << 8,       /* takes a file as it is (the body, up to
 				     max_body), not JSON */
+	LD_R_PW_PENDING_OK = 1 << 9, /* with LD_R_AUTH: open to a session that
+					must change its password first */
 };
 
 enum ld_target {
@@ -199,6 +202,10 @@ struct ld_server_config {
 	/* Uploads of reports: seconds an unconfirmed upload is kept, and how
 	 * many an organisation, or a clerk, may have pending at once. */
 	int upload_expiry_s, upload_pending;
+	/* Reverse proxies whose X-Forwarded-For is believed (none: the
+	 * header is ignored). */
+	struct ld_cidr trusted_proxies[LD_CIDR_MAX];
+	int n_trusted_proxies;
 };
 
 /* A message posted back to a loop thread from another thread. */
@@ -228,6 +235,7 @@ struct ld_thread {
 };
 
 struct ld_throttle;
+struct ld_hasher;
 
 struct ld_server {
 	struct ld_server_config cfg;
@@ -244,8 +252,16 @@ struct ld_server {
 	/* The current signing key for electronic permits, or NULL. */
 	struct ld_sm2_key *signer;
 	char key_id[17];
+	/* Failed staff sign-ins and password checks (auth.c). */
 	struct ld_throttle *throttle;
-	atomic_uint_fast64_t session_generation; /* bumped on logout */
+	/* Residents' code requests: a table of their own, so they never
+	 * count against staff sign-in from the same address. */
+	struct ld_throttle *otp_throttle;
+	/* Password hashing, bounded (hasher.h). */
+	struct ld_hasher *hasher;
+	/* Bumped on logout, password change, reset and disabling: every
+	 * loop thread's session cache forgets what it held. */
+	atomic_uint_fast64_t session_generation;
 	/* Bumped after every committed change to a permit, so cached
 	 * verification answers are never served past it. */
 	atomic_uint_fast64_t permit_generation;
@@ -323,6 +339,12 @@ struct ld_req {
 	/* While a job or task for this request runs on another thread, it
 	 * holds a pointer back here; *watch is cleared if the client goes. */
 	struct ld_req **watch;
+	/* Called when the request is disposed of while a hashing task for it
+	 * waits (hasher.c). */
+	void (*on_gone)(void *arg);
+	void *on_gone_arg;
+	/* The client's address, once worked out (ld_req_peer). */
+	const char *peer;
 	bool replied;
 };
 
@@ -390,7 +412,9 @@ const char *ld_req_carried_detail(struct ld_req *r);
 
 /* Query parameter value or NULL. */
 const char *ld_req_query(const struct ld_req *r, const char *name);
-/* The client's address as text, from the arena. */
+/* The client's address as text, from the arena: the socket's peer, or,
+ * when that is a trusted proxy, the client its X-Forwarded-For names
+ * (ld_forwarded_client); the peer again when that header is malformed. */
 const char *ld_req_peer(struct ld_req *r);
 
 unsigned ld_role_bits(const enum ld_role *roles, size_t n);

@@ -34,6 +34,8 @@ const struct ld_http_error_info ld_http_errors[LD_HE__COUNT] = {
 				 "请求中含有未定义的查询参数"},
 	[LD_HE_GONE] = {410, "gone", "已过期或已放弃，相关文件已删除"},
 	[LD_HE_QUOTA] = {429, "quota_exceeded", "未确认的上传过多，请先处理已有的上传"},
+	[LD_HE_PASSWORD_CHANGE] = {403, "password_change_required",
+				   "请先修改密码（首次登录或密码被重置后须修改密码）"},
 };
 
 enum ld_http_error ld_http_error_of(ld_status s)

@@ -32,6 +32,7 @@ enum ld_http_error {
 	LD_HE_UNKNOWN_PARAM,   /* 400 a query parameter the route does not take */
 	LD_HE_GONE,	       /* 410 kept for a while, now deleted */
 	LD_HE_QUOTA,	       /* 429 too much pending (uploads) */
+	LD_HE_PASSWORD_CHANGE, /* 403 the session must change its password */
 	LD_HE__COUNT
 };
 

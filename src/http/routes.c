@@ -43,6 +43,14 @@ static const struct ld_field login_body[] = {
 	END,
 };
 
+static const struct ld_field password_body[] = {
+	{"current_password", LD_F_STRING, true, 200, NULL, NULL, "当前密码"},
+	{"new_password", LD_F_STRING, true, 200, NULL, NULL,
+	 "新密码：至少10个字符，含小写字母、大写字母、数字、其他符号中的至少三类"
+	 "（16个字符及以上不限），不含用户名"},
+	END,
+};
+
 static const struct ld_field person_fields[] = {
 	{"id_number", LD_F_ID_NUMBER, true, 18, NULL, NULL, "公民身份号码"},
 	{"name", LD_F_STRING, true, 60, NULL, NULL, "姓名"},
@@ -583,9 +591,28 @@ const struct ld_route ld_routes[] = {
 	{"POST", "/api/v1/auth/login", h_auth_login, "auth:login", 0, LD_R_BODY,
 	 LD_T_NONE, 4096, login_body, NULL, "auth", "登录，返回会话令牌"},
 	{"POST", "/api/v1/auth/logout", h_auth_logout, "auth:logout", EVERYONE,
-	 LD_R_AUTH | LD_R_WRITE, LD_T_NONE, 0, NULL, NULL, "auth", "退出登录"},
-	{"GET", "/api/v1/auth/me", h_auth_me, "auth:me", EVERYONE, LD_R_AUTH,
-	 LD_T_NONE, 0, NULL, NULL, "auth", "当前用户及其权限"},
+	 LD_R_AUTH | LD_R_WRITE | LD_R_PW_PENDING_OK, LD_T_NONE, 0, NULL, NULL,
+	 "auth", "退出登录"},
+	{"GET", "/api/v1/auth/me", h_auth_me, "auth:me", EVERYONE,
+	 LD_R_AUTH | LD_R_PW_PENDING_OK, LD_T_NONE, 0, NULL, NULL, "auth",
+	 "当前用户及其权限"},
+	{"POST", "/api/v1/auth/password", h_auth_password, "auth:password",
+	 EVERYONE, LD_R_AUTH | LD_R_BODY | LD_R_WRITE | LD_R_PW_PENDING_OK,
+	 LD_T_NONE, 4096, password_body, NULL, "auth",
+	 "修改本人密码（其他会话随即失效）"},
+
+	{"GET", "/api/v1/users", h_users_list, "user:manage", ADMIN, LD_R_AUTH,
+	 LD_T_NONE, 0, NULL, NULL, "users", "工作人员账号列表（记入审计）"},
+	{"POST", "/api/v1/users/{id}/reset-password", h_user_reset_password,
+	 "user:manage", ADMIN, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0,
+	 empty_body, NULL, "users",
+	 "重置密码：生成新密码（只显示一次），下次登录须修改，现有会话失效"},
+	{"POST", "/api/v1/users/{id}/disable", h_user_disable, "user:manage",
+	 ADMIN, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0, empty_body,
+	 NULL, "users", "停用账号，其会话立即失效（不能停用自己）"},
+	{"POST", "/api/v1/users/{id}/enable", h_user_enable, "user:manage",
+	 ADMIN, LD_R_AUTH | LD_R_BODY | LD_R_WRITE, LD_T_NONE, 0, empty_body,
+	 NULL, "users", "启用账号"},
 
 	{"GET", "/api/v1/areas", h_areas_list, "area:read", STAFF,
 	 LD_R_AUTH | LD_R_RESIDENT_OK | LD_R_UNVERIFIED_OK, LD_T_NONE, 0, NULL, areas_query, "areas",

@@ -1,10 +1,11 @@
 /*
  * server.c — h2o glue: one event loop per core, all accepting on one
  * listening socket, each with its own read connection to the store and its
- * own session cache; one writer thread (group commit); one thread for slow
- * work (password hashing) so no loop ever blocks on it, and one that checks
- * uploaded files (upload_worker.c). SIGINT and SIGTERM stop the loops, drain
- * the writer and exit.
+ * own session cache; one writer thread (group commit); one thread that
+ * hashes passwords, behind a bounded queue (hasher.c), and one for other
+ * slow work (sending text messages), so no loop ever blocks on either; and
+ * one that checks uploaded files (upload_worker.c). SIGINT and SIGTERM stop
+ * the loops, drain the writer and exit.
  *
  * HTTP/1.1 only: liudong speaks cleartext HTTP behind a reverse proxy that
  * terminates TLS, and HTTP/2 over cleartext (h2c, by upgrade or by prior
@@ -29,6 +30,7 @@
 #include "http/auth.h"
 #include "http/body.h"
 #include "http/framing.h"
+#include "http/hasher.h"
 #include "crypto/keyring.h"
 #include "crypto/secret.h"
 #include "store/anchor.h"
@@ -412,10 +414,15 @@ int ld_server_run(const struct ld_server_config *cfg)
 	}
 	cfg = &srv->cfg;
 	srv->ops = ld_store_find("sqlite");
-	srv->throttle = ld_throttle_new();
+	srv->throttle = ld_throttle_new(&ld_login_limits);
+	srv->otp_throttle = ld_throttle_new(&ld_login_limits);
 	pthread_mutex_init(&srv->slow_lock, NULL);
 	pthread_cond_init(&srv->slow_cond, NULL);
 
+	if (!srv->throttle || !srv->otp_throttle) {
+		fprintf(stderr, "liudong: 内存不足\n");
+		goto out;
+	}
 	struct sockaddr_in sa;
 	if (!parse_listen(cfg->listen, &sa)) {
 		fprintf(stderr, "liudong: --listen: 地址应为 IPv4地址:端口，如 "
@@ -540,6 +547,11 @@ int ld_server_run(const struct ld_server_config *cfg)
 	srv->threads = calloc((size_t)srv->nthreads, sizeof *srv->threads);
 	if (!srv->threads)
 		goto out_writer;
+	srv->hasher = ld_hasher_start();
+	if (!srv->hasher) {
+		fprintf(stderr, "liudong: 无法启动密码校验线程\n");
+		goto out_threads;
+	}
 	if (ld_upload_worker_start(srv) != 0)
 		goto out_threads;
 
@@ -585,6 +597,10 @@ int ld_server_run(const struct ld_server_config *cfg)
 		nanosleep(&ts, NULL);
 	}
 	pthread_barrier_wait(&srv->loops_stopped);
+	/* Before the writer stops: what the hashing thread still holds is
+	 * dropped, its answers go back to the loops (which free them). */
+	ld_hasher_stop(srv->hasher);
+	srv->hasher = NULL;
 	/* Before the writer: the uploads' thread writes through it. */
 	ld_upload_worker_stop(srv);
 	ld_writer_stop(srv->writer);
@@ -618,6 +634,7 @@ out_store:
 	srv->ops->close(srv->store);
 	ld_anchor_close(srv->anchors);
 out:
+	ld_hasher_stop(srv->hasher);
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	ld_datalock_release(srv->data_lock);
@@ -625,6 +642,7 @@ out:
 		srv->notifier->free(srv->notifier);
 	ld_sm2_free(srv->signer);
 	ld_throttle_free(srv->throttle);
+	ld_throttle_free(srv->otp_throttle);
 	pthread_cond_destroy(&srv->slow_cond);
 	pthread_mutex_destroy(&srv->slow_lock);
 	explicit_bzero(srv->otp_key, sizeof srv->otp_key);

@@ -33,6 +33,11 @@ typedef struct {
 	const char *password_hash;
 	bool disabled;
 	const char *created_at;
+	/* The password was generated (`liudong user add`, an admin's reset):
+	 * until it is changed, a session may do nothing else. */
+	bool must_change_password;
+	const char *password_changed_at; /* NULL: never changed */
+	const char *last_login_at;	 /* NULL: never */
 } ld_user;
 
 /* What a user may see. Computed once per request from the user; every store

@@ -116,6 +116,19 @@ struct ld_store_ops {
 				 int64_t now, ld_id *user_id,
 				 int64_t *expires_at);
 	ld_status (*session_delete)(ld_conn *c, const char *token_hash);
+	/* Every account, by user name. */
+	ld_status (*users_list)(ld_conn *c, ld_arena *ar, ld_user **out,
+				size_t *n);
+	/* A new password hash; must_change for a generated one; `now` is
+	 * recorded as password_changed_at. LD_ENOTFOUND: no such user. */
+	ld_status (*user_set_password)(ld_conn *c, ld_id id, const char *hash,
+				       bool must_change, const char *now);
+	ld_status (*user_set_disabled)(ld_conn *c, ld_id id, bool disabled);
+	ld_status (*user_logged_in)(ld_conn *c, ld_id id, const char *now);
+	/* End every session of the user but the one whose digest is
+	 * except_hash (NULL: all of them). */
+	ld_status (*sessions_revoke)(ld_conn *c, ld_id user_id,
+				     const char *except_hash);
 
 	/* Persons. */
 	ld_status (*person_insert)(ld_conn *c, ld_person *p); /* sets p->id */

@@ -41,6 +41,8 @@ enum q {
 	Q_STATION_GET, Q_STATIONS,
 	Q_USER_INSERT, Q_USER_BY_NAME, Q_USER_BY_ID,
 	Q_SESSION_INSERT, Q_SESSION_GET, Q_SESSION_DELETE,
+	Q_USERS_LIST, Q_USER_SET_PASSWORD, Q_USER_SET_DISABLED, Q_USER_LOGGED_IN,
+	Q_SESSIONS_REVOKE, Q_SESSIONS_REVOKE_ALL,
 	Q_PERSON_INSERT, Q_PERSON_UPDATE, Q_PERSON_GET, Q_PERSON_BY_IDN,
 	Q_PERSON_VISIBLE_ALL, Q_PERSON_VISIBLE_STATION, Q_PERSON_VISIBLE_GRID,
 	Q_REG_INSERT, Q_REG_GET, Q_REG_OF_PERSON, Q_REG_ACTIVE, Q_REG_SET_ADDR,
@@ -61,6 +63,10 @@ enum q {
 };
 _Static_assert(Q__COUNT <= LD_SQ_MAIN_STMTS, "raise LD_SQ_MAIN_STMTS");
 
+#define USER_COLS                                                           \
+	"id, username, display_name, role, area, password_hash, disabled, "   \
+	"created_at, must_change_password, password_changed_at, "            \
+	"last_login_at"
 #define PERMIT_COLS                                                         \
 	"p.id, p.person_id, p.registration_id, p.status, p.basis, p.channel, " \
 	"p.applicant, p.guardian_name, p.guardian_id_number, "                 \
@@ -108,14 +114,19 @@ static const char *const sql[Q__COUNT] = {
 	[Q_STATIONS] = "SELECT code, name, district, address, phone FROM "
 		       "stations ORDER BY code",
 	[Q_USER_INSERT] = "INSERT INTO users (username, display_name, role, "
-			  "area, password_hash, disabled, created_at) VALUES "
-			  "(?,?,?,?,?,?,?)",
-	[Q_USER_BY_NAME] = "SELECT id, username, display_name, role, area, "
-			   "password_hash, disabled, created_at FROM users "
-			   "WHERE username = ?",
-	[Q_USER_BY_ID] = "SELECT id, username, display_name, role, area, "
-			 "password_hash, disabled, created_at FROM users "
-			 "WHERE id = ?",
+			  "area, password_hash, disabled, created_at, "
+			  "must_change_password) VALUES (?,?,?,?,?,?,?,?)",
+	[Q_USER_BY_NAME] = "SELECT " USER_COLS " FROM users WHERE username = ?",
+	[Q_USER_BY_ID] = "SELECT " USER_COLS " FROM users WHERE id = ?",
+	[Q_USERS_LIST] = "SELECT " USER_COLS " FROM users ORDER BY username",
+	[Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?, "
+				"must_change_password = ?, "
+				"password_changed_at = ? WHERE id = ?",
+	[Q_USER_SET_DISABLED] = "UPDATE users SET disabled = ? WHERE id = ?",
+	[Q_USER_LOGGED_IN] = "UPDATE users SET last_login_at = ? WHERE id = ?",
+	[Q_SESSIONS_REVOKE] = "DELETE FROM sessions WHERE user_id = ? AND "
+			      "token_hash != ?",
+	[Q_SESSIONS_REVOKE_ALL] = "DELETE FROM sessions WHERE user_id = ?",
 	[Q_SESSION_INSERT] = "INSERT INTO sessions (token_hash, user_id, "
 			     "created_at, expires_at, address) VALUES "
 			     "(?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?)",
@@ -932,6 +943,7 @@ static ld_status s_user_insert(ld_conn *c, ld_user *u)
 	ld_sq_bind_text(s, 5, u->password_hash);
 	sqlite3_bind_int(s, 6, u->disabled);
 	ld_sq_bind_text(s, 7, u->created_at);
+	sqlite3_bind_int(s, 8, u->must_change_password);
 	return ld_sq_insert_id(c, s, &u->id);
 }
 
@@ -947,6 +959,9 @@ static void row_user(sqlite3_stmt *s, ld_arena *ar, ld_user *u)
 	u->password_hash = ld_sq_col_text(s, 5, ar);
 	u->disabled = sqlite3_column_int(s, 6) != 0;
 	u->created_at = ld_sq_col_text(s, 7, ar);
+	u->must_change_password = sqlite3_column_int(s, 8) != 0;
+	u->password_changed_at = ld_sq_col_text(s, 9, ar);
+	u->last_login_at = ld_sq_col_text(s, 10, ar);
 }
 
 static ld_status s_user_by_name(ld_conn *c, const char *username,
@@ -976,6 +991,71 @@ static ld_status s_user_by_id(ld_conn *c, ld_id id, ld_arena *ar, ld_user *out)
 		sqlite3_reset(s);
 	}
 	return rc;
+}
+
+static ld_status s_users_list(ld_conn *c, ld_arena *ar, ld_user **out,
+			      size_t *n)
+{
+	sqlite3_stmt *s = prep(c, Q_USERS_LIST);
+	if (!s)
+		return LD_EIO;
+	COLLECT(s, ar, ld_user, out, n, row_user);
+	return LD_OK;
+}
+
+/* Step an UPDATE of one user: LD_ENOTFOUND when no row matched. */
+static ld_status one_user_changed(ld_conn *c, sqlite3_stmt *s)
+{
+	ld_status rc = ld_sq_exec_done(s);
+	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
+		rc = LD_ENOTFOUND;
+	return rc;
+}
+
+static ld_status s_user_set_password(ld_conn *c, ld_id id, const char *hash,
+				     bool must_change, const char *now)
+{
+	sqlite3_stmt *s = prep(c, Q_USER_SET_PASSWORD);
+	if (!s)
+		return LD_EIO;
+	ld_sq_bind_text(s, 1, hash);
+	sqlite3_bind_int(s, 2, must_change);
+	ld_sq_bind_text(s, 3, now);
+	sqlite3_bind_int64(s, 4, id);
+	return one_user_changed(c, s);
+}
+
+static ld_status s_user_set_disabled(ld_conn *c, ld_id id, bool disabled)
+{
+	sqlite3_stmt *s = prep(c, Q_USER_SET_DISABLED);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int(s, 1, disabled);
+	sqlite3_bind_int64(s, 2, id);
+	return one_user_changed(c, s);
+}
+
+static ld_status s_user_logged_in(ld_conn *c, ld_id id, const char *now)
+{
+	sqlite3_stmt *s = prep(c, Q_USER_LOGGED_IN);
+	if (!s)
+		return LD_EIO;
+	ld_sq_bind_text(s, 1, now);
+	sqlite3_bind_int64(s, 2, id);
+	return one_user_changed(c, s);
+}
+
+static ld_status s_sessions_revoke(ld_conn *c, ld_id user_id,
+				   const char *except_hash)
+{
+	sqlite3_stmt *s = prep(c, except_hash ? Q_SESSIONS_REVOKE
+					      : Q_SESSIONS_REVOKE_ALL);
+	if (!s)
+		return LD_EIO;
+	sqlite3_bind_int64(s, 1, user_id);
+	if (except_hash)
+		ld_sq_bind_text(s, 2, except_hash);
+	return ld_sq_exec_done(s);
 }
 
 static ld_status s_session_insert(ld_conn *c, const char *token_hash,
@@ -2420,6 +2500,11 @@ const struct ld_store_ops ld_store_sqlite = {
 	.session_insert = s_session_insert,
 	.session_get = s_session_get,
 	.session_delete = s_session_delete,
+	.users_list = s_users_list,
+	.user_set_password = s_user_set_password,
+	.user_set_disabled = s_user_set_disabled,
+	.user_logged_in = s_user_logged_in,
+	.sessions_revoke = s_sessions_revoke,
 	.person_insert = s_person_insert,
 	.person_update = s_person_update,
 	.person_get = s_person_get,

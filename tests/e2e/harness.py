@@ -4,11 +4,17 @@ talk HTTP to it (as Redis's start_server and h2o's t/*.t do).
 A Server owns a temporary data directory with the demo database, accounts
 created through `liudong user add`, and the running process. Tests use
 Server.call() for requests; every response body is parsed as JSON.
+
+A generated password must be changed at the first sign-in; the harness
+does that for its accounts as soon as the server is up, so Server.accounts
+holds passwords that sign in to a normal session.
 """
 import http.client
 import json
 import os
 import random
+import re
+import secrets
 import signal
 import socket
 import sqlite3
@@ -85,7 +91,12 @@ class Server:
     def __init__(self, people=200, extra_args=(), keys=True):
         self.dir = tempfile.mkdtemp(prefix="liudong-e2e-")
         self.data = os.path.join(self.dir, "data")
-        run("demo", "--data", self.data, "--people", str(people))
+        demo = run("demo", "--data", self.data, "--people", str(people))
+        # The demo's own accounts (printed once): username -> password.
+        self.demo_accounts = {
+            m.group(1): m.group(2) for m in re.finditer(
+                r"^\s+(\S+)\s+(?:admin|clerk|grid|auditor)\s+\S+\s+(\S+)",
+                demo.stdout + demo.stderr, re.M)}
         if keys:
             self.key_id = json.loads(run("keys", "generate", "--data", self.data).stdout)["key_id"]
         db = sqlite3.connect(os.path.join(self.data, "liudong.db"))
@@ -129,6 +140,24 @@ class Server:
         self.extra_args = list(extra_args)
         self.proc = None
         self.start()
+        for label in self.accounts:
+            self.settle(label)
+
+    def settle(self, label):
+        """Sign in as `label` and, if its password is a generated one that
+        must be changed, change it; keep the session and the new password."""
+        user, pw = self.accounts[label]
+        r = self.call("POST", "/api/v1/auth/login", {"username": user, "password": pw})
+        assert r.status == 200, r
+        token = r.json["token"]
+        if r.json.get("must_change_password"):
+            new = "Tst-%s-9x" % secrets.token_hex(4)
+            c = self.call("POST", "/api/v1/auth/password",
+                          {"current_password": pw, "new_password": new}, token=token)
+            assert c.status == 200, c
+            self.accounts[label] = (user, new)
+        self.tokens[label] = token
+        return token
 
     def start(self):
         with open(os.path.join(self.dir, "server.log"), "ab") as log:
@@ -174,10 +203,15 @@ class Server:
             raise AssertionError("server exited %s:\n%s" % (code, log[-4000:]))
 
     def call(self, method, path, body=None, token=None, raw=None, query=None,
-             headers=None):
+             headers=None, source=None):
+        """One request on a new connection; `source` binds the client's end
+        to another loopback address (127.0.0.2, …: Linux routes 127/8 to
+        lo), to be a different client."""
         if query:
             path += "?" + urllib.parse.urlencode(query)
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=30,
+            source_address=(source, 0) if source else None)
         h = dict(headers or {})
         data = raw
         if body is not None:
@@ -194,12 +228,10 @@ class Server:
             conn.close()
 
     def login(self, label):
+        """A session of `label`; an account a test added with `liudong user
+        add` has its generated password changed on the way (settle)."""
         if label not in self.tokens:
-            user, pw = self.accounts[label]
-            r = self.call("POST", "/api/v1/auth/login",
-                          {"username": user, "password": pw})
-            assert r.status == 200, r
-            self.tokens[label] = r.json["token"]
+            self.settle(label)
         return self.tokens[label]
 
     def as_(self, label, method, path, body=None, **kw):

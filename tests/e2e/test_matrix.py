@@ -89,6 +89,14 @@ MATRIX = {
     "POST /api/v1/auth/login": Row(EVERY, fixture="f_login"),
     "POST /api/v1/auth/logout": Row(STAFF | {AUDITOR}, fixture="f_logout"),
     "GET /api/v1/auth/me": Row(STAFF | {AUDITOR}),
+    # Granted callers get the handler's own refusal of a weak new password
+    # (422), so no caller's password changes.
+    "POST /api/v1/auth/password": Row(STAFF | {AUDITOR}, fixture="f_password"),
+
+    "GET /api/v1/users": Row({ADMIN}),
+    "POST /api/v1/users/{id}/reset-password": Row({ADMIN}, fixture="f_account"),
+    "POST /api/v1/users/{id}/disable": Row({ADMIN}, fixture="f_account"),
+    "POST /api/v1/users/{id}/enable": Row({ADMIN}, fixture="f_account"),
 
     "GET /api/v1/areas": Row(STAFF | {RESIDENT}),
     "GET /api/v1/stations": Row(STAFF),
@@ -308,6 +316,19 @@ class Matrix(unittest.TestCase):
 
     def f_logout(self, area):
         return Req(None, body=None)
+
+    def f_password(self, area):
+        return Req(None, body={"current_password": "x", "new_password": "short"})
+
+    def f_account(self, area):
+        """A staff account of its own for each operation (an admin resets,
+        disables or enables it)."""
+        name = "t_matrix_%d" % next(_serial)
+        run("user", "add", name, "--role", "auditor", "--data", self.s.data)
+        db = self.s.db()
+        uid = db.execute("SELECT id FROM users WHERE username = ?", (name,)).fetchone()[0]
+        db.close()
+        return Req(str(uid), body={})
 
     def f_check(self, area):
         return Req(None, body=declaration_of(self.grid[area]))

@@ -355,7 +355,11 @@ static void as_version_8(struct fx *f)
 		    " user_id INTEGER REFERENCES users(id),"
 		    " created_at TEXT NOT NULL, confirmed_at TEXT);"
 		    "DROP TABLE declarations;"
-		    "DROP TABLE settings;");
+		    "DROP TABLE settings;"
+		    /* 0011: staff passwords */
+		    "ALTER TABLE users DROP COLUMN must_change_password;"
+		    "ALTER TABLE users DROP COLUMN password_changed_at;"
+		    "ALTER TABLE users DROP COLUMN last_login_at;");
 }
 
 /* Close the store and open it again, applying what the version asks. */

@@ -6,7 +6,7 @@ import 'element-plus/dist/index.css'
 import './styles/base.css'
 import App from './App.vue'
 import router from './router'
-import { onUnauthorized } from './api/http'
+import { onPasswordChangeRequired, onUnauthorized } from './api/http'
 
 const app = createApp(App)
 app.use(createPinia())
@@ -18,6 +18,12 @@ onUnauthorized(() => {
   const current = router.currentRoute.value
   if (current.path.startsWith('/m') || current.path === '/verify') return
   if (current.name !== 'login') router.replace({ name: 'login', query: { redirect: current.fullPath } })
+})
+
+// The server refuses everything but a password change to a session with a generated password.
+onPasswordChangeRequired(() => {
+  const current = router.currentRoute.value
+  if (current.name !== 'password') router.replace({ name: 'password', query: { redirect: current.fullPath } })
 })
 
 app.mount('#app')

@@ -26,6 +26,8 @@ export interface E2EEnv {
   gridArea: string
   station: string
   street: string
+  /** An auditor for the users page to reset (its password is never known beforehand). */
+  spare: string
 }
 
 function account(v: string | undefined) {
@@ -46,6 +48,7 @@ export function e2eEnv(): E2EEnv {
     gridArea: process.env.LIUDONG_E2E_GRID_AREA!,
     station: process.env.LIUDONG_E2E_STATION!,
     street: process.env.LIUDONG_E2E_STREET!,
+    spare: process.env.LIUDONG_E2E_SPARE!,
   }
 }
 

@@ -1,6 +1,9 @@
 /*
  * Global setup of the browser tests: a fresh demo database in a temp
- * directory, a signing key, a test admin, clerk and grid worker, and the real
+ * directory, a signing key, a test admin, clerk and grid worker (each made
+ * with `liudong user add`, whose generated password is changed at once, as
+ * the server demands at the first sign-in), a spare account for the test of
+ * the users page, and the real
  * server (`liudong serve --sms demo`) on a free loopback port, serving the
  * built pages from web/dist. It builds nothing: build the C program and the
  * pages first. What the tests need is handed over in LIUDONG_E2E_* variables
@@ -69,6 +72,24 @@ async function apiJson(base: string, method: string, p: string, token?: string, 
   return JSON.parse(text)
 }
 
+/**
+ * Signs in once with a generated password and sets a new one (the server refuses a session
+ * anything else until then); returns the account with its new password and that session.
+ */
+async function settle(base: string, who: { username: string; password: string }) {
+  const login = await apiJson(base, 'POST', '/api/v1/auth/login', undefined, {
+    username: who.username,
+    password: who.password,
+  })
+  if (!login.must_change_password) return { ...who, token: login.token as string }
+  const password = `E2e-${Math.random().toString(36).slice(2, 10)}-7x`
+  await apiJson(base, 'POST', '/api/v1/auth/password', login.token, {
+    current_password: who.password,
+    new_password: password,
+  })
+  return { username: who.username, password, token: login.token as string }
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const chromium = process.env.LIUDONG_CHROMIUM ?? '/usr/bin/chromium'
   if (!fs.existsSync(chromium))
@@ -128,11 +149,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   try {
     await waitHealthy(base, server, logFile)
+    const settledAdmin = await settle(base, admin)
+    const login = settledAdmin
     // The clerk works at the police station of the first street of 历下区.
-    const login = await apiJson(base, 'POST', '/api/v1/auth/login', undefined, {
-      username: admin.username,
-      password: admin.password,
-    })
     const streets = await apiJson(base, 'GET', '/api/v1/areas?parent=370102', login.token)
     const street = streets.items[0]
     const communities = await apiJson(base, 'GET', `/api/v1/areas?parent=${street.code}`, login.token)
@@ -140,26 +159,31 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const stations = await apiJson(base, 'GET', '/api/v1/stations', login.token)
     if (!stations.items.some((s: { code: string }) => s.code === station))
       throw new Error(`station ${station} of ${street.name} is not in /api/v1/stations`)
-    const clerk = JSON.parse(
-      liudong(['user', 'add', 'e2e_clerk', '--role', 'clerk', '--area', station, '--data', dataDir]),
+    const clerk = await settle(
+      base,
+      JSON.parse(liudong(['user', 'add', 'e2e_clerk', '--role', 'clerk', '--area', station, '--data', dataDir])),
     )
     // A grid worker of the first grid of that street's first community.
     const grids = await apiJson(base, 'GET', `/api/v1/areas?parent=${communities.items[0].code}`, login.token)
     const gridArea: string = grids.items[0].code
-    const gridWorker = JSON.parse(
-      liudong(['user', 'add', 'e2e_grid', '--role', 'grid', '--area', gridArea, '--data', dataDir]),
+    const gridWorker = await settle(
+      base,
+      JSON.parse(liudong(['user', 'add', 'e2e_grid', '--role', 'grid', '--area', gridArea, '--data', dataDir])),
     )
+    // An auditor whose password the users page resets (users.spec.ts).
+    const spare = JSON.parse(liudong(['user', 'add', 'e2e_spare', '--role', 'auditor', '--data', dataDir]))
 
     Object.assign(process.env, {
       LIUDONG_E2E_BASE: base,
       LIUDONG_E2E_DATA: dataDir,
       LIUDONG_E2E_LOG: logFile,
-      LIUDONG_E2E_ADMIN: `${admin.username}:${admin.password}`,
+      LIUDONG_E2E_ADMIN: `${settledAdmin.username}:${settledAdmin.password}`,
       LIUDONG_E2E_CLERK: `${clerk.username}:${clerk.password}`,
       LIUDONG_E2E_GRID: `${gridWorker.username}:${gridWorker.password}`,
       LIUDONG_E2E_GRID_AREA: gridArea,
       LIUDONG_E2E_STATION: station,
       LIUDONG_E2E_STREET: street.code,
+      LIUDONG_E2E_SPARE: spare.username,
     })
   } catch (e) {
     await teardown()

@@ -16,3 +16,11 @@ export function logout() {
 export function me() {
   return http.get<{ user: User }>('/api/v1/auth/me')
 }
+
+/** Change one's own password; the user's other sessions end. */
+export function changePassword(currentPassword: string, newPassword: string) {
+  return http.post<{ ok: boolean; must_change_password: boolean }>('/api/v1/auth/password', {
+    current_password: currentPassword,
+    new_password: newPassword,
+  })
+}

@@ -57,10 +57,16 @@ export interface RequestOptions {
 }
 
 let unauthorized: (() => void) | null = null
+let passwordChange: (() => void) | null = null
 
 /** Registered by main.ts: what to do when the server says the session is over. */
 export function onUnauthorized(fn: () => void) {
   unauthorized = fn
+}
+
+/** Registered by main.ts: what to do when the server says the password must be changed first. */
+export function onPasswordChangeRequired(fn: () => void) {
+  passwordChange = fn
 }
 
 export function buildUrl(path: string, query?: Query): string {
@@ -124,6 +130,11 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     if (after > 0 && !err?.message?.includes('分钟')) {
       error.message = `${error.message}（请于${Math.ceil(after / 60)}分钟后再试）`
     }
+  }
+  if (res.status === 403 && error.code === 'password_change_required' && session.user) {
+    session.setUser({ ...session.user, must_change_password: true })
+    error.handled = true
+    passwordChange?.()
   }
   if (res.status === 401 && !opts.anonymous && !opts.authorization && session.token) {
     session.clear()

@@ -10,12 +10,37 @@ export interface User {
   /** Station code (S + street) for clerks, 15-digit grid code for grid workers. */
   area: string | null
   permissions: string[]
+  /** The password was generated (a new account, an admin's reset): it must be changed first. */
+  must_change_password?: boolean
 }
 
 export interface LoginAnswer {
   token: string
   expires_at: number
+  must_change_password?: boolean
   user: User
+}
+
+/** A staff account, as an admin sees it (GET /api/v1/users). */
+export interface StaffAccount {
+  id: number
+  username: string
+  display_name: string
+  role: Role
+  area: string | null
+  disabled: boolean
+  must_change_password: boolean
+  created_at: string
+  password_changed_at: string | null
+  last_login_at: string | null
+}
+
+/** A reset password, shown once. */
+export interface PasswordReset {
+  id: number
+  username: string
+  password: string
+  must_change_password: boolean
 }
 
 export interface Page<T> {

@@ -23,6 +23,12 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, title: '登录' },
   },
   {
+    path: '/password',
+    name: 'password',
+    component: () => import('../views/login/PasswordChangePage.vue'),
+    meta: { title: '设置新密码' },
+  },
+  {
     path: '/print/registration/:id',
     name: 'print-registration',
     component: () => import('../views/console/print/PrintRegistration.vue'),
@@ -125,6 +131,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '审计', permission: 'audit:read', menu: '/audit' },
       },
       {
+        path: 'users',
+        name: 'users',
+        component: () => import('../views/console/users/UsersPage.vue'),
+        meta: { title: '用户管理', permission: 'user:manage', menu: '/users' },
+      },
+      {
         path: 'forbidden',
         name: 'forbidden',
         component: () => import('../views/console/errors/ForbiddenPage.vue'),
@@ -198,6 +210,9 @@ router.beforeEach((to) => {
   if (to.meta.public) return true
   const session = useSessionStore()
   if (!session.loggedIn) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  // A generated password is changed before anything else (the server enforces it too).
+  if (session.user?.must_change_password && to.name !== 'password')
+    return { name: 'password', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   if (to.meta.permission && !session.can(to.meta.permission)) {
     const first = firstAllowedPath()
     if (to.name === 'dashboard' && first && first !== '/dashboard') return first

@@ -14,6 +14,7 @@ import {
   Stamp,
   Tickets,
   User,
+  UserFilled,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -37,6 +38,7 @@ export const MENU: MenuItem[] = [
   { name: 'tasks', path: '/tasks', title: '网格任务', icon: Guide, permission: 'task:read' },
   { name: 'visit', path: '/m/visit', title: '入户走访', icon: Iphone, permission: 'visit:create' },
   { name: 'audit', path: '/audit', title: '审计', icon: Document, permission: 'audit:read' },
+  { name: 'users', path: '/users', title: '用户管理', icon: UserFilled, permission: 'user:manage' },
 ]
 
 export const FALLBACK_ICON = Checked

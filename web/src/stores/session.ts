@@ -44,6 +44,9 @@ export const useSessionStore = defineStore('session', {
       /** Page visit counter (bumped on every route change) and the visit the reason was given in. */
       visit: 0,
       reasonVisit: -1,
+      /** The password typed at a sign-in that must change it, for the change page only
+       * (memory only, taken once). */
+      signInPassword: '',
     }
   },
   getters: {
@@ -63,6 +66,12 @@ export const useSessionStore = defineStore('session', {
       this.user = answer.user
       this.persist()
     },
+    /** The password typed at sign-in, once; '' when there is none. */
+    takeSignInPassword(): string {
+      const p = this.signInPassword
+      this.signInPassword = ''
+      return p
+    },
     setUser(user: User) {
       this.user = user
       this.persist()
@@ -74,6 +83,7 @@ export const useSessionStore = defineStore('session', {
       this.reason = ''
       this.keepReason = false
       this.reasonVisit = -1
+      this.signInPassword = ''
       localStorage.removeItem(SESSION_KEY)
       sessionStorage.removeItem(REASON_KEY)
     },
