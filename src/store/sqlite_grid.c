@@ -127,7 +127,7 @@ static const char *const gsql[G__COUNT] = {
 			  "= 'previewed')",
 	[G_UPLOAD_PARTS_DELETE] = "DELETE FROM upload_parts WHERE upload_id "
 				  "= ?",
-	/* The WHERE of the partial indexes, word for word (0014). */
+	/* The WHERE of the partial indexes, word for word (0013). */
 	[G_UPLOADS_EXPIRED] = "SELECT id FROM uploads WHERE (status = "
 			      "'receiving' OR status = 'previewed') AND "
 			      "expires_at <= ?1 ORDER BY expires_at LIMIT ?2",

@@ -260,10 +260,9 @@ static void open_applies_migrations(void **state)
 	int highest;
 	int n = count_migrations(&highest);
 	assert_true(n >= 3);
-	/* Numbered 0001..N; a branch may hold a number assigned to it before
-	 * the ones below it are merged, so the applied version is the
-	 * highest number, not the count. */
-	assert_true(highest >= n);
+	/* Numbered 0001..N without a gap: the applied version is both the
+	 * count and the highest number. */
+	assert_int_equal(highest, n);
 	assert_int_equal(f->ops->schema_version(f->c), highest);
 	assert_int_equal(f->ops->version, LD_STORE_VERSION);
 	assert_string_equal(f->ops->name, "sqlite");
@@ -339,7 +338,7 @@ static int raw_refusal(const struct fx *f, const char *sql)
 /* Give the current schema the shape an older version had where a later
  * migration changed it, so the migrations from that version can run
  * again: before 0009 an upload's file was a column of uploads, 0010 made
- * the settings and declarations tables, 0013 audit_anchor, and before 0014
+ * the settings and declarations tables, 0012 audit_anchor, and before 0013
  * an upload was only previewed or confirmed. */
 static void as_version_8(struct fx *f)
 {
@@ -390,7 +389,7 @@ static const char *upload_file(struct fx *f, ld_id id, size_t *len)
 	return copy;
 }
 
-/* 0009 then 0014: a previewed upload's file ends as its one part, with a
+/* 0009 then 0013: a previewed upload's file ends as its one part, with a
  * day to be confirmed; a confirmed upload's copy of the file is dropped
  * (its rows are in `reports`). */
 static void upgrade_moves_upload_files(void **state)

@@ -1,4 +1,4 @@
--- 0013_audit_anchor.sql — the anchor record the database has seen.
+-- 0012_audit_anchor.sql — the anchor record the database has seen.
 --
 -- The audit chain is anchored by signed records in a log kept outside the
 -- database (src/store/anchor.h). This one row names the latest record of

@@ -1,4 +1,4 @@
--- 0014_upload_parts.sql — uploads received in parts, with a quota and an
+-- 0013_upload_parts.sql — uploads received in parts, with a quota and an
 -- expiry (docs/grid.md, docs/security/uploads.md).
 --
 -- A request body may be at most 1 MiB (the HTTP layer refuses more before
