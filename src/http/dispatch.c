@@ -735,6 +735,16 @@ void ld_deny(struct ld_req *r, enum ld_http_error kind, const char *target)
 	ld_pending_submit(r, p);
 }
 
+/* Refuse a caller the route itself (not a record): audited with the
+ * route as target. */
+static void deny_route(struct ld_req *r, enum ld_http_error kind)
+{
+	char target[160];
+	snprintf(target, sizeof target, "route:%s %s", r->route->method,
+		 r->route->path);
+	ld_deny(r, kind, target);
+}
+
 /* ---- the dispatcher ------------------------------------------------- */
 
 /* Session look-up in a read transaction of its own (a cache hit reads
@@ -899,10 +909,7 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 				return 0;
 			}
 			if (!(rt->flags & LD_R_ORG_OK)) {
-				char target[48];
-				snprintf(target, sizeof target, "route:%s %s",
-					 rt->method, rt->path);
-				ld_deny(r, LD_HE_FORBIDDEN, target);
+				deny_route(r, LD_HE_FORBIDDEN);
 				return 0;
 			}
 		} else if (!(rt->flags & LD_R_RESIDENT_OK) ||
@@ -917,41 +924,28 @@ int ld_dispatch(h2o_handler_t *self, h2o_req_t *req)
 	 * replaced before the session may do anything else. */
 	if ((rt->flags & LD_R_AUTH) && !r->resident && !r->org &&
 	    r->user.must_change_password && !(rt->flags & LD_R_PW_PENDING_OK)) {
-		char target[96];
-		snprintf(target, sizeof target, "route:%s %s", rt->method,
-			 rt->path);
-		ld_deny(r, LD_HE_PASSWORD_CHANGE, target);
+		deny_route(r, LD_HE_PASSWORD_CHANGE);
 		return 0;
 	}
-	if (rt->flags & LD_R_READ_REASON) {
+	if (rt->flags & LD_R_READ_REASON || rt->purpose) {
+		/* A read of one person needs a reason; a list or print page
+		 * records its purpose unless the client states one. */
 		const char *reason = ld_req_query(r, "reason");
-		if (!reason || !*reason) {
+		bool given = reason && *reason;
+		if (!given && (rt->flags & LD_R_READ_REASON)) {
 			ld_reply_error(r, LD_HE_REASON_REQUIRED, NULL, "reason");
 			return 0;
 		}
-		if (strlen(reason) > 200) {
+		if (given && strlen(reason) > 200) {
 			ld_reply_error(r, LD_HE_INVALID, "事由过长（最多200字节）",
 				       "reason");
 			return 0;
 		}
-		r->reason = reason;
-	} else if (rt->purpose) {
-		/* A list or print page: its purpose is the reason, unless the
-		 * client states one. */
-		const char *reason = ld_req_query(r, "reason");
-		if (reason && strlen(reason) > 200) {
-			ld_reply_error(r, LD_HE_INVALID, "事由过长（最多200字节）",
-				       "reason");
-			return 0;
-		}
-		r->reason = reason && *reason ? reason : rt->purpose;
+		r->reason = given ? reason : rt->purpose;
 	}
 	if ((rt->flags & LD_R_AUTH) && !r->resident && !r->org &&
 	    !(rt->roles & (1u << r->user.role))) {
-		char target[48];
-		snprintf(target, sizeof target, "route:%s %s", rt->method,
-			 rt->path);
-		ld_deny(r, LD_HE_FORBIDDEN, target);
+		deny_route(r, LD_HE_FORBIDDEN);
 		return 0;
 	}
 	if (!check_query(r))
