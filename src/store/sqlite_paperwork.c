@@ -36,8 +36,8 @@ static const char *const psql[P__COUNT] = {
 	[P_PHOTO_GET] = "SELECT " PHOTO_COLS " FROM photos WHERE id = ?",
 	[P_PHOTO_GET_DATA] = "SELECT " PHOTO_COLS ", data FROM photos WHERE "
 			     "id = ?",
-	[P_AUTHORITIES] = "SELECT district, name FROM issuing_authorities "
-			  "ORDER BY district",
+	[P_AUTHORITIES] = ("SELECT district, name FROM issuing_authorities "
+			   "ORDER BY district"),
 };
 
 static sqlite3_stmt *pprep(ld_conn *c, enum pq q)
