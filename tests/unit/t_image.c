@@ -95,8 +95,12 @@ static void jpeg(struct file *f, const struct jpeg_opts *o)
 	segment(f, 0xC4, dht, sizeof dht);
 	segment(f, 0xDA, sos, sizeof sos);
 	size_t bits = 2 * (size_t)((o->w + 7) / 8) * ((o->h + 7) / 8);
-	unsigned char zero[1024] = {0};
-	put(f, zero, (bits + 7) / 8);
+	static const unsigned char zero[256];
+	for (size_t left = (bits + 7) / 8; left;) {
+		size_t n = left < sizeof zero ? left : sizeof zero;
+		put(f, zero, n);
+		left -= n;
+	}
 	put(f, "\xFF\xD9", 2);
 	if (o->trailing)
 		put(f, "hidden", 6);
