@@ -74,6 +74,9 @@ PERSON=$(curl -fsS -H "$H" -H "$J" -d '{"person":{"id_number":"11010519900101123
 PERMIT=$(curl -fsS -H "$H" -H "$J" -d '{"basis":"housing","applied_date":"'"$(day 70)"'","materials":{"id_card":true,"photo":true,"residence_proof":true}}' \
 	"$BASE/api/v1/persons/$PERSON/permits" | json 'd["permit"]["id"]')
 curl -fsS -H "$H" -H "$J" -d '{"accepted_date":"'"$(day 70)"'"}' "$BASE/api/v1/permits/$PERMIT/accept" >/dev/null
+# The card carries the holder's photo (条例 第四条): a small JPEG made by the tests' helper.
+(cd "$ROOT/tests/e2e" && python3 -c 'import images, sys; sys.stdout.buffer.write(images.jpeg())') >"$TMP/photo.jpg"
+curl -fsS -H "$H" -H "Content-Type: image/jpeg" --data-binary @"$TMP/photo.jpg" "$BASE/api/v1/persons/$PERSON/photo" >/dev/null
 PAYLOAD=$(curl -fsS -H "$H" -H "$J" -d '{"issued_date":"'"$(day 60)"'"}' "$BASE/api/v1/permits/$PERMIT/issue" | json 'd["electronic"]["payload"]')
 QUERY=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$PAYLOAD")
 URL_PATH="/verify?c=$QUERY"

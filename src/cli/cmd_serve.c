@@ -1,11 +1,13 @@
 /*
  * cmd_serve.c — `liudong serve`: start the HTTP server.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "http/authority.h"
 #include "http/http.h"
 
 static const char *const on_off[] = {"on", "off", NULL};
@@ -79,13 +81,19 @@ static const struct cli_opt serve_opts[] = {
 	 "只对来自这些地址的请求按 X-Forwarded-For 认定客户端地址；缺省不信任任何代理",
 	 "reverse proxies whose X-Forwarded-For names the client "
 	 "(ADDR[/BITS],…; default: none, the header is ignored)"},
+	{"issuing-authorities", OPT_STRING, false, false, NULL,
+	 "居住证签发机关文件：每行“区县代码 签发机关名称”（如 370102 "
+	 "济南市公安局历下区分局），覆盖数据库中该区县的签发机关；未列出的区县按数据库，"
+	 "数据库也没有的按 --issuing-authority",
+	 "file of permit issuing authorities, one \"CODE NAME\" line per "
+	 "district, overriding the database's for this run"},
 };
 
 static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 20, 0, NULL,
+	serve_opts, 21, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -108,10 +116,38 @@ static const char *default_web_dir(char *buf, size_t cap)
 	return access(index, R_OK) == 0 ? buf : NULL;
 }
 
+/* The --issuing-authorities file (at most 64 KiB): its entries, or -1
+ * with the reason in msg. */
+static int read_authorities(const char *path, struct ld_authority *out,
+			    char *msg, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(msg, cap, "无法打开 %s", path);
+		return -1;
+	}
+	static char text[64 * 1024 + 1];
+	size_t n = fread(text, 1, sizeof text, f);
+	bool failed = ferror(f);
+	fclose(f);
+	if (failed || n == sizeof text) {
+		snprintf(msg, cap, "%s：%s", path,
+			 failed ? "读取失败" : "文件过大（最多64 KiB）");
+		return -1;
+	}
+	char why[160];
+	int k = ld_authorities_parse(text, n, out, LD_AUTHORITIES_MAX, why,
+				     sizeof why);
+	if (k < 0)
+		snprintf(msg, cap, "%s %s", path, why);
+	return k;
+}
+
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[20];
+	struct cli_val v[21];
+	struct ld_authority *overrides = NULL;
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
 		goto out;
@@ -150,7 +186,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	char msg[160];
+	char msg[512];
 	cfg.n_metrics_allow = ld_cidr_parse_list(
 		v[15].set ? v[15].str : "127.0.0.0/8,::1", cfg.metrics_allow, msg,
 		sizeof msg);
@@ -175,12 +211,26 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_usage_error(ctx, "--trusted-proxy", "%s", msg);
 		goto out;
 	}
+	if (v[20].set) {
+		overrides = calloc(LD_AUTHORITIES_MAX, sizeof *overrides);
+		cfg.n_authority_overrides =
+			overrides ? read_authorities(v[20].str, overrides, msg,
+						     sizeof msg)
+				  : -1;
+		if (cfg.n_authority_overrides < 0) {
+			rc = cli_usage_error(ctx, "--issuing-authorities", "%s",
+					     overrides ? msg : "内存不足");
+			goto out;
+		}
+		cfg.authority_overrides = overrides;
+	}
 	if (v[2].set && (v[2].num < 1 || v[2].num > 64)) {
 		rc = cli_usage_error(ctx, "--threads", "应为1至64");
 		goto out;
 	}
 	rc = ld_server_run(&cfg);
 out:
+	free(overrides);
 	cli_vals_release(&serve_spec, v);
 	return rc < 0 ? 0 : rc;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog.h"
 #include "core/certificate.h"
 #include "core/epermit.h"
 #include "core/division.h"
@@ -177,13 +178,47 @@ static void html_text(ld_buf *b, const char *s)
 	}
 }
 
-static void row(ld_buf *b, const char *label, const char *value)
+/* One field of the card: data-field names it for machines. */
+static void row(ld_buf *b, const char *field, const char *label,
+		const char *value)
 {
-	ld_buf_addf(b, "<tr><th>%s</th><td>", label);
+	ld_buf_addf(b, "<tr data-field=\"%s\"><th>%s</th><td>", field, label);
 	html_text(b, value);
 	ld_buf_adds(b, "</td></tr>\n");
 }
 
+/* The photo as a data: URI of the page itself (the page is fetched with
+ * the session's token and opened from memory, so it cannot link to the
+ * API), or a box saying there is none. */
+static void photo_box(ld_buf *b, struct ld_req *r, const ld_permit *pm)
+{
+	ld_photo ph;
+	if (ld_permit_photo(r, pm, true, &ph) != LD_OK) {
+		ld_buf_adds(b, "<div class=\"photo none\" data-field=\"photo\">"
+			       "无相片</div>");
+		return;
+	}
+	size_t cap = h2o_base64_encode_capacity((size_t)ph.bytes);
+	char *text = ld_arena_alloc(&r->arena, cap);
+	if (!text) {
+		ld_buf_adds(b, "<div class=\"photo none\" data-field=\"photo\">"
+			       "无相片</div>");
+		return;
+	}
+	size_t n = h2o_base64_encode(text, ph.data, (size_t)ph.bytes, 0);
+	ld_buf_addf(b, "<img class=\"photo\" data-field=\"photo\" "
+		       "alt=\"本人相片\" src=\"data:%s;base64,",
+		    ph.content_type);
+	ld_buf_add(b, text, n);
+	ld_buf_addf(b, "\" data-sm3=\"%s\">", ph.sm3);
+}
+
+/*
+ * The printable permit: every item 条例 第四条 says a permit carries —
+ * 姓名、性别、民族、出生日期、公民身份号码、本人相片、常住户口所在地住址、
+ * 居住地住址、签发机关和签发日期 — with its number, version, electronic
+ * licence identifier and QR code.
+ */
 void h_permit_print(struct ld_req *r)
 {
 	ld_permit pm;
@@ -197,7 +232,9 @@ void h_permit_print(struct ld_req *r)
 						      &r->arena, &reg) == LD_OK;
 	ld_buf b, svg;
 	ld_error err = {0};
-	ld_buf_init(&b, (size_t)2 << 20);
+	/* Room for everything at its largest: the QR code's 1 MiB, the
+	 * photo's 512 KiB in base64, bounded text fields. */
+	ld_buf_init(&b, (size_t)4 << 20);
 	ld_buf_init(&svg, (size_t)1 << 20);
 	if (ld_qr_svg(cur.payload, strlen(cur.payload), &svg, &err) != LD_OK) {
 		ld_reply_error(r, LD_HE_INTERNAL, err.message, NULL);
@@ -209,40 +246,43 @@ void h_permit_print(struct ld_req *r)
 	ld_buf_adds(&b,
 		    "</title><style>body{font-family:\"Noto Sans CJK SC\","
 		    "\"Microsoft YaHei\",sans-serif;margin:2em}"
-		    ".card{width:170mm;border:2px solid #333;padding:8mm;"
-		    "display:flex;gap:8mm;align-items:flex-start;box-sizing:border-box}"
+		    ".card{width:180mm;border:2px solid #333;padding:6mm;"
+		    "display:flex;gap:6mm;align-items:flex-start;box-sizing:border-box}"
 		    "table{border-collapse:collapse;flex:1 1 auto;min-width:0}"
-		    "td{word-break:break-all}.qr{flex:0 0 55mm;text-align:center}"
-		    "th{text-align:right;padding:2mm 4mm;color:#555;font-weight:"
-		    "normal;white-space:nowrap}td{padding:2mm 4mm}.qr svg{width:"
-		    "50mm;height:50mm;display:block;margin:0 auto}h1{font-size:20pt;"
-		    "letter-spacing:.5em}"
+		    "td{word-break:break-all}.side{flex:0 0 46mm;text-align:center}"
+		    ".photo{display:block;width:26mm;height:32mm;object-fit:cover;"
+		    "margin:0 auto 4mm;border:1px solid #999}"
+		    ".photo.none{line-height:32mm;color:#999;font-size:10pt}"
+		    "th{text-align:right;padding:1.5mm 3mm;color:#555;font-weight:"
+		    "normal;white-space:nowrap;vertical-align:top}td{padding:1.5mm 3mm}"
+		    ".side svg{width:40mm;height:40mm;display:block;margin:0 auto}"
+		    "h1{font-size:20pt;letter-spacing:.5em}"
 		    "@media print{body{margin:0}}</style></head><body>\n"
 		    "<h1>山东省居住证</h1>\n<div class=\"card\"><table>\n");
-	row(&b, "姓名", holder.name);
-	row(&b, "性别", strcmp(holder.sex, "male") == 0 ? "男" : "女");
-	row(&b, "出生日期", holder.birth);
-	row(&b, "公民身份号码", holder.id_number);
-	if (have_reg) {
-		char addr[512];
-		snprintf(addr, sizeof addr, "%s%s%s%s%s%s%s",
-			 reg.addr.road ? reg.addr.road : "",
-			 reg.addr.house_number ? reg.addr.house_number : "",
-			 reg.addr.building && *reg.addr.building ? " " : "",
-			 reg.addr.building ? reg.addr.building : "",
-			 reg.addr.unit && *reg.addr.unit ? "-" : "",
-			 reg.addr.unit ? reg.addr.unit : "",
-			 reg.addr.room && *reg.addr.room ? "" : "");
-		row(&b, "居住地址", addr);
-	}
-	row(&b, "证件编号", pm.permit_no);
+	const struct ld_code *eth =
+		holder.ethnicity ? ld_code_find(&ld_ethnicities, holder.ethnicity)
+				 : NULL;
+	char text[LD_ADDRESS_TEXT_MAX];
+	row(&b, "name", "姓名", holder.name);
+	row(&b, "sex", "性别",
+	    holder.sex && strcmp(holder.sex, "male") == 0 ? "男" : "女");
+	row(&b, "ethnicity", "民族", eth ? eth->label : holder.ethnicity);
+	row(&b, "birth", "出生日期", holder.birth);
+	row(&b, "id_number", "公民身份号码", holder.id_number);
+	ld_hukou_address_text(&holder, text, sizeof text);
+	row(&b, "hukou_address", "常住户口所在地住址", text);
+	if (have_reg)
+		ld_address_full_text(&reg.addr, text, sizeof text);
+	row(&b, "residence_address", "居住地住址", have_reg ? text : "");
+	row(&b, "issuing_authority", "签发机关", pm.issuing_authority);
+	row(&b, "issue_date", "签发日期", cur.issued_date);
+	row(&b, "permit_no", "证件编号", pm.permit_no);
 	char version[16];
 	snprintf(version, sizeof version, "第%d版", cur.version);
-	row(&b, "版本", version);
-	row(&b, "签发机关", pm.issuing_authority);
-	row(&b, "签发日期", cur.issued_date);
-	row(&b, "电子证照标识", cur.licence_id);
-	ld_buf_adds(&b, "</table><div class=\"qr\">");
+	row(&b, "version", "版本", version);
+	row(&b, "licence_id", "电子证照标识", cur.licence_id);
+	ld_buf_adds(&b, "</table><div class=\"side\">");
+	photo_box(&b, r, &pm);
 	ld_buf_add(&b, svg.data, svg.len);
 	ld_buf_adds(&b, "<p>扫码核验</p></div></div>\n<p>居住证每年签注一次；"
 			"逾期未签注的，使用功能中止（《居住证暂行条例》第十条）。"

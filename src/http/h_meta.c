@@ -651,9 +651,10 @@ static void operation(ld_jw *w, const struct ld_route *rt)
 			   "文件内容，原样发送（不超过1 MiB）");
 		ld_jw_key(w, "content");
 		ld_jw_obj_open(w);
-		static const char *const types[] = {"text/csv",
-						    "application/octet-stream"};
-		for (size_t t = 0; t < 2; t++) {
+		static const char *const csv[] = {
+			"text/csv", "application/octet-stream", NULL};
+		const char *const *types = rt->file_types ? rt->file_types : csv;
+		for (size_t t = 0; types[t]; t++) {
 			ld_jw_key(w, types[t]);
 			ld_jw_obj_open(w);
 			ld_jw_key(w, "schema");

@@ -20,11 +20,13 @@
 #include <string.h>
 
 #include "core/certificate.h"
+#include "core/division.h"
 #include "core/deadline.h"
 #include "core/endorsement.h"
 #include "core/entitlement.h"
 #include "core/idnum.h"
 #include "core/permit.h"
+#include "http/authority.h"
 #include "http/body.h"
 #include "http/handlers.h"
 #include "http/permits.h"
@@ -100,6 +102,17 @@ static unsigned body_materials(const json_t *body)
 		if (ld_json_bool(m, ld_materials[i].code, false))
 			bits |= ld_materials[i].bit;
 	return bits;
+}
+
+/* The material "photo" (本人近期相片, 条例 第九条) counts as handed in
+ * once a photo of the person is stored: its bit then, else 0. */
+static unsigned stored_photo(struct ld_req *r, ld_id person_id)
+{
+	ld_photo ph;
+	return r->srv->ops->photo_current(r->th->reader, person_id, false,
+					  &r->arena, &ph) == LD_OK
+		       ? ld_material_bit("photo")
+		       : 0;
 }
 
 static ld_permit_basis basis_of(const char *code)
@@ -231,8 +244,56 @@ void ld_view_permit_state(ld_jw *w, const struct ld_permit_state *st)
 	ld_jw_obj_close(w);
 }
 
+/* "holder": whose permit it is, with what 条例 第四条 puts on the card
+ * about the person (name, sex, ethnicity, birth date, ID number as the
+ * reader's policy shows it, hukou address); null when it cannot be read. */
+static void view_holder(ld_jw *w, struct ld_req *r, const ld_person *h)
+{
+	ld_jw_key(w, "holder");
+	if (!h) {
+		ld_jw_null(w);
+		return;
+	}
+	const struct ld_code *eth = h->ethnicity
+					    ? ld_code_find(&ld_ethnicities,
+							   h->ethnicity)
+					    : NULL;
+	char hukou[LD_ADDRESS_TEXT_MAX];
+	ld_hukou_address_text(h, hukou, sizeof hukou);
+	ld_jw_obj_open(w);
+	ld_jw_kint(w, "id", h->id);
+	ld_jw_kstr(w, "name", h->name);
+	ld_view_id_number(w, r, "id_number", h->id_number);
+	ld_jw_kstr(w, "sex", h->sex);
+	ld_jw_kstr(w, "ethnicity", h->ethnicity);
+	ld_jw_kstr(w, "ethnicity_name", eth ? eth->label : NULL);
+	ld_jw_kstr(w, "birth", h->birth);
+	ld_jw_kstr(w, "hukou_address_text", hukou);
+	ld_jw_obj_close(w);
+}
+
 void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p)
 {
+	const struct ld_store_ops *ops = r->srv->ops;
+	ld_person holder;
+	ld_registration reg;
+	ld_photo photo;
+	char district[64] = "", residence[LD_ADDRESS_TEXT_MAX] = "";
+	/* What the card carries besides the permit's own fields, read here
+	 * so that every answer showing a permit names its holder (in the
+	 * request's snapshot; after a write, from what was committed). */
+	bool have_holder = ops->person_get(r->th->reader, p->person_id,
+					   &r->arena, &holder) == LD_OK;
+	if (p->registration_id &&
+	    ops->registration_get(r->th->reader, p->registration_id, &r->arena,
+				  &reg) == LD_OK)
+		ld_address_full_text(&reg.addr, residence, sizeof residence);
+	bool have_photo = ld_permit_photo(r, p, false, &photo) == LD_OK;
+	const struct ld_division_rec *d =
+		p->district ? ld_division_latest(atoi(p->district)) : NULL;
+	if (d)
+		snprintf(district, sizeof district, "%s", d->name);
+
 	ld_req_carries(r, "persons", p->person_id);
 	ld_jw_obj_open(w);
 	ld_jw_kint(w, "id", p->id);
@@ -261,6 +322,14 @@ void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p)
 	ld_jw_kstr(w, "cancelled_date", p->cancelled_date);
 	ld_jw_kstr(w, "cancel_reason", p->cancel_reason);
 	ld_jw_kint(w, "fee", 0); /* 办法 第六条第一款; 条例 第二十一条 */
+	view_holder(w, r, have_holder ? &holder : NULL);
+	ld_jw_kstr(w, "district_name", district);
+	ld_jw_kstr(w, "residence_address", residence);
+	/* Who signs it (条例 第十条): the authority of its district now;
+	 * issuing_authority is the one it was signed by. */
+	ld_jw_kstr(w, "district_authority",
+		   ld_authority_of(r->srv->authorities, p->district));
+	ld_view_photo(w, "photo", have_photo ? &photo : NULL);
 	ld_jw_obj_close(w);
 }
 
@@ -301,12 +370,24 @@ static ld_status permit_run(ld_write_job *job, const struct ld_store_ops *ops,
 			return rc;
 	}
 	if (j->sign) {
+		/* The card carries the holder's photo (条例 第四条): the one
+		 * stored now is printed on this version. */
+		ld_photo ph;
+		rc = ops->photo_current(c, j->permit.person_id, false,
+					&p->arena, &ph);
+		if (rc == LD_ENOTFOUND)
+			return ld_fail(&job->err, LD_EINVAL, "photo",
+				       "居住证须载有本人相片（《居住证暂行条例》第四条），"
+				       "请先采集本人相片再制证");
+		if (rc != LD_OK)
+			return rc;
 		rc = ld_permit_sign_in_txn(j->srv, &p->arena, j->holder_name,
 					   j->holder_id_number, &j->permit,
 					   j->sign_date, j->sign_reason,
 					   &j->version, &job->err);
 		if (rc != LD_OK)
 			return rc;
+		j->version.photo_id = ph.id;
 	}
 	if (j->insert) {
 		ld_permit existing;
@@ -540,7 +621,8 @@ void h_permit_apply(struct ld_req *r)
 	j->insert = true;
 	j->status = 201;
 	j->required = ld_permit_required_materials(basis, d.guardian);
-	j->have = body_materials(r->body) & j->required;
+	j->have = (body_materials(r->body) | stored_photo(r, person->id)) &
+		  j->required;
 	j->permit = (ld_permit){
 		.person_id = person->id,
 		.registration_id = reg.id,
@@ -595,7 +677,8 @@ void h_permit_accept(struct ld_req *r)
 	unsigned required = ld_permit_required_materials(
 		basis, strcmp(cur->applicant, "guardian") == 0);
 	unsigned have = (materials_of(cur->materials) |
-			 body_materials(r->body)) &
+			 body_materials(r->body) |
+			 stored_photo(r, cur->person_id)) &
 			required;
 	if (have != required) {
 		/* Every missing material at once (一次性告知). */
@@ -646,11 +729,11 @@ void h_permit_issue(struct ld_req *r)
 	if (!p)
 		return;
 	ld_arena *a = &p->arena;
-	const char *authority = ld_json_str(r->body, "issuing_authority");
 	j->permit.status = "issued";
 	j->permit.issued_date = j->event.date;
-	j->permit.issuing_authority =
-		adup(a, authority ? authority : r->srv->cfg.issuing_authority);
+	/* Signed by the county-level police of its district (条例 第十条). */
+	j->permit.issuing_authority = adup(
+		a, ld_authority_of(r->srv->authorities, cur->district));
 	j->permit.version = 1;
 	j->event.detail = ld_arena_printf(a, "{\"late\":%s}",
 					  date > deadline ? "true" : "false");
@@ -854,7 +937,10 @@ void h_permit_get(struct ld_req *r)
 	ld_permit_basis basis = basis_of(pm->basis);
 	unsigned required = ld_permit_required_materials(
 		basis, strcmp(pm->applicant, "guardian") == 0);
-	view_missing(&w, required, materials_of(pm->materials), basis);
+	view_missing(&w, required,
+		     materials_of(pm->materials) |
+			     stored_photo(r, pm->person_id),
+		     basis);
 	ld_jw_key(&w, "endorsements");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < ne; i++) {
@@ -970,6 +1056,17 @@ void h_person_entitlements(struct ld_req *r)
 	ld_reply_audited_jw(r, &w, &b, 200, "person:entitlements", target);
 }
 
+/* "name" and "id_number" (as the reader's policy shows it) of the holder
+ * of a work-list item: a clerk sees whose permit it is. */
+static void work_holder(ld_jw *w, struct ld_req *r, ld_id person_id)
+{
+	ld_person h;
+	bool ok = r->srv->ops->person_get(r->th->reader, person_id, &r->arena,
+					  &h) == LD_OK;
+	ld_jw_kstr(w, "name", ok ? h.name : NULL);
+	ld_view_id_number(w, r, "id_number", ok ? h.id_number : NULL);
+}
+
 /* The station's permit work list on a day: applications past their issue
  * deadline, endorsements due (window open), suspended permits. */
 bool ld_write_permit_worklist(struct ld_req *r, ld_jw *w, ld_day on)
@@ -993,6 +1090,7 @@ bool ld_write_permit_worklist(struct ld_req *r, ld_jw *w, ld_day on)
 		ld_jw_kstr(w, "kind", "issue_overdue");
 		ld_jw_kint(w, "permit_id", accepted[i].id);
 		ld_jw_kint(w, "person_id", accepted[i].person_id);
+		work_holder(w, r, accepted[i].person_id);
 		ld_jw_kstr(w, "date", accepted[i].issue_deadline);
 		ld_jw_obj_close(w);
 	}
@@ -1010,6 +1108,7 @@ bool ld_write_permit_worklist(struct ld_req *r, ld_jw *w, ld_day on)
 					      : "endorsement_due");
 		ld_jw_kint(w, "permit_id", issued[i].id);
 		ld_jw_kint(w, "person_id", issued[i].person_id);
+		work_holder(w, r, issued[i].person_id);
 		ld_jw_kstr(w, "permit_no", issued[i].permit_no);
 		ld_jw_kstr(w, "date", d);
 		ld_jw_obj_close(w);

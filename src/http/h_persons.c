@@ -113,6 +113,11 @@ void h_person_get(struct ld_req *r)
 	for (size_t i = 0; i < n; i++)
 		ld_view_registration(&w, r, &regs[i]);
 	ld_jw_arr_close(&w);
+	/* The current photo's description (its file: GET …/photo). */
+	ld_photo ph;
+	bool have_photo = r->srv->ops->photo_current(r->th->reader, p.id, false,
+						     &r->arena, &ph) == LD_OK;
+	ld_view_photo(&w, "photo", have_photo ? &ph : NULL);
 	ld_jw_obj_close(&w);
 	finish_read(r, &b, &w, "person:read");
 }

@@ -484,6 +484,14 @@ void h_resident_me(struct ld_req *r)
 		ld_view_person(&w, r, person);
 	else
 		ld_jw_null(&w);
+	/* Their current photo, for an application (its file: GET
+	 * /resident/photos/{id}); the one on the card is permit.photo. */
+	ld_photo photo;
+	bool have_photo = person && ops->photo_current(r->th->reader,
+						       person->id, false,
+						       &r->arena,
+						       &photo) == LD_OK;
+	ld_view_photo(&w, "photo", have_photo ? &photo : NULL);
 	ld_jw_key(&w, "registrations");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < nregs; i++)

@@ -45,6 +45,13 @@ void h_permit_qr(struct ld_req *r);
 void h_permit_print(struct ld_req *r);
 void h_verify(struct ld_req *r);
 
+/* The permit holder's photo (h_photos.c). */
+void h_person_photo_put(struct ld_req *r);
+void h_person_photo_get(struct ld_req *r);
+void h_permit_photo_get(struct ld_req *r);
+void h_resident_photo_put(struct ld_req *r);
+void h_resident_photo_get(struct ld_req *r);
+
 /* Declare a registration from r->body; check_area: the address must lie
  * in the user's area (staff); residents may declare anywhere in Jinan. */
 void ld_registration_create(struct ld_req *r, bool check_area);

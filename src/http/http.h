@@ -146,6 +146,10 @@ struct ld_route {
 	 * recorded as the reason of the answer's audit entry when the client
 	 * gives no `reason` (Chinese, e.g. "网格任务办理"). NULL otherwise. */
 	const char *purpose;
+	/* LD_R_FILE: the media types the body may have, NULL-terminated
+	 * (for the OpenAPI document; the handler checks them). NULL:
+	 * text/csv and application/octet-stream. */
+	const char *const *file_types;
 };
 
 extern const struct ld_route ld_routes[];
@@ -206,6 +210,11 @@ struct ld_server_config {
 	 * header is ignored). */
 	struct ld_cidr trusted_proxies[LD_CIDR_MAX];
 	int n_trusted_proxies;
+	/* Issuing authorities of permits named by --issuing-authorities, for
+	 * this run (authority.h); issuing_authority above is the city-level
+	 * fallback. */
+	const struct ld_authority *authority_overrides;
+	int n_authority_overrides;
 };
 
 /* A message posted back to a loop thread from another thread. */
@@ -236,6 +245,8 @@ struct ld_thread {
 
 struct ld_throttle;
 struct ld_hasher;
+struct ld_authority;
+struct ld_authorities;
 
 struct ld_server {
 	struct ld_server_config cfg;
@@ -249,6 +260,8 @@ struct ld_server {
 	int log_fd;
 	ld_calendar calendar;
 	ld_rules_settings settings;
+	/* Who signs the permits of each district (authority.h). */
+	struct ld_authorities *authorities;
 	/* The current signing key for electronic permits, or NULL. */
 	struct ld_sm2_key *signer;
 	char key_id[17];

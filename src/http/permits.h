@@ -48,6 +48,13 @@ ld_status ld_permit_sign_in_txn(struct ld_server *srv, ld_arena *ar,
 				const char *reason, ld_permit_version *v,
 				ld_error *err);
 
+/* The photo on permit p's card: that of its current card version (or of
+ * the last one made, once cancelled), or, before it is issued, its
+ * holder's current photo. LD_ENOTFOUND when there is none (a card made
+ * before photos were kept). Its bytes only when with_data; in r's arena. */
+ld_status ld_permit_photo(struct ld_req *r, const ld_permit *p,
+			  bool with_data, ld_photo *out);
+
 extern const struct ld_code_list ld_replace_reasons;
 
 #endif

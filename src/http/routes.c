@@ -193,9 +193,10 @@ static const struct ld_field accept_body[] = {
 	END,
 };
 
+/* No issuing authority: the permit is signed by the county-level police
+ * of its district (条例 第十条; authority.h), not by what a clerk types. */
 static const struct ld_field issue_body[] = {
 	{"issued_date", LD_F_DATE, false, 10, NULL, NULL, "发证日期"},
-	{"issuing_authority", LD_F_STRING, false, 60, NULL, NULL, "签发机关"},
 	END,
 };
 
@@ -568,6 +569,9 @@ static const struct ld_param grid_stats_query[] = {
 	P_END,
 };
 
+/* What a photo may be sent as (h_photos.c). */
+static const char *const photo_types[] = {"image/jpeg", "image/png", NULL};
+
 #define ADMIN (1u << LD_ROLE_ADMIN)
 #define AUDITORS ((1u << LD_ROLE_AUDITOR) | ADMIN)
 #define STAFF LD_ALL_STAFF
@@ -697,6 +701,19 @@ const struct ld_route ld_routes[] = {
 	{"GET", "/api/v1/permits/{no}/print", h_permit_print, "permit:print",
 	 DESK, LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "permits",
 	 "可打印的居住证页面（含二维码）", "制发居住证"},
+	{"POST", "/api/v1/persons/{id}/photo", h_person_photo_put,
+	 "photo:take", DESK, LD_R_AUTH | LD_R_WRITE | LD_R_FILE, LD_T_PERSON,
+	 LD_MAX_REQUEST_BODY, NULL, NULL, "permits",
+	 "采集本人相片：请求体为 JPEG 或 PNG 图像文件（Content-Type: image/jpeg 或 "
+	 "image/png，不超过512 KiB，宽、高各100至2000像素），去除拍摄信息后保存为"
+	 "本人当前相片（201）", NULL, photo_types},
+	{"GET", "/api/v1/persons/{id}/photo", h_person_photo_get, "photo:read",
+	 DESK, LD_R_AUTH | LD_R_READ_REASON, LD_T_PERSON, 0, NULL, NULL,
+	 "permits", "本人当前相片（图像文件；记入审计）"},
+	{"GET", "/api/v1/permits/{id}/photo", h_permit_photo_get, "photo:read",
+	 DESK, LD_R_AUTH | LD_R_READ_REASON, LD_T_PERMIT, 0, NULL, NULL,
+	 "permits",
+	 "居住证上的相片：已制证的为证件所载相片，尚未制证的为本人当前相片（图像文件；记入审计）"},
 	{"GET", "/verify", h_verify, "permit:verify", 0, 0, LD_T_NONE, 0,
 	 NULL, verify_query, "verify",
 	 "公开核验电子居住证：脱敏内容、签名是否有效、当前状态"},
@@ -737,6 +754,14 @@ const struct ld_route ld_routes[] = {
 	{"POST", "/api/v1/resident/permits", h_resident_apply,
 	 "resident:apply", 0, LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE, LD_T_NONE,
 	 0, resident_apply_body, NULL, "resident", "网上申领居住证"},
+	{"POST", "/api/v1/resident/photo", h_resident_photo_put,
+	 "resident:photo", 0, LD_R_RESIDENT | LD_R_WRITE | LD_R_FILE, LD_T_NONE,
+	 LD_MAX_REQUEST_BODY, NULL, NULL, "resident",
+	 "网上提交本人近期相片（申领居住证用）：JPEG 或 PNG 图像文件，不超过512 KiB，"
+	 "宽、高各100至2000像素（201）", NULL, photo_types},
+	{"GET", "/api/v1/resident/photos/{id}", h_resident_photo_get,
+	 "resident:read", 0, LD_R_RESIDENT, LD_T_NONE, 0, NULL, NULL,
+	 "resident", "本人的相片（本人当前相片或电子居住证上的相片，见 /resident/me）"},
 	{"POST", "/api/v1/resident/permits/endorse", h_resident_endorse,
 	 "resident:endorse", 0, LD_R_RESIDENT | LD_R_BODY | LD_R_WRITE,
 	 LD_T_NONE, 0, empty_body, NULL, "resident", "网上签注"},

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "http/auth.h"
+#include "http/authority.h"
 #include "http/body.h"
 #include "http/framing.h"
 #include "http/hasher.h"
@@ -480,6 +481,8 @@ int ld_server_run(const struct ld_server_config *cfg)
 	}
 	if (open_notifier(srv, cfg->sms) != 0)
 		goto out_store;
+	if (ld_server_authorities_open(srv) != 0)
+		goto out_store;
 	if (open_anchors(srv, &err) != 0)
 		goto out_store;
 	srv->writer = ld_writer_start_anchored(srv->ops, srv->store,
@@ -641,6 +644,7 @@ out:
 	if (srv->notifier)
 		srv->notifier->free(srv->notifier);
 	ld_sm2_free(srv->signer);
+	free(srv->authorities);
 	ld_throttle_free(srv->throttle);
 	ld_throttle_free(srv->otp_throttle);
 	pthread_cond_destroy(&srv->slow_cond);

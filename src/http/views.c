@@ -29,11 +29,113 @@ static const char *label(const struct ld_code_list *l, const char *code)
 	return c ? c->label : NULL;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* A part of an address with its unit word (号楼, 单元, 室) unless it already
+ * ends with that word or another one of its kind ("3栋", "302房"). */
+static const char *unit_word(const char *part, const char *word,
+			     const char *const *others)
+{
+	if (!*part || ends_with(part, word))
+		return "";
+	for (; others && *others; others++)
+		if (ends_with(part, *others))
+			return "";
+	return word;
+}
+
+/* The one formatter of addresses: the district's name (when asked), the
+ * road, the number, building, unit and room, each part with its word. */
+static void address_text(const ld_address *a, bool with_district, char *out,
+			 size_t size)
+{
+	static const char *const buildings[] = {"楼", "栋", "幢", "座", NULL};
+	static const char *const rooms[] = {"房", "户", NULL};
+	const char *district = "";
+	if (with_district && a->district) {
+		const struct ld_division_rec *d =
+			ld_division_latest(atoi(a->district));
+		if (d)
+			district = d->name;
+	}
+	const char *road = a->road ? a->road : "";
+	const char *number = a->house_number ? a->house_number : "";
+	const char *building = a->building ? a->building : "";
+	const char *unit = a->unit ? a->unit : "";
+	const char *room = a->room ? a->room : "";
+	snprintf(out, size, "%s%s%s%s%s%s%s%s%s", district, road, number,
+		 building, unit_word(building, "号楼", buildings), unit,
+		 unit_word(unit, "单元", NULL), room,
+		 unit_word(room, "室", rooms));
+}
+
 void ld_address_text(const ld_address *a, char *out, size_t size)
 {
-	snprintf(out, size, "%s%s%s%s%s%s%s%s", a->road, a->house_number,
-		 a->building, *a->building ? "号楼" : "", a->unit,
-		 *a->unit ? "单元" : "", a->room, *a->room ? "室" : "");
+	address_text(a, false, out, size);
+}
+
+void ld_address_full_text(const ld_address *a, char *out, size_t size)
+{
+	address_text(a, true, out, size);
+}
+
+void ld_hukou_address_text(const ld_person *p, char *out, size_t size)
+{
+	const char *given = p->hukou_address ? p->hukou_address : "";
+	while (*given == ' ')
+		given++;
+	int32_t code = p->hukou_code ? atoi(p->hukou_code) : 0;
+	const struct ld_division_rec *county = ld_division_latest(code);
+	if (!county) {
+		snprintf(out, size, "%s", given);
+		return;
+	}
+	const struct ld_division_rec *prov = NULL, *city = NULL;
+	if (code % 10000 != 0)
+		prov = ld_division_latest(code / 10000 * 10000);
+	if (code % 100 != 0)
+		city = ld_division_latest(code / 100 * 100);
+	/* The levels the address does not name itself are written before
+	 * it: a full address as given, "朝阳区…" after its province and
+	 * city, "某街道…" after the whole place. */
+	const char *levels[3] = {prov ? prov->name : "",
+				 city ? city->name : "", county->name};
+	int from = 3;
+	for (int i = 0; i < 3; i++)
+		if (*levels[i] && strncmp(given, levels[i],
+					  strlen(levels[i])) == 0) {
+			from = i;
+			break;
+		}
+	out[0] = '\0';
+	size_t n = 0;
+	for (int i = 0; i < from && n < size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%s", levels[i]);
+	if (n < size)
+		snprintf(out + n, size - n, "%s", given);
+}
+
+void ld_view_photo(ld_jw *w, const char *key, const ld_photo *ph)
+{
+	ld_jw_key(w, key);
+	if (!ph) {
+		ld_jw_null(w);
+		return;
+	}
+	ld_jw_obj_open(w);
+	ld_jw_kint(w, "id", ph->id);
+	ld_jw_kstr(w, "content_type", ph->content_type);
+	ld_jw_kint(w, "width", ph->width);
+	ld_jw_kint(w, "height", ph->height);
+	ld_jw_kint(w, "bytes", ph->bytes);
+	ld_jw_kstr(w, "sm3", ph->sm3);
+	ld_jw_kstr(w, "channel", ph->channel);
+	ld_jw_kstr(w, "created_at", ph->created_at);
+	ld_jw_obj_close(w);
 }
 
 struct ld_view_policy ld_view_policy_of(const struct ld_req *r)
@@ -86,6 +188,9 @@ void ld_view_person(ld_jw *w, struct ld_req *r, const ld_person *p)
 		ld_division_full_name(atoi(p->hukou_code), name, sizeof name);
 	ld_jw_kstr(w, "hukou_place", name);
 	ld_jw_kstr(w, "hukou_address", p->hukou_address);
+	char hukou[LD_ADDRESS_TEXT_MAX];
+	ld_hukou_address_text(p, hukou, sizeof hukou);
+	ld_jw_kstr(w, "hukou_address_text", hukou);
 	ld_view_phone(w, r, "phone", p->phone);
 	ld_jw_kstr(w, "created_at", p->created_at);
 	ld_jw_kstr(w, "updated_at", p->updated_at);

@@ -13,9 +13,23 @@
 ld_day ld_http_today(void);
 
 /* An address as one line, the way it is written in China:
- * 经十路88号3号楼1单元101室 (cut to fit `size`, as snprintf). */
+ * 经十路88号3号楼1单元101室 (cut to fit `size`, as snprintf). A part that
+ * already ends with its word ("3号楼", "3栋") does not get it twice. */
 void ld_address_text(const ld_address *a, char *out, size_t size);
+/* The same with the district's or county's name first, as a document
+ * names the place of residence: 历下区和平路1613号3号楼4单元302室. */
+void ld_address_full_text(const ld_address *a, char *out, size_t size);
 #define LD_ADDRESS_TEXT_MAX 400
+/* The hukou address (常住户口所在地住址) in full, naming the place once:
+ * the province, city and county of hukou_code that the hukou_address does
+ * not begin with, then hukou_address ("北京市朝阳区" + "某街道1号";
+ * "北京市朝阳区某街道1号" as given; the place alone when no address was
+ * given). */
+void ld_hukou_address_text(const ld_person *p, char *out, size_t size);
+
+/* key: {id, content_type, width, height, bytes, sm3, channel, created_at}
+ * of a photo (null for NULL); never its bytes. */
+void ld_view_photo(ld_jw *w, const char *key, const ld_photo *ph);
 
 /*
  * What an answer may show of a person, decided here once for every answer

@@ -239,6 +239,7 @@ typedef struct {
 	const char *payload; /* the signed text of the QR code */
 	const char *key_id;
 	const char *invalidated_date; /* NULL while current */
+	ld_id photo_id; /* the photo printed on this card; 0 for none */
 } ld_permit_version;
 
 typedef struct {
@@ -450,5 +451,31 @@ typedef struct {
 	ld_id registration_id; /* confirmed */
 	const char *reject_reason; /* rejected */
 } ld_declaration_decision;
+
+/* ---- paperwork: photos and issuing authorities ---------------------- */
+
+/* A photo of a person, for the residence permit (条例 第四条: 本人相片;
+ * sql/sqlite/0016_paperwork.sql). A JPEG or PNG file as checked and
+ * stripped of its metadata by ld_image_check. */
+typedef struct {
+	ld_id id;
+	ld_id person_id;
+	const char *content_type; /* image/jpeg | image/png */
+	int width, height;
+	int64_t bytes;
+	const char *sm3; /* of the stored bytes, hex */
+	const unsigned char *data; /* the file; NULL unless asked for */
+	const char *channel; /* counter (taken by staff) | online (the
+				resident sent it) */
+	ld_id user_id;	   /* the clerk who took it; 0 when online */
+	const char *created_at;
+} ld_photo;
+
+/* The county-level police authority that signs the permits of a district
+ * or county (条例 第十条). */
+typedef struct {
+	const char *district; /* six-digit code */
+	const char *name;
+} ld_issuing_authority;
 
 #endif

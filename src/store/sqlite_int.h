@@ -16,6 +16,7 @@
 #define LD_SQ_MAIN_STMTS 96
 #define LD_SQ_GRID_STMTS 48
 #define LD_SQ_RESIDENT_STMTS 16
+#define LD_SQ_PAPER_STMTS 8
 
 /* Certificate serials handed out in the current transaction, written back
  * once at commit instead of twice per certificate. Never written earlier:
@@ -40,6 +41,7 @@ struct ld_conn {
 	sqlite3_stmt *stmt[LD_SQ_MAIN_STMTS];
 	sqlite3_stmt *grid_stmt[LD_SQ_GRID_STMTS]; /* sqlite_grid.c */
 	sqlite3_stmt *resident_stmt[LD_SQ_RESIDENT_STMTS]; /* sqlite_resident.c */
+	sqlite3_stmt *paper_stmt[LD_SQ_PAPER_STMTS]; /* sqlite_paperwork.c */
 	struct serial_cache serials;
 };
 

@@ -449,6 +449,24 @@ struct ld_store_ops {
 	 * holds everything committed before the call). Callable from any
 	 * thread; uses a connection of its own. */
 	ld_status (*backup)(ld_store *s, const char *path, ld_error *err);
+
+	/* ---- paperwork: photos, issuing authorities (sqlite_paperwork.c) */
+
+	/* Store a photo of ph->person_id (sets ph->id), the person's current
+	 * one from now on, and delete their earlier photos that no permit
+	 * card version shows (*dropped says how many). */
+	ld_status (*photo_insert)(ld_conn *c, ld_photo *ph, int *dropped);
+	/* The person's current (latest) photo; its bytes only when
+	 * with_data. LD_ENOTFOUND when there is none. */
+	ld_status (*photo_current)(ld_conn *c, ld_id person_id, bool with_data,
+				   ld_arena *ar, ld_photo *out);
+	/* A photo by id; its bytes only when with_data. */
+	ld_status (*photo_get)(ld_conn *c, ld_id id, bool with_data,
+			       ld_arena *ar, ld_photo *out);
+	/* The issuing authority of every district and county on record
+	 * (table issuing_authorities), by code. */
+	ld_status (*issuing_authorities)(ld_conn *c, ld_arena *ar,
+					 ld_issuing_authority **out, size_t *n);
 };
 
 /* The backend registered under `name` ("sqlite"), or NULL. */

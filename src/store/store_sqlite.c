@@ -20,6 +20,7 @@
 
 #include "store/sqlite_grid.h"
 #include "store/sqlite_int.h"
+#include "store/sqlite_paperwork.h"
 #include "store/sqlite_resident.h"
 #include "store/store.h"
 #include "util/embed.h"
@@ -76,7 +77,7 @@ _Static_assert(Q__COUNT <= LD_SQ_MAIN_STMTS, "raise LD_SQ_MAIN_STMTS");
 	"p.cancel_reason, p.created_by, p.created_at"
 #define VERSION_COLS                                                        \
 	"id, permit_id, version, licence_id, issued_date, reason, payload, "  \
-	"key_id, invalidated_date"
+	"key_id, invalidated_date, photo_id"
 
 #define PERSON_COLS                                                         \
 	"p.id, p.id_number, p.name, p.sex, p.ethnicity, p.birth, p.hukou_code, " \
@@ -226,7 +227,8 @@ static const char *const sql[Q__COUNT] = {
 			   "permit_id = ? ORDER BY date, id",
 	[Q_VERSION_INSERT] = "INSERT INTO permit_versions (permit_id, version, "
 			     "licence_id, issued_date, reason, payload, key_id, "
-			     "invalidated_date) VALUES (?,?,?,?,?,?,?,NULL)",
+			     "invalidated_date, photo_id) VALUES "
+			     "(?,?,?,?,?,?,?,NULL,?)",
 	[Q_VERSIONS_INVALIDATE] = "UPDATE permit_versions SET "
 				  "invalidated_date = ? WHERE permit_id = ? "
 				  "AND invalidated_date IS NULL",
@@ -690,6 +692,8 @@ static void s_disconnect(ld_conn *c)
 		sqlite3_finalize(c->grid_stmt[i]);
 	for (int i = 0; i < LD_SQ_RESIDENT_STMTS; i++)
 		sqlite3_finalize(c->resident_stmt[i]);
+	for (int i = 0; i < LD_SQ_PAPER_STMTS; i++)
+		sqlite3_finalize(c->paper_stmt[i]);
 	sqlite3_close(c->db);
 	free(c->serials.e);
 	free(c);
@@ -2045,6 +2049,7 @@ static ld_status s_version_insert(ld_conn *c, ld_permit_version *v)
 	ld_sq_bind_text(s, 5, v->reason);
 	ld_sq_bind_text(s, 6, v->payload);
 	ld_sq_bind_text(s, 7, v->key_id);
+	ld_sq_bind_id(s, 8, v->photo_id);
 	return ld_sq_insert_id(c, s, &v->id);
 }
 
@@ -2070,6 +2075,7 @@ static void row_version(sqlite3_stmt *s, ld_arena *ar, ld_permit_version *v)
 	v->payload = ld_sq_col_text(s, 6, ar);
 	v->key_id = ld_sq_col_text(s, 7, ar);
 	v->invalidated_date = ld_sq_col_text(s, 8, ar);
+	v->photo_id = sqlite3_column_int64(s, 9);
 }
 
 static ld_status s_version_by_licence(ld_conn *c, const char *licence,
@@ -2529,6 +2535,10 @@ const struct ld_store_ops ld_store_sqlite = {
 	.audit_anchor_get = s_audit_anchor_get,
 	.audit_anchor_put = s_audit_anchor_put,
 	.backup = s_backup,
+	.photo_insert = ld_sqp_photo_insert,
+	.photo_current = ld_sqp_photo_current,
+	.photo_get = ld_sqp_photo_get,
+	.issuing_authorities = ld_sqp_issuing_authorities,
 	.counts = s_counts,
 	.permit_insert = s_permit_insert,
 	.permit_update = s_permit_update,

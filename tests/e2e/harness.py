@@ -23,6 +23,8 @@ import tempfile
 import time
 import urllib.parse
 
+import images
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("LIUDONG_BIN", os.path.join(ROOT, "build", "liudong"))
 
@@ -255,3 +257,15 @@ def declaration(grid, idn=None, arrival="2025-09-26", declared="2025-09-29",
     }
     body.update(extra)
     return body
+
+
+def take_photo(server, label, person_id, image=None, content_type="image/jpeg"):
+    """Store a photo of the person, taken by `label` at the counter (a
+    JPEG unless `image` is given): a permit carries one (条例 第四条), so
+    issuing, replacing and changing a permit need it. Returns the answer."""
+    r = server.call("POST", "/api/v1/persons/%d/photo" % person_id,
+                    raw=image if image is not None else images.jpeg(),
+                    token=server.login(label),
+                    headers={"Content-Type": content_type})
+    assert r.status == 201, r
+    return r

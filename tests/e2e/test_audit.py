@@ -21,7 +21,7 @@ import threading
 import time
 import unittest
 
-from harness import BINARY, Server, declaration, free_port, id_number, run
+from harness import BINARY, Server, declaration, free_port, id_number, run, take_photo
 
 ZEROS = "0" * 64
 FIELDS = "seq, at, user_id, username, action, target, reason, result, detail, prev_hash, hash"
@@ -593,6 +593,7 @@ class BackupRestore(unittest.TestCase):
             r = s.as_("clerk_a", "POST", "/api/v1/permits/%d/accept" % pid,
                       {"accepted_date": "2023-08-01"})
             self.assertEqual(r.status, 200, r)
+            take_photo(s, "clerk_a", reg.json["person"]["id"])
             r = s.as_("clerk_a", "POST", "/api/v1/permits/%d/issue" % pid,
                       {"issued_date": "2023-08-07"})
             self.assertEqual(r.status, 200, r)

@@ -26,7 +26,9 @@ import unittest
 
 import itertools
 
-from harness import Server, declaration, id_number as harness_id_number, run
+import images
+
+from harness import Server, declaration, id_number as harness_id_number, run, take_photo
 
 ANON, RESIDENT, ORG, ADMIN, AUDITOR, CLERK, GRID = (
     "anon", "resident", "org", "admin", "auditor", "clerk", "grid")
@@ -128,6 +130,10 @@ MATRIX = {
     "GET /api/v1/permits/{no}/qr.svg": Row(DESK, PATH, "f_permit_no"),
     "GET /api/v1/permits/{no}/print": Row(DESK, PATH, "f_permit_no"),
     "GET /verify": Row(EVERY, fixture="f_verify"),
+    # The holder's photo: the desk takes it and sees it; never grid workers.
+    "POST /api/v1/persons/{id}/photo": Row(DESK, PATH, "f_photo_upload"),
+    "GET /api/v1/persons/{id}/photo": Row(DESK, PATH, "f_photo_person"),
+    "GET /api/v1/permits/{id}/photo": Row(DESK, PATH, "f_photo_permit"),
 
     "GET /api/v1/stats/overview": Row(STAFF, LIST),
     "GET /api/v1/stats/timeline": Row(STAFF, LIST),
@@ -141,6 +147,8 @@ MATRIX = {
     "POST /api/v1/resident/registrations": Row({RESIDENT}, fixture="f_resident_declare"),
     "POST /api/v1/resident/permits": Row({RESIDENT}, fixture="f_resident_apply"),
     "POST /api/v1/resident/permits/endorse": Row({RESIDENT}, fixture="f_empty"),
+    "POST /api/v1/resident/photo": Row({RESIDENT}, fixture="f_resident_photo"),
+    "GET /api/v1/resident/photos/{id}": Row({RESIDENT}, fixture="f_resident_photo_read"),
 
     "POST /api/v1/organisations": Row(DESK, PATH, "f_org_create"),
     "GET /api/v1/organisations": Row(DESK, LIST),
@@ -241,6 +249,7 @@ class Matrix(unittest.TestCase):
         if stage == "applied":
             return pid, None
         self.clerk(area, "POST", "/api/v1/permits/%d/accept" % pid, {"accepted_date": "2024-08-01"})
+        take_photo(self.s, self.staff[area][CLERK], reg["person"]["id"])
         if stage == "accepted":
             return pid, None
         no = self.clerk(area, "POST", "/api/v1/permits/%d/issue" % pid,
@@ -390,6 +399,27 @@ class Matrix(unittest.TestCase):
         versions = r.json.get("versions") or r.json.get("permit", {}).get("versions") or []
         payload = [v["payload"] for v in versions if v.get("payload")]
         return Req(None, query={"c": payload[-1] if payload else "LDP1|x"})
+
+    def f_photo_upload(self, area):
+        return Req(str(self.registered(area)["person"]["id"]), raw=images.jpeg(),
+                   ctype="image/jpeg")
+
+    def f_photo_person(self, area):
+        person = self.registered(area)["person"]["id"]
+        take_photo(self.s, self.staff[area][CLERK], person)
+        return Req(str(person), query={"reason": "矩阵测试"})
+
+    def f_photo_permit(self, area):
+        return Req(str(self.permit(area)[0]), query={"reason": "矩阵测试"})
+
+    def f_resident_photo(self, area):
+        return Req(None, raw=images.png(), ctype="image/png")
+
+    def f_resident_photo_read(self, area):
+        r = self.s.call("POST", "/api/v1/resident/photo", raw=images.jpeg(),
+                        token=self.resident_token, headers={"Content-Type": "image/jpeg"})
+        assert r.status == 201, r
+        return Req(str(r.json["photo"]["id"]))
 
     def f_otp(self, area):
         return Req(None, body={"id_number": id_number("110105", "19900101"),

@@ -10,7 +10,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from harness import Server, declaration, id_number, run
+from harness import Server, declaration, id_number, run, take_photo
 
 R = {"reason": "办理居住证"}
 
@@ -85,6 +85,11 @@ class PermitLife(unittest.TestCase):
         self.assertEqual(r.json["permit"]["issue_deadline"], "2023-08-15")
         self.assertEqual(self.state_on(pid, "2023-08-05")["code"], "accepted")
 
+        # The card carries the holder's photo (条例 第四条): none yet, no card.
+        r = self.post("/api/v1/permits/%d/issue" % pid, {"issued_date": "2023-08-07"})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json["error"]["field"], "photo")
+        take_photo(self.s, "clerk_a", person)
         r = self.post("/api/v1/permits/%d/issue" % pid, {"issued_date": "2023-08-07"})
         self.assertEqual(r.status, 200, r)
         permit_no = r.json["permit"]["permit_no"]
@@ -182,6 +187,7 @@ class PermitLife(unittest.TestCase):
             "materials": {"id_card": True, "photo": True,
                           "residence_proof": True}}).json["permit"]["id"]
         self.post("/api/v1/permits/%d/accept" % pid, {"accepted_date": "2024-08-01"})
+        take_photo(self.s, "clerk_a", person)
         payload = self.post("/api/v1/permits/%d/issue" % pid,
                             {"issued_date": "2024-08-02"}).json["electronic"]["payload"]
         r = self.post("/api/v1/registrations/%d/cancel" % rid,
@@ -236,6 +242,7 @@ class Verification(unittest.TestCase):
             pid = r.json["permit"]["id"]
             s.as_("clerk_a", "POST", "/api/v1/permits/%d/accept" % pid,
                   {"accepted_date": day(70)})
+            take_photo(s, "clerk_a", person)
             r = s.as_("clerk_a", "POST", "/api/v1/permits/%d/issue" % pid,
                       {"issued_date": day(60)})
             out.append((pid, r.json["electronic"]["payload"]))

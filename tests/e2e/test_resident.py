@@ -21,7 +21,7 @@ import threading
 import time
 import unittest
 
-from harness import BINARY, Server, declaration, free_port, id_number, run
+from harness import BINARY, Server, declaration, free_port, id_number, run, take_photo
 
 IDN = id_number("110105", "19900101", 123)
 PHONE = "13912345678"
@@ -231,6 +231,7 @@ class Resident(ResidentCase):
         }).json["permit"]["id"]
         self.s.as_("clerk_a", "POST", "/api/v1/permits/%d/accept" % pid,
                    {"accepted_date": day(40)})
+        take_photo(self.s, "clerk_a", person)
         self.s.as_("clerk_a", "POST", "/api/v1/permits/%d/issue" % pid,
                    {"issued_date": day(35)})
         token = self.sign_in(idn, "13800000000")   # the phone on record

@@ -15,7 +15,7 @@ import re
 import time
 import unittest
 
-from harness import Server, declaration, id_number, masked, run
+from harness import Server, declaration, id_number, masked, run, take_photo
 
 R = {"reason": "核对居住登记"}
 TODAY = datetime.date.today().isoformat()
@@ -218,6 +218,7 @@ class People(Fixture):
                           "basis_proof": True, "guardian_id": True}})
         cls.permit = p["permit"]["id"]
         post("/api/v1/permits/%d/accept" % cls.permit, {"accepted_date": "2022-08-01"})
+        take_photo(s, "clerk_a", cls.child_pid)
         cls.permit_no = post("/api/v1/permits/%d/issue" % cls.permit,
                              {"issued_date": "2022-08-05"})["permit"]["permit_no"]
         # A late declaration.

@@ -358,7 +358,11 @@ static void as_version_8(struct fx *f)
 		    /* 0011: staff passwords */
 		    "ALTER TABLE users DROP COLUMN must_change_password;"
 		    "ALTER TABLE users DROP COLUMN password_changed_at;"
-		    "ALTER TABLE users DROP COLUMN last_login_at;");
+		    "ALTER TABLE users DROP COLUMN last_login_at;"
+		    /* 0016: photos, issuing authorities */
+		    "DROP INDEX permit_versions_photo;"
+		    "ALTER TABLE permit_versions DROP COLUMN photo_id;"
+		    "DROP TABLE photos; DROP TABLE issuing_authorities;");
 }
 
 /* Close the store and open it again, applying what the version asks. */

@@ -8,6 +8,7 @@
 import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test'
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 
 export { expect }
@@ -109,6 +110,53 @@ export async function pickOption(page: Page, scope: Locator, option: string | Re
   await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click()
 }
 
+/**
+ * A real RGB PNG of w × h pixels (a face-coloured oval on blue, so a photo shows as one),
+ * for the photo tests: what a clerk picks from a file or a resident sends.
+ */
+export function testPhoto(w = 480, h = 600): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    return c >>> 0
+  })
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff
+    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8)
+    return (c ^ 0xffffffff) >>> 0
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4)
+    len.writeUInt32BE(data.length)
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+    const sum = Buffer.alloc(4)
+    sum.writeUInt32BE(crc(body))
+    return Buffer.concat([len, body, sum])
+  }
+  const raw = Buffer.alloc((w * 3 + 1) * h)
+  for (let y = 0; y < h; y++) {
+    raw[y * (w * 3 + 1)] = 0
+    for (let x = 0; x < w; x++) {
+      const inFace = ((x - w / 2) / (w * 0.3)) ** 2 + ((y - h * 0.45) / (h * 0.3)) ** 2 < 1
+      const o = y * (w * 3 + 1) + 1 + x * 3
+      raw[o] = inFace ? 232 : 60
+      raw[o + 1] = inFace ? 190 : 120
+      raw[o + 2] = inFace ? 160 : 200
+    }
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(w, 0)
+  ihdr.writeUInt32BE(h, 4)
+  ihdr[8] = 8
+  ihdr[9] = 2
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
 /* ---- API helpers (staff side), for preparing data ---------------------- */
 
 export class StaffApi {
@@ -132,6 +180,17 @@ export class StaffApi {
     const text = await r.text()
     expect(expected, `${method} ${p}: ${r.status()} ${text}`).toContain(r.status())
     return JSON.parse(text)
+  }
+
+  /** Stores a photo of the person, as the desk takes one (a card carries it). */
+  async takePhoto(personId: number, photo: Buffer = testPhoto(), type = 'image/png') {
+    const r = await this.request.fetch(`/api/v1/persons/${personId}/photo`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': type },
+      data: photo,
+    })
+    expect(r.status(), await r.text()).toBe(201)
+    return r.json()
   }
 
   /**
@@ -170,6 +229,7 @@ export class StaffApi {
     })
     const id = applied.permit.id
     await this.call('POST', `/api/v1/permits/${id}/accept`, opts.issued ? { accepted_date: opts.issued } : {})
+    await this.takePhoto(reg.person.id)
     const issued = await this.call('POST', `/api/v1/permits/${id}/issue`, opts.issued ? { issued_date: opts.issued } : {})
     return { person: reg.person, registration: reg.registration, permit: issued.permit, electronic: issued.electronic }
   }

@@ -18,6 +18,7 @@ import {
   StaffApi,
   firstGrid,
   e2eEnv,
+  testPhoto,
 } from './fixtures'
 import type { Browser, Page } from '@playwright/test'
 import jsQR from 'jsqr'
@@ -322,7 +323,17 @@ test('a resident registered half a year ago applies online and is told every mis
   await page.getByText('合法稳定就业').click()
   await expect(page.getByText('就业证明（劳动合同或用人单位证明、营业执照等）')).toBeVisible()
   await page.getByText('居民身份证', { exact: true }).click()
-  await page.getByText('本人近期相片').click()
+  // The photo, sent from the phone: it counts as the material 本人近期相片.
+  const sent = page.waitForResponse((r) => r.url().endsWith('/api/v1/resident/photo'))
+  await page.locator('[data-test="own-photo-file"]').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: testPhoto() })
+  const photo = await sent
+  expect(photo.status(), await photo.text()).toBe(201)
+  expect((await photo.json()).photo.channel).toBe('online')
+  const own = page.locator('[data-test="own-photo-card"] [data-test="own-photo-img"]')
+  await expect(own).toBeVisible()
+  await expect.poll(() => own.evaluate((e) => (e as HTMLImageElement).naturalWidth)).toBe(358)
+  await expect(page.getByText('本人近期相片（已网上提交）')).toBeVisible()
+  await expectNoHorizontalScroll(page)
   await shot(page, 'mobile-permit-apply-filled')
 
   const applied = page.waitForResponse((r) => r.url().endsWith('/api/v1/resident/permits'))

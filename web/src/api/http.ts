@@ -42,8 +42,8 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE'
   query?: Query
   body?: unknown
-  /** How to read a 2xx answer: JSON (default) or text (SVG, HTML). */
-  as?: 'json' | 'text'
+  /** How to read a 2xx answer: JSON (default), text (SVG, HTML) or a blob (a photo). */
+  as?: 'json' | 'text' | 'blob'
   /** Without the session token (login). */
   anonymous?: boolean
   /**
@@ -105,6 +105,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试', null, null)
   }
 
+  if (res.ok && opts.as === 'blob') return (await res.blob()) as T
   const text = await res.text()
   if (res.ok) {
     if (opts.as === 'text') return text as T
@@ -164,6 +165,9 @@ export const http = {
   },
   text(path: string, query?: Query) {
     return request<string>(path, { method: 'GET', query, as: 'text' })
+  },
+  blob(path: string, query?: Query) {
+    return request<Blob>(path, { method: 'GET', query, as: 'blob' })
   },
 }
 

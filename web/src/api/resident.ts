@@ -16,6 +16,7 @@ import type {
   Permit,
   PermitState,
   Person,
+  Photo,
   Registration,
   Scope,
   Deadline,
@@ -51,6 +52,8 @@ export interface ResidentMe {
   registrations: Registration[]
   permit: Permit | null
   permit_state: PermitState | null
+  /** Their current photo (the one on the card: permit.photo). */
+  photo?: Photo | null
   entitlements: Entitlement[]
   electronic: { payload: string; licence_id: string } | null
   /** The resident's own online declarations (this ID number and this phone), newest first. */
@@ -120,16 +123,23 @@ interface Options {
   method?: 'GET' | 'POST'
   query?: Query
   body?: unknown
+  /** A file sent as it is (a photo), instead of JSON. */
+  raw?: { data: Blob; type: string }
+  /** How to read a 2xx answer: JSON (default) or a blob (a photo). */
+  as?: 'json' | 'blob'
   /** Without the resident token (OTP and login). */
   anonymous?: boolean
 }
 
 export async function residentRequest<T>(path: string, opts: Options = {}): Promise<T> {
   const store = useResidentStore()
-  const headers: Record<string, string> = { Accept: 'application/json' }
+  const headers: Record<string, string> = { Accept: opts.as === 'blob' ? '*/*' : 'application/json' }
   if (!opts.anonymous && store.token) headers.Authorization = `Bearer ${store.token}`
-  let body: string | undefined
-  if (opts.body !== undefined) {
+  let body: string | Blob | undefined
+  if (opts.raw) {
+    headers['Content-Type'] = opts.raw.type
+    body = opts.raw.data
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(opts.body)
   }
@@ -143,6 +153,7 @@ export async function residentRequest<T>(path: string, opts: Options = {}): Prom
   } catch {
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试', null, null)
   }
+  if (res.ok && opts.as === 'blob') return (await res.blob()) as T
   const text = await res.text()
   let parsed: unknown = null
   try {
@@ -225,4 +236,17 @@ export function residentAreas(parent?: string) {
 /** Code lists (ethnicity, reason, housing, reporter); public. */
 export function residentCodes() {
   return residentRequest<Codes>('/api/v1/codes')
+}
+
+/** Send the resident's own recent photo (for the permit; JPEG or PNG, at most 512 KiB). */
+export function uploadOwnPhoto(photo: Blob) {
+  return residentRequest<{ person_id: number; photo: Photo; replaced: number }>('/api/v1/resident/photo', {
+    method: 'POST',
+    raw: { data: photo, type: photo.type },
+  })
+}
+
+/** One of the resident's own photos (their current one, or the one on their card). */
+export function getOwnPhoto(id: number) {
+  return residentRequest<Blob>(`/api/v1/resident/photos/${id}`, { as: 'blob' })
 }

@@ -90,9 +90,37 @@ export interface Person {
   hukou_code: string
   hukou_place: string | null
   hukou_address: string | null
+  /** The hukou address in full, naming the place once (what documents print). */
+  hukou_address_text?: string
   phone: string | null
   created_at: string
   updated_at: string
+}
+
+/** A stored photo's description (never its bytes). */
+export interface Photo {
+  id: number
+  content_type: 'image/jpeg' | 'image/png'
+  width: number
+  height: number
+  bytes: number
+  sm3: string
+  /** counter: taken at the desk; online: sent by the resident. */
+  channel: 'counter' | 'online'
+  created_at: string
+}
+
+/** Whose permit it is, with what the card says of the person (条例 第四条). */
+export interface PermitHolder {
+  id: number
+  name: string
+  /** Full or masked, as the reader's role may see it. */
+  id_number: string
+  sex: 'male' | 'female'
+  ethnicity: string
+  ethnicity_name: string | null
+  birth: string
+  hukou_address_text: string
 }
 
 export interface Address {
@@ -222,6 +250,8 @@ export interface PersonDetail {
   person: Person
   active_registration: Registration | null
   registrations: Registration[]
+  /** The current photo's description. */
+  photo?: Photo | null
 }
 
 export interface HistoryEvent {
@@ -277,6 +307,14 @@ export interface Permit {
   fee: number
   guardian_name?: string | null
   guardian_relation?: string | null
+  holder?: PermitHolder | null
+  district_name?: string
+  /** 居住地住址 in full: district, road, number, building, unit, room. */
+  residence_address?: string
+  /** Who signs the permits of its district now (issuing_authority: who signed it). */
+  district_authority?: string
+  /** The photo on the card (before it is made: the holder's current photo). */
+  photo?: Photo | null
 }
 
 export interface LedgerEntry {
@@ -377,7 +415,9 @@ export interface PermitWorkItem {
   permit_id: number
   person_id: number
   permit_no?: string | null
+  /** The holder, as the reader's role may see them. */
   name?: string
+  id_number?: string
   date: string
 }
 

@@ -62,9 +62,16 @@ export function addressText(a: {
   room?: string | null
 } | null | undefined, withDistrict = true): string {
   if (!a) return ''
-  let s = (withDistrict && a.district_name ? a.district_name : '') + (a.road ?? '') + (a.house_number ?? '')
-  if (a.building) s += `${a.building}号楼`
-  if (a.unit) s += `${a.unit}单元`
-  if (a.room) s += `${a.room}室`
-  return s
+  // As the server's formatter (ld_address_full_text): each part with its word, unless it
+  // already ends with that word or one of its kind ("3号楼", "3栋", "302房").
+  const part = (v: string | null | undefined, word: string, kin: string[] = []) =>
+    v ? v + ([word, ...kin].some((w) => v.endsWith(w)) ? '' : word) : ''
+  return (
+    (withDistrict && a.district_name ? a.district_name : '') +
+    (a.road ?? '') +
+    (a.house_number ?? '') +
+    part(a.building, '号楼', ['楼', '栋', '幢', '座']) +
+    part(a.unit, '单元') +
+    part(a.room, '室', ['房', '户'])
+  )
 }

@@ -164,6 +164,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'permit:read': '查阅居住证',
   'permit:print': '打印居住证',
   'permit:qr_view': '查看电子居住证二维码',
+  'photo:take': '采集本人相片',
+  'photo:read': '查看本人相片',
   'audit:read': '查阅审计日志',
   'organisation:create': '登记报告单位',
   'organisation:key': '生成接入密钥',
