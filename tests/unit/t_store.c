@@ -338,11 +338,24 @@ static int raw_refusal(const struct fx *f, const char *sql)
 /* Give the current schema the shape an older version had where a later
  * migration changed it, so the migrations from that version can run
  * again: before 0009 an upload's file was a column of uploads, 0010 made
- * the settings and declarations tables, 0012 audit_anchor, and before 0013
- * an upload was only previewed or confirmed. */
+ * the settings and declarations tables, 0012 audit_anchor, before 0013
+ * an upload was only previewed or confirmed, and 0014 added the flags of
+ * provisional deadlines. */
 static void as_version_8(struct fx *f)
 {
-	raw_exec(f, "DROP TABLE upload_parts; DROP TABLE uploads;"
+	raw_exec(f, "DROP INDEX registrations_provisional;"
+		    "DROP INDEX registration_events_provisional;"
+		    "DROP INDEX reports_provisional;"
+		    "DROP INDEX tasks_provisional;"
+		    "DROP INDEX permits_provisional;"
+		    "ALTER TABLE registration_events DROP COLUMN provisional;"
+		    "ALTER TABLE reports DROP COLUMN provisional;"
+		    "ALTER TABLE tasks DROP COLUMN provisional;"
+		    "ALTER TABLE tasks DROP COLUMN due_from;"
+		    "ALTER TABLE tasks DROP COLUMN due_days;"
+		    "ALTER TABLE permits DROP COLUMN "
+		    "issue_deadline_provisional;"
+		    "DROP TABLE upload_parts; DROP TABLE uploads;"
 		    "DROP TABLE audit_anchor;"
 		    "CREATE TABLE uploads ("
 		    " id INTEGER PRIMARY KEY,"
