@@ -243,6 +243,33 @@ class Fallback(unittest.TestCase):
         r = self.s.as_("clerk_a", "POST", "/api/v1/registrations/check", body)
         self.assertEqual(r.json["deadline"]["deadline"], "2027-02-11")
 
+    def test_report_and_its_task(self):
+        # An employer's hire of Thu 2027-02-04, entered by the station: the
+        # report's deadline and the grid's task are provisional.
+        s = self.s
+        r = s.as_("clerk_a", "POST", "/api/v1/organisations",
+                  {"kind": "employer", "name": "济南某暂定有限公司",
+                   "grid": s.grids_a[0], "phone": "13900000000",
+                   "credit_code": "91370100MA3C000009"})
+        self.assertEqual(r.status, 201, r)
+        org = r.json["organisation"]["id"]
+        idn = id_number("110105", "19920202")
+        r = s.as_("clerk_a", "POST", "/api/v1/reports",
+                  {"organisation": org, "kind": "hire", "event_date": "2027-02-04",
+                   "person": {"id_number": idn, "name": "孙暂定"}})
+        self.assertEqual(r.status, 201, r)
+        rep = r.json["report"]
+        self.assertEqual(rep["deadline"], "2027-02-11")
+        self.assertFalse(rep["late"])
+        self.assertTrue(rep["provisional"])
+        self.assertIn("未载入2027年国务院节假日安排", rep["warning"])
+        tasks = s.as_("grid_a", "GET", "/api/v1/tasks",
+                      query={"status": "open", "per_page": "100"}).json["items"]
+        mine = [t for t in tasks if t.get("report_id") == rep["id"]]
+        self.assertEqual(len(mine), 1, tasks)
+        self.assertEqual(mine[0]["due_date"], "2027-02-11")
+        self.assertTrue(mine[0]["due_date_provisional"])
+
 
 class YearEndWarning(unittest.TestCase):
     """From 1 December, a missing next year's arrangement is said at start
