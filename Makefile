@@ -41,7 +41,7 @@ ALL_LDFLAGS = $(OPT) $(LDFLAGS)
 # pkg-config file omits the event-loop choice, so it is given here.
 PKGS      := libh2o-evloop sqlite3 libcrypto libargon2 jansson libqrencode libcurl
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS)) -DH2O_USE_LIBUV=0
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
 TEST_PKGS := cmocka
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS))
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))

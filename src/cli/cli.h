@@ -25,6 +25,10 @@ struct cli_ctx {
 	FILE *out;
 	FILE *err;
 	const ld_calendar *cal;
+	/* The global --holidays and --divisions directories, or NULL (the
+	 * environment and the defaults apply: calendar.h, division.h). */
+	const char *holidays_dir;
+	const char *divisions_dir;
 };
 
 enum cli_opt_kind {

@@ -790,6 +790,11 @@ static ld_status insert_registration(struct demo_run *run, struct rng *r,
 		.at = created_at,
 	};
 	rc = step(run, "写入申报记录", run->ops->event_insert(run->conn, &ev));
+	if (rc == LD_OK && !reg.calendar_complete)
+		rc = step(run, "标记暂定期限",
+			  run->ops->provisional_mark(run->conn,
+						     LD_PROV_REGISTRATION,
+						     reg.id, NULL, 0));
 	if (rc != LD_OK)
 		return rc;
 	run->registrations++;

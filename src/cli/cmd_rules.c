@@ -1,6 +1,6 @@
 /*
  * cmd_rules.c — `liudong rules <scope|deadline|permit|endorsement|
- * entitlements|report|group-rental>`: the rules engine from the command line, one JSON object
+ * entitlements|report|group-rental|holidays>`: the rules engine from the command line, one JSON object
  * per call. The contract (field names and exit codes) is relied on by
  * scripts and tests; see README.md.
  */
@@ -203,10 +203,8 @@ static int rules_deadline(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	ld_jw_kbool(&w, "calendar_complete", dl.calendar_complete);
 	if (!dl.calendar_complete) {
-		char warn[192];
-		snprintf(warn, sizeof warn,
-			 "未载入%d年节假日安排，期限仅按周末推算，结果为临时结果",
-			 dl.missing_year);
+		char warn[256];
+		ld_calendar_warning(dl.missing_year, warn, sizeof warn);
 		ld_jw_kstr(&w, "warning", warn);
 	}
 	if (v[3].set)
@@ -494,6 +492,15 @@ static int rules_report(struct cli_ctx *ctx, int argc, char **argv)
 	ld_jw_arr_close(&w);
 	ld_jw_kbool(&w, "late", chk.late);
 	ld_jw_kbool(&w, "calendar_complete", chk.calendar_complete);
+	for (int i = 0; i < chk.n && !chk.calendar_complete; i++) {
+		const ld_deadline *dl = &chk.duties[i].deadline;
+		if (!dl->calendar_complete) {
+			char warn[256];
+			ld_calendar_warning(dl->missing_year, warn, sizeof warn);
+			ld_jw_kstr(&w, "warning", warn);
+			break;
+		}
+	}
 	ld_jw_key(&w, "checks");
 	ld_jw_arr_open(&w);
 	for (int i = 0; i < chk.n; i++) {
@@ -581,6 +588,85 @@ out:
 	return rc < 0 ? 0 : rc;
 }
 
+/* ---- holidays ------------------------------------------------------- */
+
+static const struct cli_opt holidays_opts[] = {
+	{"year", OPT_UINT, true, false, NULL, "年份", "the year"},
+};
+
+static const struct cli_spec holidays_spec = {
+	"rules holidays --year YYYY",
+	"某年的休息日：已载入国务院节假日安排的按安排；未载入的按《全国年节及纪念日放假办法》"
+	"规定的法定节假日（暂定）",
+	"a year's rest days: the State Council arrangement when loaded, "
+	"otherwise the statutory holidays (provisional)",
+	holidays_opts, N(holidays_opts), 0, NULL,
+};
+
+static int rules_holidays(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_val v[N(holidays_opts)];
+	int rc = cli_parse(ctx, &holidays_spec, argc, argv, v, NULL);
+	if (rc)
+		goto out;
+	int year = v[0].num;
+	if (year < LD_DATE_MIN_YEAR || year > LD_DATE_MAX_YEAR) {
+		rc = cli_usage_error(ctx, "--year", "年份无效 (invalid year)");
+		goto out;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_buf_init(&b, 0);
+	ld_jw_init(&w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_kint(&w, "year", year);
+	bool loaded = ld_calendar_has_year(ctx->cal, year);
+	ld_jw_kbool(&w, "calendar_complete", loaded);
+	ld_jw_key(&w, "days");
+	ld_jw_arr_open(&w);
+	ld_basis basis = {0};
+	if (loaded) {
+		/* The arrangement's rest days and working weekends. */
+		ld_day d = ld_day_from_ymd(year, 1, 1);
+		ld_day end = ld_day_from_ymd(year + 1, 1, 1);
+		for (; d < end; d++) {
+			bool known, work = ld_calendar_is_working_day(ctx->cal,
+								      d, &known);
+			bool weekend = ld_day_weekday(d) >= 6;
+			if (work == !weekend)
+				continue;
+			ld_jw_obj_open(&w);
+			write_date(&w, "date", d);
+			ld_jw_kstr(&w, "kind", work ? "workday" : "off");
+			ld_jw_obj_close(&w);
+		}
+	} else {
+		struct ld_statutory_year sy;
+		if (ld_statutory_holidays(year, &sy)) {
+			ld_basis_add(&basis, sy.basis);
+			for (int i = 0; i < sy.n; i++) {
+				ld_jw_obj_open(&w);
+				write_date(&w, "date", sy.days[i].day);
+				ld_jw_kstr(&w, "kind", "off");
+				ld_jw_kstr(&w, "name", sy.days[i].name);
+				ld_jw_obj_close(&w);
+			}
+		}
+	}
+	ld_jw_arr_close(&w);
+	if (!loaded) {
+		char warn[256];
+		ld_calendar_warning(year, warn, sizeof warn);
+		ld_jw_kstr(&w, "warning", warn);
+	}
+	write_basis(&w, &basis);
+	ld_jw_obj_close(&w);
+	rc = emit(ctx, &b, &w);
+out:
+	cli_vals_release(&holidays_spec, v);
+	return rc < 0 ? 0 : rc;
+}
+
 /* ---- dispatch ------------------------------------------------------- */
 
 static const struct {
@@ -595,6 +681,7 @@ static const struct {
 	{"entitlements", rules_entitlements, &entitlements_spec},
 	{"report", rules_report, &report_spec},
 	{"group-rental", rules_group_rental, &group_rental_spec},
+	{"holidays", rules_holidays, &holidays_spec},
 };
 
 static void rules_help(FILE *f)

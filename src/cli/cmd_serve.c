@@ -159,7 +159,11 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.group_commit = !v[4].set || v[4].num == 0,
 		.durable = true,
 		.session_minutes = v[5].set && v[5].num > 0 ? v[5].num : 480,
-		.holidays_dir = getenv("LIUDONG_HOLIDAYS"),
+		.holidays_dir = ctx->holidays_dir ? ctx->holidays_dir
+						  : getenv("LIUDONG_HOLIDAYS"),
+		.divisions_dir = ctx->divisions_dir
+					 ? ctx->divisions_dir
+					 : getenv("LIUDONG_DIVISIONS"),
 		.issuing_authority = v[6].set ? v[6].str : "济南市公安局",
 		.licence_type = v[7].set ? v[7].str : "JZZ",
 		.issuer_code = v[8].set ? v[8].str : "370100GA",

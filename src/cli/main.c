@@ -3,12 +3,15 @@
  *
  * Global options come before the command: --holidays DIR adds holiday
  * arrangement files (YYYY.tsv) to those compiled in; so does the
- * LIUDONG_HOLIDAYS environment variable.
+ * LIUDONG_HOLIDAYS environment variable. --divisions DIR (or
+ * LIUDONG_DIVISIONS) merges division code files (*.tsv) over the
+ * compiled-in GB/T 2260 history.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "core/division.h"
 
 #ifndef LD_VERSION
 #define LD_VERSION "0.1.0"
@@ -46,7 +49,8 @@ static void main_help(FILE *f)
 {
 	fputs("liudong — 济南市流动人口服务管理平台 / Jinan floating-population "
 	      "service platform\n\n"
-	      "用法 usage: liudong [--holidays DIR] <命令 command> [选项 "
+	      "用法 usage: liudong [--holidays DIR] [--divisions DIR] <命令 "
+	      "command> [选项 "
 	      "options]\n\n命令 commands:\n",
 	      f);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
@@ -57,6 +61,10 @@ static void main_help(FILE *f)
 	      "LIUDONG_HOLIDAYS）\n"
 	      "                  load holiday arrangement files YYYY.tsv from DIR "
 	      "(or $LIUDONG_HOLIDAYS)\n"
+	      "  --divisions DIR 载入目录中的行政区划代码文件 *.tsv，合并到内置代码表"
+	      "（也可用环境变量 LIUDONG_DIVISIONS）\n"
+	      "                  merge division code files *.tsv from DIR over "
+	      "the built-in table (or $LIUDONG_DIVISIONS)\n"
 	      "  --help          显示帮助 show help\n"
 	      "  --version       显示版本 show the version\n\n"
 	      "每个命令输出一个 JSON 对象，完成计算时退出码为0，输入有误时为2。\n"
@@ -79,10 +87,21 @@ static int load_calendar(struct cli_ctx *ctx, ld_calendar *cal,
 	return LD_CLI_FAIL;
 }
 
+static int load_divisions(struct cli_ctx *ctx, const char *dir)
+{
+	ld_error err = {0};
+	if (ld_division_load_default(dir, NULL, &err) == LD_OK)
+		return LD_CLI_OK;
+	if (dir || getenv("LIUDONG_DIVISIONS"))
+		return cli_usage_error(ctx, "--divisions", "%s", err.message);
+	fprintf(ctx->err, "liudong: %s\n", err.message);
+	return LD_CLI_FAIL;
+}
+
 int ld_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct cli_ctx ctx = {.out = out, .err = err};
-	const char *holidays = NULL;
+	const char *holidays = NULL, *divisions = NULL;
 	int i = 1;
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		if (strcmp(argv[i], "--help") == 0) {
@@ -95,6 +114,10 @@ int ld_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		}
 		if (strcmp(argv[i], "--holidays") == 0 && i + 1 < argc) {
 			holidays = argv[++i];
+			continue;
+		}
+		if (strcmp(argv[i], "--divisions") == 0 && i + 1 < argc) {
+			divisions = argv[++i];
 			continue;
 		}
 		return cli_usage_error(&ctx, argv[i],
@@ -110,9 +133,13 @@ int ld_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		return LD_CLI_FAIL;
 	}
 	int rc = load_calendar(&ctx, cal, holidays);
+	if (rc == LD_CLI_OK)
+		rc = load_divisions(&ctx, divisions);
 	if (rc != LD_CLI_OK)
 		goto out;
 	ctx.cal = cal;
+	ctx.holidays_dir = holidays;
+	ctx.divisions_dir = divisions;
 	for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
 		if (strcmp(argv[i], commands[c].name) == 0) {
 			rc = commands[c].fn(&ctx, argc - i - 1, argv + i + 1);

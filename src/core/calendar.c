@@ -3,6 +3,7 @@
  */
 #include "calendar.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void ld_calendar_init(ld_calendar *cal)
@@ -108,14 +109,33 @@ ld_status ld_calendar_add_tsv(ld_calendar *cal, const char *text, size_t len,
 	return LD_OK;
 }
 
-bool ld_calendar_is_working_day(const ld_calendar *cal, ld_day d, bool *known)
+/* The statutory holidays of the one year without an arrangement that a
+ * count is in, computed when the count first reaches it (a count spans
+ * days, so one year at a time is enough). */
+struct fallback {
+	int year; /* 0: nothing computed yet */
+	bool have;
+	struct ld_statutory_year days;
+};
+
+static bool working_day(const ld_calendar *cal, ld_day d, bool *known,
+			struct fallback *fb)
 {
 	int year = ld_day_year(d);
 	const struct ld_calendar_year *y = find_year_c(cal, year);
 	bool weekend = ld_day_weekday(d) >= 6;
 	if (!y) {
 		*known = false;
-		return !weekend;
+		if (weekend)
+			return false;
+		if (fb->year != year) {
+			fb->year = year;
+			fb->have = ld_statutory_holidays(year, &fb->days);
+		}
+		for (int i = 0; fb->have && i < fb->days.n; i++)
+			if (fb->days.days[i].day == d)
+				return false;
+		return true;
 	}
 	*known = true;
 	switch (y->kind[d - ld_day_from_ymd(year, 1, 1)]) {
@@ -126,6 +146,12 @@ bool ld_calendar_is_working_day(const ld_calendar *cal, ld_day d, bool *known)
 	default:
 		return !weekend;
 	}
+}
+
+bool ld_calendar_is_working_day(const ld_calendar *cal, ld_day d, bool *known)
+{
+	struct fallback fb = {0};
+	return working_day(cal, d, known, &fb);
 }
 
 static void note_unknown(bool known, ld_day d, bool *complete,
@@ -142,11 +168,12 @@ ld_day ld_calendar_add_working_days(const ld_calendar *cal, ld_day start, int n,
 {
 	ld_day d = start;
 	bool known;
+	struct fallback fb = {0};
 	*complete = true;
 	*missing_year = 0;
 	while (n > 0) {
 		d++;
-		bool work = ld_calendar_is_working_day(cal, d, &known);
+		bool work = working_day(cal, d, &known, &fb);
 		note_unknown(known, d, complete, missing_year);
 		if (work)
 			n--;
@@ -159,13 +186,28 @@ ld_day ld_calendar_add_days_rolled(const ld_calendar *cal, ld_day start, int n,
 {
 	ld_day d = start + n;
 	bool known;
+	struct fallback fb = {0};
 	*complete = true;
 	*missing_year = 0;
 	for (;;) {
-		bool work = ld_calendar_is_working_day(cal, d, &known);
+		bool work = working_day(cal, d, &known, &fb);
 		note_unknown(known, d, complete, missing_year);
 		if (work)
 			return d;
 		d++;
 	}
+}
+
+void ld_calendar_warning(int missing_year, char *buf, size_t cap)
+{
+	if (ld_statutory_basis(missing_year) != LD_CITE__COUNT)
+		snprintf(buf, cap,
+			 "未载入%d年国务院节假日安排，已按《全国年节及纪念日放假办法》"
+			 "规定的法定节假日和周末推算，结果为暂定，待该年安排载入后重新判定",
+			 missing_year);
+	else
+		snprintf(buf, cap,
+			 "未载入%d年节假日安排，期限仅按周末推算，结果为暂定，"
+			 "待该年安排载入后重新判定",
+			 missing_year);
 }

@@ -81,6 +81,13 @@ typedef enum {
 	LD_CITE_LEGAL_AID_LAW,
 	LD_CITE_MARKET_ENTITY_REGULATION,
 	LD_CITE_RENTAL_MEASURES_8,
+	/* 《全国年节及纪念日放假办法》第二条 (the holidays of all citizens), by
+	 * the revision in force in the year concerned: a year with no State
+	 * Council arrangement is counted by it (calendar_statutory.c). */
+	LD_CITE_HOLIDAYS_1999,
+	LD_CITE_HOLIDAYS_2007,
+	LD_CITE_HOLIDAYS_2013,
+	LD_CITE_HOLIDAYS_2024,
 	LD_CITE__COUNT
 } ld_cite;
 

@@ -98,6 +98,25 @@ void ld_deadline_compute(const ld_calendar *cal, ld_event event, ld_day date,
 		&out->missing_year);
 	ld_basis_add(&out->basis, LD_CITE_CIVIL_201_1);
 	ld_basis_add(&out->basis, LD_CITE_LICENSING_82);
+	ld_deadline_cite_statutory(cal, out);
+}
+
+void ld_deadline_cite_statutory(const ld_calendar *cal, ld_deadline *dl)
+{
+	if (dl->calendar_complete)
+		return;
+	/* The days of a year with no arrangement were counted by the law's
+	 * holidays: cite the revision in force in each such year touched
+	 * (the first, and the deadline's when it is another one). */
+	ld_cite c = ld_statutory_basis(dl->missing_year);
+	if (c != LD_CITE__COUNT)
+		ld_basis_add(&dl->basis, c);
+	int last = ld_day_year(dl->deadline);
+	if (last != dl->missing_year && !ld_calendar_has_year(cal, last)) {
+		c = ld_statutory_basis(last);
+		if (c != LD_CITE__COUNT)
+			ld_basis_add(&dl->basis, c);
+	}
 }
 
 ld_status ld_deadline_check_late(const ld_deadline *dl, ld_day event_date,

@@ -60,6 +60,14 @@ void ld_deadline_compute(const ld_calendar *cal, ld_event event, ld_day date,
 			 int minute, ld_deadline *out);
 
 /*
+ * When dl was counted over a year with no arrangement in cal, add the
+ * citation of the statutory holidays that counted it: the revision in
+ * force in dl->missing_year, and in the deadline's year when that is
+ * another year without an arrangement. Called by ld_deadline_compute.
+ */
+void ld_deadline_cite_statutory(const ld_calendar *cal, ld_deadline *dl);
+
+/*
  * Whether an act done on `done` (at `done_minute`, or LD_MINUTE_UNKNOWN) was
  * late. With an unknown time, only a later day is late. An act before the
  * event is bad input: LD_EINVAL with field "done".

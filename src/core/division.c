@@ -1,10 +1,31 @@
 /*
  * division.c — look-ups in the GB/T 2260 history and Jinan's successor map.
+ * The table in force is installed by division_load.c.
  */
 #include "division.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "division_int.h"
+
+const struct ld_division_rec *ld_division_current_table = ld_division_table;
+size_t ld_division_current_count;
+
+static size_t table_count(void)
+{
+	/* ld_division_count is not a constant expression; until a table is
+	 * installed, the compiled-in one is in force. */
+	return ld_division_current_table == ld_division_table
+		       ? ld_division_count
+		       : ld_division_current_count;
+}
+
+const struct ld_division_rec *ld_division_records(size_t *n)
+{
+	*n = table_count();
+	return ld_division_current_table;
+}
 
 const int32_t ld_jinan_units[LD_JINAN_UNIT_COUNT] = {
 	370102, 370103, 370104, 370105, 370112, 370113,
@@ -54,30 +75,38 @@ ld_status ld_division_parse(const char *s, int len, int32_t *out,
 	return LD_OK;
 }
 
+/* Whether record a is a better "latest" than b: a current record over a
+ * withdrawn one; between two current ones (a code renamed in place, the old
+ * name not ended), the newer; between two withdrawn ones, the one listed
+ * last. */
+static bool newer(const struct ld_division_rec *a,
+		  const struct ld_division_rec *b)
+{
+	if ((a->last_seen == 0) != (b->last_seen == 0))
+		return a->last_seen == 0;
+	if (a->last_seen != b->last_seen)
+		return a->last_seen > b->last_seen;
+	return a->first_seen > b->first_seen;
+}
+
 const struct ld_division_rec *ld_division_latest(int32_t code)
 {
-	size_t lo = 0, hi = ld_division_count;
+	const struct ld_division_rec *t = ld_division_current_table;
+	size_t lo = 0, hi = table_count();
 	/* Find the first index with table code > code, then step back. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (ld_division_table[mid].code <= code)
+		if (t[mid].code <= code)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == 0 || ld_division_table[lo - 1].code != code)
+	if (lo == 0 || t[lo - 1].code != code)
 		return NULL;
-	/* Among the records of a reused code, the current one wins; failing
-	 * that, the one listed last (largest last_seen). */
-	const struct ld_division_rec *best = &ld_division_table[lo - 1];
-	for (size_t i = lo - 1;
-	     i-- > 0 && ld_division_table[i].code == code;) {
-		const struct ld_division_rec *r = &ld_division_table[i];
-		if (best->last_seen == 0)
-			break;
-		if (r->last_seen == 0 || r->last_seen > best->last_seen)
-			best = r;
-	}
+	const struct ld_division_rec *best = &t[lo - 1];
+	for (size_t i = lo - 1; i-- > 0 && t[i].code == code;)
+		if (newer(&t[i], best))
+			best = &t[i];
 	return best;
 }
 

@@ -96,6 +96,7 @@ void ld_view_declaration(ld_jw *w, const ld_declaration *d, bool mask)
 	ld_jw_kstr(w, "submitted_at", d->submitted_at);
 	ld_jw_kstr(w, "deadline", d->deadline);
 	ld_jw_kbool(w, "late", d->late);
+	ld_jw_kbool(w, "provisional", d->provisional);
 	ld_jw_kstr(w, "status", d->status);
 	ld_jw_kstr(w, "decided_by", d->decided_by_name);
 	ld_jw_kstr(w, "decided_at", d->decided_at);

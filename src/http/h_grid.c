@@ -263,10 +263,12 @@ static void view_report(ld_jw *w, struct ld_req *r, const ld_report *rp,
 	ld_jw_kstr(w, "reported_date", rp->reported_date);
 	ld_jw_kstr(w, "deadline", rp->deadline);
 	ld_jw_kbool(w, "late", rp->late);
+	ld_jw_kbool(w, "provisional", rp->provisional);
 	/* The checks, counted again by the rules (pure and cheap). */
 	ld_report_kind k;
 	ld_day ev, rep;
 	ld_report_check chk;
+	int missing_year = 0;
 	ld_jw_key(w, "checks");
 	ld_jw_arr_open(w);
 	if (ld_report_kind_from(rp->kind, &k) &&
@@ -290,11 +292,19 @@ static void view_report(ld_jw *w, struct ld_req *r, const ld_report *rp,
 			ld_jw_kbool(w, "late", chk.duties[i].late);
 			ld_jw_kbool(w, "calendar_complete",
 				    dl->calendar_complete);
+			if (!dl->calendar_complete && !missing_year)
+				missing_year = dl->missing_year;
 			ld_view_basis(w, &dl->basis);
 			ld_jw_obj_close(w);
 		}
 	}
 	ld_jw_arr_close(w);
+	if (rp->provisional && missing_year) {
+		/* The command line's warning, naming the year. */
+		char warn[256];
+		ld_calendar_warning(missing_year, warn, sizeof warn);
+		ld_jw_kstr(w, "warning", warn);
+	}
 	if (rp->house_id > 0)
 		ld_jw_kint(w, "house_id", rp->house_id);
 	else
@@ -338,6 +348,8 @@ static void view_task(ld_jw *w, struct ld_req *r, const ld_task *t,
 #undef OPT_ID
 	ld_jw_kstr(w, "detail", t->detail);
 	ld_jw_kstr(w, "due_date", t->due_date);
+	/* Counted over a year with no holiday arrangement (calendar.md). */
+	ld_jw_kbool(w, "due_date_provisional", t->provisional);
 	ld_jw_kbool(w, "overdue", strcmp(t->status, "open") == 0 &&
 					  strcmp(t->due_date, today) < 0);
 	ld_jw_kstr(w, "status", t->status);
@@ -1262,6 +1274,14 @@ static ld_status visit_task(const struct ld_store_ops *ops, ld_conn *c,
 		.created_at = j->now,
 	};
 	rc = ops->task_insert(c, &t);
+	if (rc == LD_OK && !complete) {
+		/* Counted over a year with no arrangement: kept with its
+		 * count, decided again once it is loaded. */
+		char from[LD_DATE_STRLEN];
+		ld_day_format(j->date, from);
+		rc = ops->provisional_mark(c, LD_PROV_TASK, t.id, from,
+					   j->task_days);
+	}
 	if (rc == LD_OK && j->ntasks < sizeof j->task_ids / sizeof j->task_ids[0])
 		j->task_ids[j->ntasks++] = t.id;
 	*id = t.id;

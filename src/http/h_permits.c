@@ -317,6 +317,9 @@ void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p)
 	ld_jw_kstr(w, "applied_date", p->applied_date);
 	ld_jw_kstr(w, "accepted_date", p->accepted_date);
 	ld_jw_kstr(w, "issue_deadline", p->issue_deadline);
+	/* Counted over a year with no holiday arrangement (calendar.md). */
+	ld_jw_kbool(w, "issue_deadline_provisional",
+		    p->issue_deadline_provisional);
 	ld_jw_kstr(w, "issued_date", p->issued_date);
 	ld_jw_kstr(w, "issuing_authority", p->issuing_authority);
 	ld_jw_kstr(w, "cancelled_date", p->cancelled_date);
@@ -355,6 +358,10 @@ struct permit_job {
 	/* For the reply. */
 	unsigned required, have;
 	int status;
+	/* Acceptance: the issue deadline as counted (flagged when it is
+	 * provisional, and its warning answered). */
+	bool accepting;
+	ld_deadline issue;
 };
 
 static ld_status permit_run(ld_write_job *job, const struct ld_store_ops *ops,
@@ -403,6 +410,10 @@ static ld_status permit_run(ld_write_job *job, const struct ld_store_ops *ops,
 		return ld_fail(&job->err, rc, NULL, "与现有居住证冲突（一人一证）");
 	if (rc != LD_OK)
 		return rc;
+	if (j->accepting && !j->issue.calendar_complete &&
+	    (rc = ops->provisional_mark(c, LD_PROV_PERMIT, j->permit.id, NULL,
+					0)) != LD_OK)
+		return rc;
 	if (j->person_update.id) {
 		rc = ops->person_update(c, &j->person_update);
 		if (rc != LD_OK)
@@ -449,6 +460,8 @@ static void permit_finish(struct ld_req *r, struct ld_pending *p)
 	ld_jw_key(&w, "permit");
 	ld_view_permit(&w, r, &j->permit);
 	view_missing(&w, j->required, j->have, basis_of(j->permit.basis));
+	if (j->accepting)
+		ld_view_provisional(&w, &j->issue);
 	if (j->endorsement.date) {
 		ld_jw_key(&w, "endorsement");
 		ld_jw_obj_open(&w);
@@ -706,6 +719,9 @@ void h_permit_accept(struct ld_req *r)
 	j->permit.materials = materials_text(&p->arena, have);
 	j->permit.accepted_date = j->event.date;
 	j->permit.issue_deadline = fmt_day(&p->arena, dl.deadline);
+	j->permit.issue_deadline_provisional = !dl.calendar_complete;
+	j->accepting = true;
+	j->issue = dl;
 	ld_pending_submit(r, p);
 }
 
@@ -1092,6 +1108,8 @@ bool ld_write_permit_worklist(struct ld_req *r, ld_jw *w, ld_day on)
 		ld_jw_kint(w, "person_id", accepted[i].person_id);
 		work_holder(w, r, accepted[i].person_id);
 		ld_jw_kstr(w, "date", accepted[i].issue_deadline);
+		ld_jw_kbool(w, "provisional",
+			    accepted[i].issue_deadline_provisional);
 		ld_jw_obj_close(w);
 	}
 	for (size_t i = 0; i < ni; i++) {

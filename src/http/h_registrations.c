@@ -234,6 +234,7 @@ static void write_deadline(ld_jw *w, const struct declaration *d)
 	ld_jw_kint(w, "working_days", d->deadline.working_days);
 	ld_jw_kbool(w, "calendar_complete", d->deadline.calendar_complete);
 	ld_jw_kbool(w, "late", d->late);
+	ld_view_provisional(w, &d->deadline);
 	ld_view_basis(w, &d->deadline.basis);
 	ld_jw_obj_close(w);
 }
@@ -318,6 +319,13 @@ static ld_status declare_run(ld_write_job *job, const struct ld_store_ops *ops,
 	rc = ops->event_insert(c, &j->event);
 	if (rc != LD_OK)
 		return rc;
+	/* Counted over a year with no arrangement: decided again once it is
+	 * loaded (docs/calendar.md). */
+	if (!j->reg.calendar_complete &&
+	    (rc = ops->provisional_mark(c, LD_PROV_REGISTRATION, j->reg.id,
+					NULL, 0)) != LD_OK)
+		return rc;
+	j->event.provisional = !j->reg.calendar_complete;
 	/* The grid's follow-up of this person is done (docs/grid.md). */
 	int closed;
 	rc = ops->tasks_close_registered(c, j->person.id_number, j->now,
@@ -429,6 +437,7 @@ bool ld_registration_validate(struct ld_req *r, bool check_area,
 	ld_day_format(d.deadline.deadline, date);
 	out->deadline = adup(a, date);
 	out->late = d.late;
+	out->counted = d.deadline;
 	out->reason = d.reason;
 	out->housing = d.housing;
 	out->employer = d.employer;
@@ -595,6 +604,7 @@ struct change_job {
 	char now[32];
 	ld_registration after;
 	bool permit_cancelled;
+	ld_deadline deadline; /* address change: as counted, for the answer */
 };
 
 static ld_status change_run(ld_write_job *job, const struct ld_store_ops *ops,
@@ -616,6 +626,10 @@ static ld_status change_run(ld_write_job *job, const struct ld_store_ops *ops,
 	j->event.registration_id = j->id;
 	rc = ops->event_insert(c, &j->event);
 	if (rc != LD_OK)
+		return rc;
+	if (j->event.provisional &&
+	    (rc = ops->provisional_mark(c, LD_PROV_ADDRESS_CHANGE, j->event.id,
+					NULL, 0)) != LD_OK)
 		return rc;
 	if (j->cancel) {
 		/* Leaving ends the permit too: it is handed back (spec §5). */
@@ -662,6 +676,8 @@ static void change_finish(struct ld_req *r, struct ld_pending *p)
 	ld_view_event(&w, &j->event);
 	if (j->cancel)
 		ld_jw_kbool(&w, "permit_cancelled", j->permit_cancelled);
+	else
+		ld_view_provisional(&w, &j->deadline);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }
@@ -768,6 +784,8 @@ void h_registration_address_change(struct ld_req *r)
 	j->event.date = adup(a, date);
 	j->event.deadline = adup(a, ddl);
 	j->event.late = declared > dl.deadline;
+	j->event.provisional = !dl.calendar_complete;
+	j->deadline = dl;
 	j->event.detail = ld_arena_printf(
 		a, "{\"moved_date\":\"%s\",\"from_grid\":\"%s\",\"to_grid\":\"%s\"}",
 		moved_s, reg.addr.grid, addr.grid);

@@ -538,6 +538,7 @@ void h_resident_me(struct ld_req *r)
 
 struct pending_job {
 	ld_declaration d;
+	ld_deadline counted; /* for the flag and the answer's warning */
 };
 
 static ld_status pending_run(ld_write_job *job, const struct ld_store_ops *ops,
@@ -565,6 +566,9 @@ static ld_status pending_run(ld_write_job *job, const struct ld_store_ops *ops,
 				       "您已提交网上申报，正在等待派出所核验；如需修改，"
 				       "请携带居民身份证到居住地派出所办理");
 	rc = ops->declaration_insert(c, &j->d);
+	if (rc == LD_OK && j->d.provisional)
+		rc = ops->provisional_mark(c, LD_PROV_DECLARATION, j->d.id,
+					   NULL, 0);
 	if (rc == LD_OK)
 		ld_pending_target(p, "declaration", j->d.id);
 	return rc;
@@ -583,6 +587,7 @@ static void pending_finish(struct ld_req *r, struct ld_pending *p)
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "declaration");
 	ld_view_declaration(&w, &j->d, false);
+	ld_view_provisional(&w, &j->counted);
 	ld_jw_kstr(&w, "notice",
 		   "请携带本人居民身份证到居住地派出所核验身份，或等待网格员上门核验；"
 		   "核验通过后居住登记生效并发放居住登记凭证。");
@@ -642,7 +647,9 @@ static void declare_pending(struct ld_req *r)
 		.deadline = dup_or_empty(a, dd.deadline),
 		.late = dd.late,
 		.status = "pending",
+		.provisional = !dd.counted.calendar_complete,
 	};
+	j->counted = dd.counted;
 	if (!d->submitted_at || !d->deadline || !d->addr.room) {
 		ld_arena_release(&p->arena);
 		free(p);

@@ -5,6 +5,7 @@
 #ifndef LD_HANDLERS_H
 #define LD_HANDLERS_H
 
+#include "core/deadline.h"
 #include "http/http.h"
 #include "http/reply.h"
 
@@ -81,6 +82,9 @@ typedef struct {
 	ld_address addr;
 	const char *arrival_date, *declared_date, *deadline;
 	bool late;
+	/* The deadline as counted: provisional when a year it crossed had
+	 * no holiday arrangement (docs/calendar.md). */
+	ld_deadline counted;
 	const char *reason, *housing, *employer;
 	int stay_days;	     /* -1 when not given */
 	const char *lodging; /* NULL when not given */
@@ -106,6 +110,16 @@ void h_declaration_reject(struct ld_req *r);
 /* A declaration as JSON; mask: the ID number and phone masked (for grid
  * workers and the resident's own pages). */
 void ld_view_declaration(ld_jw *w, const ld_declaration *d, bool mask);
+
+/* The calendar's state (h_calendar.c): which years have an arrangement,
+ * the warnings about missing ones, the provisional figures of the area. */
+void h_calendar_status(struct ld_req *r);
+#define LD_CALENDAR_NOTICE_MAX 320
+/* The warnings (Chinese) about missing arrangements on `today`: the
+ * current year's, and from 1 December the next year's. Returns how many
+ * (0 to 2) were written into out. */
+int ld_calendar_notices(const ld_calendar *cal, ld_day today,
+			char out[2][LD_CALENDAR_NOTICE_MAX]);
 
 void h_stats_overview(struct ld_req *r);
 void h_stats_timeline(struct ld_req *r);

@@ -176,7 +176,12 @@ struct ld_server_config {
 	bool group_commit;
 	bool durable;
 	int session_minutes;
+	/* Holiday arrangement files and division code files added to the
+	 * compiled-in ones (the global --holidays / --divisions, or their
+	 * environment variables), or NULL; DATA/holidays and DATA/divisions
+	 * are read after them when they exist. */
 	const char *holidays_dir;
+	const char *divisions_dir;
 	/* Answer a read only once its audit entry is on disk (true), or once
 	 * it is queued for the next group commit (false). */
 	bool read_audit_durable;

@@ -499,6 +499,9 @@ ld_status ld_report_prepare(struct ld_report_ctx *x,
 		ld_deadline_compute(x->cal, LD_EV_ARRIVAL, arrival,
 				    LD_MINUTE_UNKNOWN, &own);
 		out->task_due = own.deadline;
+		out->task_from = arrival;
+		out->task_days = own.working_days;
+		out->task_due_provisional = !own.calendar_complete;
 	}
 	rec->org_id = x->org.id;
 	rec->org_name = x->org.name;
@@ -509,11 +512,10 @@ ld_status ld_report_prepare(struct ld_report_ctx *x,
 }
 
 static ld_day add_working_days(const struct ld_report_ctx *x, ld_day from,
-			       int n)
+			       int n, bool *complete)
 {
-	bool complete;
 	int missing;
-	return ld_calendar_add_working_days(x->cal, from, n, &complete,
+	return ld_calendar_add_working_days(x->cal, from, n, complete,
 					    &missing);
 }
 
@@ -601,8 +603,11 @@ static ld_status house_write(struct ld_report_ctx *x,
 	rc = x->ops->task_open_exists(x->c, "group_rental", NULL, h->id, &open);
 	if (rc != LD_OK || open)
 		return rc;
-	char due[LD_DATE_STRLEN];
-	ld_day_format(add_working_days(x, x->today, x->task_days), due);
+	char due[LD_DATE_STRLEN], from[LD_DATE_STRLEN];
+	bool complete;
+	ld_day_format(add_working_days(x, x->today, x->task_days, &complete),
+		      due);
+	ld_day_format(x->today, from);
 	char detail[160] = "";
 	size_t len = 0;
 	for (unsigned bit = 1; bit <= LD_GR_UNDER_AREA; bit <<= 1)
@@ -622,6 +627,9 @@ static ld_status house_write(struct ld_report_ctx *x,
 		.created_at = x->now,
 	};
 	rc = x->ops->task_insert(x->c, &t);
+	if (rc == LD_OK && !complete)
+		rc = x->ops->provisional_mark(x->c, LD_PROV_TASK, t.id, from,
+					      x->task_days);
 	*flagged = rc == LD_OK;
 	return rc;
 }
@@ -631,6 +639,10 @@ ld_status ld_report_flush(struct ld_report_ctx *x, int *flagged)
 	*flagged = 0;
 	for (struct ld_report_task *t = x->first_task; t; t = t->next) {
 		ld_status rc = x->ops->task_insert(x->c, &t->task);
+		if (rc == LD_OK && t->task.provisional)
+			rc = x->ops->provisional_mark(x->c, LD_PROV_TASK,
+						      t->task.id, t->due_from,
+						      t->due_days);
 		if (rc != LD_OK)
 			return rc;
 	}
@@ -664,6 +676,12 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 		rc = grid_lookup(x, rec->grid, &g);
 	if (rc == LD_OK)
 		rc = x->ops->report_insert(x->c, rec);
+	/* Counted over a year with no arrangement: decided again once it
+	 * is loaded (docs/calendar.md). */
+	rec->provisional = !out->check.calendar_complete;
+	if (rc == LD_OK && rec->provisional)
+		rc = x->ops->provisional_mark(x->c, LD_PROV_REPORT, rec->id,
+					      NULL, 0);
 	if (rc != LD_OK)
 		return rc;
 	if (ld_report_kind_tenancy(out->kind)) {
@@ -718,9 +736,15 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 					  rec->event_date),
 		.due_date = ld_arena_strdup(b, due),
 		.created_at = x->now,
+		.provisional = out->task_due_provisional,
 	};
+	char from[LD_DATE_STRLEN];
+	ld_day_format(out->task_from, from);
+	q->due_from = ld_arena_strdup(b, from);
+	q->due_days = out->task_days;
 	if (!q->task.grid || !q->task.community || !q->task.id_number ||
-	    !q->task.name || !q->task.detail || !q->task.due_date)
+	    !q->task.name || !q->task.detail || !q->task.due_date ||
+	    !q->due_from)
 		return LD_ENOMEM;
 	*x->last_task = q;
 	x->last_task = &q->next;

@@ -57,6 +57,9 @@ struct ld_report_house {
 struct ld_report_task {
 	ld_task task; /* task.id is set when it is written */
 	struct ld_report_task *next;
+	/* When task.provisional: its count, kept for the re-decision. */
+	const char *due_from;
+	int due_days;
 };
 
 /* A person's tenancy of a house as the batch leaves it. */
@@ -110,6 +113,12 @@ struct ld_report_out {
 	 * planned one for the person yet (final once settled). */
 	bool task_needed;
 	ld_day task_due;
+	/* The task's due date is the person's own deadline: counted from
+	 * task_from over task_days working days, provisional when a year it
+	 * crossed had no arrangement. */
+	ld_day task_from;
+	int task_days;
+	bool task_due_provisional;
 	ld_id house_id;
 	/* Tenant reports: the person's open tenancy of the house as read
 	 * (0 for none); the batch's own moves take precedence in apply. */

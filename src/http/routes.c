@@ -864,6 +864,10 @@ const struct ld_route ld_routes[] = {
 	{"GET", "/api/v1/audit/verify", h_audit_verify, "audit:read", AUDITORS,
 	 LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "audit",
 	 "校验审计日志哈希链及其签名锚点（截断、改写、回滚、恢复记录）"},
+
+	{"GET", "/api/v1/calendar", h_calendar_status, "stats:read", STAFF,
+	 LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "stats",
+	 "节假日安排：已载入的年份、缺少本年或（12月起）次年安排的提示、本辖区暂定期限的数量"},
 };
 
 const size_t ld_route_count = sizeof ld_routes / sizeof ld_routes[0];

@@ -40,6 +40,10 @@
 #include "crypto/sm2.h"
 #include "http/http.h"
 #include "http/upload_worker.h"
+#include "http/redecide.h"
+#include "http/views.h"
+#include "http/handlers.h"
+#include "core/division.h"
 
 /* Set by the signal handler, read by every loop thread: a lock-free
  * atomic, which a handler may store to. */
@@ -335,6 +339,60 @@ static int open_notifier(struct ld_server *srv, const char *sms)
 	return 0;
 }
 
+/* The holiday arrangements (compiled in, the --holidays directory or
+ * beside the binary, then DATA/holidays) and the division codes (compiled
+ * in, the --divisions directory or beside the binary, then
+ * DATA/divisions). A bad file stops the start, naming it. */
+static ld_status load_reference_data(struct ld_server *srv, ld_error *err)
+{
+	const struct ld_server_config *cfg = &srv->cfg;
+	char dir[4200];
+	ld_status rc = ld_calendar_load_default(&srv->calendar,
+						cfg->holidays_dir, err);
+	if (rc != LD_OK)
+		return rc;
+	snprintf(dir, sizeof dir, "%s/holidays", cfg->data_dir);
+	rc = ld_calendar_load_dir(&srv->calendar, dir, true, err);
+	if (rc != LD_OK)
+		return rc;
+	snprintf(dir, sizeof dir, "%s/divisions", cfg->data_dir);
+	return ld_division_load_default(cfg->divisions_dir, dir, err);
+}
+
+static void redecide_at_start(struct ld_server *srv)
+{
+	struct ld_redecide_result res;
+	if (ld_redecide_run(srv, &srv->calendar, &res) != LD_OK) {
+		fprintf(stderr,
+			"liudong: 警告：暂定期限重新判定失败（%s），下次启动时再试 / "
+			"WARNING: re-deciding provisional deadlines failed\n",
+			res.err.message);
+		return;
+	}
+	if (res.checked > 0)
+		fprintf(stderr,
+			"liudong: 暂定期限重新判定：共%d项，更新%d项（由逾期改为未逾期"
+			"%d项，由未逾期改为逾期%d项），仍为暂定%d项 / provisional "
+			"deadlines re-decided: %d checked, %d changed, %d still "
+			"provisional\n",
+			res.checked, res.changed, res.late_cleared, res.late_set,
+			res.remaining, res.checked, res.changed, res.remaining);
+}
+
+/* At start: today's arrangements missing (as the dashboard says them). */
+static void warn_calendar(const struct ld_server *srv)
+{
+	if (ld_http_today_override())
+		fprintf(stderr,
+			"liudong: 警告：环境变量 LIUDONG_TEST_TODAY 固定了“今天”，仅供测试使用 "
+			"/ WARNING: LIUDONG_TEST_TODAY fixes today's date (tests "
+			"only)\n");
+	char notes[2][LD_CALENDAR_NOTICE_MAX];
+	int n = ld_calendar_notices(&srv->calendar, ld_http_today(), notes);
+	for (int i = 0; i < n; i++)
+		fprintf(stderr, "liudong: 警告：%s\n", notes[i]);
+}
+
 static int open_log(const char *path, const char *data_dir)
 {
 	if (path && strcmp(path, "off") == 0)
@@ -444,8 +502,7 @@ int ld_server_run(const struct ld_server_config *cfg)
 				cfg->listen, strerror(errno));
 		goto out;
 	}
-	if (ld_calendar_load_default(&srv->calendar, cfg->holidays_dir, &err) !=
-	    LD_OK) {
+	if (load_reference_data(srv, &err) != LD_OK) {
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
 	}
@@ -504,6 +561,10 @@ int ld_server_run(const struct ld_server_config *cfg)
 		goto out_store;
 	}
 	srv->log_fd = open_log(cfg->access_log, cfg->data_dir);
+	/* Decisions stored while a year had no arrangement, decided again
+	 * with the arrangements loaded now; before any request is served. */
+	redecide_at_start(srv);
+	warn_calendar(srv);
 
 	ld_body_init();
 	h2o_config_init(&srv->h2o);

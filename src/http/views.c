@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "core/catalog.h"
@@ -15,12 +16,44 @@
 #include "http/handlers.h"
 #include "http/reply.h"
 
+/* The day LIUDONG_TEST_TODAY names, read once; 0 when it is not set. */
+static ld_day test_today;
+static pthread_once_t test_today_once = PTHREAD_ONCE_INIT;
+
+static void read_test_today(void)
+{
+	const char *v = getenv("LIUDONG_TEST_TODAY");
+	ld_day d;
+	if (v && strlen(v) == 10 &&
+	    ld_day_parse(v, 10, &d, "LIUDONG_TEST_TODAY", NULL) == LD_OK)
+		test_today = d;
+}
+
+ld_day ld_http_today_override(void)
+{
+	pthread_once(&test_today_once, read_test_today);
+	return test_today;
+}
+
 ld_day ld_http_today(void)
 {
+	ld_day fixed = ld_http_today_override();
+	if (fixed)
+		return fixed;
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
 	return ld_day_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+void ld_view_provisional(ld_jw *w, const ld_deadline *dl)
+{
+	ld_jw_kbool(w, "provisional", !dl->calendar_complete);
+	if (!dl->calendar_complete) {
+		char warn[256];
+		ld_calendar_warning(dl->missing_year, warn, sizeof warn);
+		ld_jw_kstr(w, "warning", warn);
+	}
 }
 
 static const char *label(const struct ld_code_list *l, const char *code)
@@ -231,6 +264,9 @@ void ld_view_registration(ld_jw *w, struct ld_req *req,
 	ld_jw_kstr(w, "deadline", r->deadline);
 	ld_jw_kbool(w, "late", r->late);
 	ld_jw_kbool(w, "calendar_complete", r->calendar_complete);
+	/* The deadline and the lateness were counted over a year with no
+	 * holiday arrangement; decided again once it is loaded. */
+	ld_jw_kbool(w, "provisional", !r->calendar_complete);
 	ld_jw_kstr(w, "reason", r->reason);
 	ld_jw_kstr(w, "reason_name", label(&ld_stay_reasons, r->reason));
 	ld_jw_kstr(w, "housing", r->housing);
@@ -259,6 +295,7 @@ void ld_view_event(ld_jw *w, const ld_reg_event *e)
 		ld_jw_knull(w, "late");
 	else
 		ld_jw_kbool(w, "late", e->late);
+	ld_jw_kbool(w, "provisional", e->provisional);
 	ld_jw_key(w, "detail");
 	/* detail is a JSON object written by this program. */
 	ld_buf *b = w->out;
@@ -313,6 +350,7 @@ void ld_view_late_item(ld_jw *w, struct ld_req *r, const ld_late_item *it)
 	ld_jw_kstr(w, "grid", it->grid);
 	ld_jw_kstr(w, "community", it->community);
 	ld_jw_kstr(w, "certificate_no", it->certificate_no);
+	ld_jw_kbool(w, "provisional", it->provisional);
 	ld_jw_obj_close(w);
 }
 

@@ -5,12 +5,22 @@
 #ifndef LD_VIEWS_H
 #define LD_VIEWS_H
 
+#include "core/deadline.h"
 #include "core/scope.h"
 #include "http/http.h"
 #include "util/json_out.h"
 
-/* Today's date in the server's local time zone (set TZ=Asia/Shanghai). */
+/* Today's date in the server's local time zone (set TZ=Asia/Shanghai).
+ * For tests only: the environment variable LIUDONG_TEST_TODAY=YYYY-MM-DD,
+ * read once, fixes it (the server warns at start when it is set). */
 ld_day ld_http_today(void);
+/* The day LIUDONG_TEST_TODAY fixes, or 0 when it is not set. */
+ld_day ld_http_today_override(void);
+
+/* "provisional": whether dl was counted over a year with no holiday
+ * arrangement, and then "warning": the same Chinese warning the command
+ * line prints (ld_calendar_warning), naming the year. */
+void ld_view_provisional(ld_jw *w, const ld_deadline *dl);
 
 /* An address as one line, the way it is written in China:
  * 经十路88号3号楼1单元101室 (cut to fit `size`, as snprintf). A part that

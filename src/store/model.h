@@ -129,6 +129,9 @@ typedef struct {
 	const char *detail;   /* JSON object */
 	ld_id user_id;
 	const char *at;
+	/* The deadline was counted over a year with no holiday arrangement
+	 * (docs/calendar.md); set after the insert (provisional_mark). */
+	bool provisional;
 } ld_reg_event;
 
 typedef struct {
@@ -163,6 +166,7 @@ typedef struct {
 	const char *grid;
 	const char *community;
 	const char *certificate_no;
+	bool provisional; /* the lateness is provisional */
 } ld_late_item;
 
 /* One bar of a statistics chart. */
@@ -217,6 +221,8 @@ typedef struct {
 	const char *cancel_reason;
 	ld_id created_by;
 	const char *created_at;
+	/* The issue deadline is provisional (read only; provisional_mark). */
+	bool issue_deadline_provisional;
 } ld_permit;
 
 typedef struct {
@@ -326,6 +332,7 @@ typedef struct {
 	const char *created_at;
 	/* Read with the report: */
 	const char *org_name, *org_kind;
+	bool provisional; /* deadline and lateness (provisional_mark) */
 } ld_report;
 
 /* An uploaded file of reports (docs/grid.md): opened to receive parts
@@ -377,6 +384,10 @@ typedef struct {
 	ld_id closed_by;
 	const char *closed_at;
 	const char *created_at;
+	/* The due date was counted over a year with no holiday arrangement;
+	 * the count (due_days working days after due_from) is kept with the
+	 * flag (provisional_mark), so it can be counted again. Read only. */
+	bool provisional;
 } ld_task;
 
 typedef struct {
@@ -439,6 +450,7 @@ typedef struct {
 	ld_id registration_id;
 	const char *certificate_no; /* read with the declaration */
 	const char *reject_reason;
+	bool provisional; /* deadline and lateness (provisional_mark) */
 } ld_declaration;
 
 /* How a declaration was decided (ld_store_ops.declaration_decide). */
@@ -477,5 +489,33 @@ typedef struct {
 	const char *district; /* six-digit code */
 	const char *name;
 } ld_issuing_authority;
+
+/* ---- provisional decisions (sqlite_calendar.c, docs/calendar.md) --- */
+
+/* The kinds of stored decision whose deadline comes from the calendar. */
+typedef enum {
+	LD_PROV_REGISTRATION = 0, /* registrations (and its declared event) */
+	LD_PROV_ADDRESS_CHANGE,	  /* registration_events, address_changed */
+	LD_PROV_REPORT,		  /* reports */
+	LD_PROV_TASK,		  /* tasks */
+	LD_PROV_PERMIT,		  /* permits' issue deadline */
+	LD_PROV_DECLARATION,	  /* online declarations */
+	LD_PROV__COUNT
+} ld_prov_kind;
+
+/* A stored provisional decision with what is needed to decide it again. */
+typedef struct {
+	ld_prov_kind kind;
+	ld_id id;
+	const char *sub;  /* reports: the report kind; else NULL */
+	const char *from; /* the day the count starts: arrival, moved,
+			     event, accepted, or the task's due_from */
+	int from_minute;  /* reports: event_minute, or -1 */
+	const char *done; /* the day of the act judged (declared, reported,
+			     submitted), or NULL when nothing is judged */
+	int days;	  /* tasks: working days of the count */
+	const char *deadline;
+	bool late;
+} ld_provisional;
 
 #endif

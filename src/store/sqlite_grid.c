@@ -44,13 +44,14 @@ _Static_assert(G__COUNT <= LD_SQ_GRID_STMTS, "raise LD_SQ_GRID_STMTS");
 	"r.id, r.org_id, r.kind, r.id_number, r.name, r.phone, r.hukou_code, " \
 	"r.event_date, r.event_minute, r.reported_date, r.deadline, r.late, " \
 	"r.house_id, r.grid, r.community, r.address, r.in_scope, "            \
-	"r.registered, r.upload_id, r.user_id, r.created_at, o.name, o.kind"
+	"r.registered, r.upload_id, r.user_id, r.created_at, o.name, o.kind, " \
+	"r.provisional"
 #define REPORT_FROM " FROM reports r JOIN organisations o ON o.id = r.org_id"
 #define TASK_COLS                                                           \
 	"t.id, t.kind, t.grid, t.community, t.id_number, t.name, t.house_id, " \
 	"t.report_id, t.visit_id, t.detail, t.due_date, t.status, t.outcome, " \
 	"t.note, t.assignee, u.username, t.closed_by, t.closed_at, "          \
-	"t.created_at"
+	"t.created_at, t.provisional"
 #define TASK_FROM " FROM tasks t LEFT JOIN users u ON u.id = t.assignee"
 #define UPLOAD_COLS                                                         \
 	"id, org_id, status, name, size, sm3, revision, encoding, rows, bad, " \
@@ -684,6 +685,7 @@ static void row_report(sqlite3_stmt *s, ld_arena *ar, ld_report *r)
 	r->created_at = col_text(s, 20, ar);
 	r->org_name = col_text(s, 21, ar);
 	r->org_kind = col_text(s, 22, ar);
+	r->provisional = sqlite3_column_int(s, 23) != 0;
 }
 
 ld_status ld_sqg_report_insert(ld_conn *c, ld_report *r)
@@ -980,6 +982,7 @@ static void row_task(sqlite3_stmt *s, ld_arena *ar, ld_task *t)
 	t->closed_by = sqlite3_column_int64(s, 16);
 	t->closed_at = col_text(s, 17, ar);
 	t->created_at = col_text(s, 18, ar);
+	t->provisional = sqlite3_column_int(s, 19) != 0;
 }
 
 ld_status ld_sqg_task_insert(ld_conn *c, ld_task *t)

@@ -28,7 +28,8 @@ _Static_assert(R__COUNT <= LD_SQ_RESIDENT_STMTS,
 	"d.reason, d.housing, d.employer, d.stay_days, d.lodging, "           \
 	"d.submitted_date, d.submitted_at, d.deadline, d.late, d.status, "    \
 	"d.decided_by, u.username, d.decided_at, d.verified_by, d.note, "     \
-	"d.registration_id, g.certificate_no, d.reject_reason"
+	"d.registration_id, g.certificate_no, d.reject_reason, "              \
+	"d.provisional"
 #define DECL_FROM                                                           \
 	" FROM declarations d LEFT JOIN users u ON u.id = d.decided_by LEFT " \
 	"JOIN registrations g ON g.id = d.registration_id"
@@ -160,6 +161,7 @@ static void row_declaration(sqlite3_stmt *s, ld_arena *ar, ld_declaration *d)
 	d->registration_id = sqlite3_column_int64(s, 32);
 	d->certificate_no = col_text(s, 33, ar);
 	d->reject_reason = col_text(s, 34, ar);
+	d->provisional = sqlite3_column_int(s, 35) != 0;
 }
 
 ld_status ld_sqr_declaration_insert(ld_conn *c, ld_declaration *d)

@@ -467,6 +467,28 @@ struct ld_store_ops {
 	 * (table issuing_authorities), by code. */
 	ld_status (*issuing_authorities)(ld_conn *c, ld_arena *ar,
 					 ld_issuing_authority **out, size_t *n);
+
+	/* ---- provisional decisions (sqlite_calendar.c) ------------------ */
+
+	/* Flag the stored decision `id` of `kind` as provisional: its
+	 * deadline was counted over a year with no holiday arrangement. A
+	 * registration's own flag is calendar_complete, written by its
+	 * insert; marking it flags its "declared" event. A task keeps the
+	 * count: `days` working days after `from` (NULL and 0 otherwise). */
+	ld_status (*provisional_mark)(ld_conn *c, ld_prov_kind kind, ld_id id,
+				      const char *from, int days);
+	/* Every stored provisional decision, with its inputs. */
+	ld_status (*provisional_list)(ld_conn *c, ld_arena *ar,
+				      ld_provisional **out, size_t *n);
+	/* Write a decision again: p->deadline, p->late (where the kind
+	 * judges lateness) and whether it stays provisional. */
+	ld_status (*provisional_set)(ld_conn *c, const ld_provisional *p,
+				     bool provisional);
+	/* Of the active registrations in the access area: how many have a
+	 * provisional deadline, and how many of those are late. */
+	ld_status (*provisional_counts)(ld_conn *c, const ld_access *acc,
+					int64_t *registrations,
+					int64_t *late);
 };
 
 /* The backend registered under `name` ("sqlite"), or NULL. */

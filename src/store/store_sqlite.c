@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite_calendar.h"
 #include "store/sqlite_grid.h"
 #include "store/sqlite_int.h"
 #include "store/sqlite_paperwork.h"
@@ -74,7 +75,8 @@ _Static_assert(Q__COUNT <= LD_SQ_MAIN_STMTS, "raise LD_SQ_MAIN_STMTS");
 	"p.guardian_relation, p.materials, p.district, p.applied_date, "       \
 	"p.accepted_date, p.issue_deadline, p.issued_date, "                   \
 	"p.issuing_authority, p.permit_no, p.version, p.cancelled_date, "      \
-	"p.cancel_reason, p.created_by, p.created_at"
+	"p.cancel_reason, p.created_by, p.created_at, "                       \
+	"p.issue_deadline_provisional"
 #define VERSION_COLS                                                        \
 	"id, permit_id, version, licence_id, issued_date, reason, payload, "  \
 	"key_id, invalidated_date, photo_id"
@@ -174,7 +176,8 @@ static const char *const sql[Q__COUNT] = {
 			   "VALUES (?,?,?,?,?,?,?,?)",
 	[Q_EVENTS_OF_PERSON] = "SELECT e.id, e.registration_id, e.kind, "
 			       "e.date, e.deadline, e.late, e.detail, "
-			       "e.user_id, e.at FROM registration_events e "
+			       "e.user_id, e.at, e.provisional FROM "
+			       "registration_events e "
 			       "JOIN registrations r ON r.id = "
 			       "e.registration_id WHERE r.person_id = ? "
 			       "ORDER BY e.id",
@@ -1524,6 +1527,7 @@ static void row_event(sqlite3_stmt *s, ld_arena *ar, ld_reg_event *e)
 	e->detail = ld_sq_col_text(s, 6, ar);
 	e->user_id = sqlite3_column_int64(s, 7);
 	e->at = ld_sq_col_text(s, 8, ar);
+	e->provisional = sqlite3_column_int(s, 9) != 0;
 }
 
 static ld_status s_events_of_person(ld_conn *c, ld_id pid, ld_arena *ar,
@@ -1633,6 +1637,7 @@ static void row_late(sqlite3_stmt *s, ld_arena *ar, ld_late_item *it)
 	it->grid = ld_sq_col_text(s, 6, ar);
 	it->community = ld_sq_col_text(s, 7, ar);
 	it->certificate_no = ld_sq_col_text(s, 8, ar);
+	it->provisional = sqlite3_column_int(s, 9) != 0;
 }
 
 static ld_status s_worklist_late(ld_conn *c, const ld_access *acc,
@@ -1664,7 +1669,8 @@ static ld_status s_worklist_late(ld_conn *c, const ld_access *acc,
 			snprintf(text, sizeof text,
 				 "SELECT r.id, p.id, p.name, e.kind, e.date, "
 				 "e.deadline, r.grid, r.community, "
-				 "r.certificate_no%s AND %s ORDER BY e.date DESC, e.id "
+				 "r.certificate_no, e.provisional%s AND %s ORDER "
+				 "BY e.date DESC, e.id "
 				 "DESC LIMIT ?4 OFFSET ?5",
 				 base, area);
 		if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
@@ -1929,6 +1935,7 @@ static void row_permit(sqlite3_stmt *s, ld_arena *ar, ld_permit *p)
 	p->cancel_reason = ld_sq_col_text(s, i++, ar);
 	p->created_by = sqlite3_column_int64(s, i++);
 	p->created_at = ld_sq_col_text(s, i++, ar);
+	p->issue_deadline_provisional = sqlite3_column_int(s, i++) != 0;
 }
 
 static ld_status one_permit(ld_conn *c, enum q q, ld_id id, const char *text,
@@ -2611,4 +2618,8 @@ const struct ld_store_ops ld_store_sqlite = {
 	.declaration_decide = ld_sqr_declaration_decide,
 	.declarations_supersede = ld_sqr_declarations_supersede,
 	.probe_write = s_probe_write,
+	.provisional_mark = ld_sqc_provisional_mark,
+	.provisional_list = ld_sqc_provisional_list,
+	.provisional_set = ld_sqc_provisional_set,
+	.provisional_counts = ld_sqc_provisional_counts,
 };

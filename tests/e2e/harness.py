@@ -90,7 +90,7 @@ class Server:
     grid_a the first grid of clerk_a's area.
     """
 
-    def __init__(self, people=200, extra_args=(), keys=True):
+    def __init__(self, people=200, extra_args=(), keys=True, env=None):
         self.dir = tempfile.mkdtemp(prefix="liudong-e2e-")
         self.data = os.path.join(self.dir, "data")
         demo = run("demo", "--data", self.data, "--people", str(people))
@@ -140,6 +140,9 @@ class Server:
         self.tokens = {}
         self.port = free_port()
         self.extra_args = list(extra_args)
+        # More environment for the server process (LIUDONG_TEST_TODAY, …);
+        # a test may change it between stop() and start().
+        self.env = dict(env or {})
         self.proc = None
         self.start()
         for label in self.accounts:
@@ -167,7 +170,7 @@ class Server:
                 [BINARY, "serve", "--listen", "127.0.0.1:%d" % self.port,
                  "--data", self.data, "--access-log",
                  os.path.join(self.dir, "access.log"), *self.extra_args],
-                stdout=log, stderr=log)
+                stdout=log, stderr=log, env={**os.environ, **self.env})
         deadline = time.time() + 20
         while time.time() < deadline:
             if self.proc.poll() is not None:

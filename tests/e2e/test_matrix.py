@@ -138,6 +138,7 @@ MATRIX = {
     "GET /api/v1/stats/overview": Row(STAFF, LIST),
     "GET /api/v1/stats/timeline": Row(STAFF, LIST),
     "GET /api/v1/stats/grid": Row(STAFF, LIST),
+    "GET /api/v1/calendar": Row(STAFF, LIST),
 
     "POST /api/v1/resident/otp": Row(EVERY, fixture="f_otp"),
     "POST /api/v1/resident/login": Row(EVERY, fixture="f_resident_login",

@@ -222,9 +222,13 @@ static void working_day(void **state)
 	assert_true(ld_calendar_is_working_day(&cal, D(2025, 12, 31), &known));
 	assert_true(known);
 
-	/* 2026 not loaded: weekends only, and known is false. */
+	/* 2026 not loaded: weekends and the statutory holidays (元旦 is one
+	 * whatever the arrangement), and known is false. */
 	known = true;
-	assert_true(ld_calendar_is_working_day(&cal, D(2026, 1, 1), &known));
+	assert_false(ld_calendar_is_working_day(&cal, D(2026, 1, 1), &known));
+	assert_false(known);
+	known = true;
+	assert_true(ld_calendar_is_working_day(&cal, D(2026, 1, 5), &known));
 	assert_false(known);
 	known = true;
 	assert_false(ld_calendar_is_working_day(&cal, D(2026, 1, 4), &known));
@@ -288,11 +292,11 @@ static void add_working_days_unloaded_year(void **state)
 	load_year(&cal, 2025);
 	bool complete = true;
 	int missing = 0;
-	/* 12-31 (1); 2026 unknown, by weekdays: 01-01 (2), 01-02 (3),
-	 * 01-05 (4), 01-06 (5). */
+	/* 12-31 (1); 2026 unknown, by weekdays less the statutory 元旦:
+	 * 01-02 (2), 01-05 (3), 01-06 (4), 01-07 (5). */
 	assert_int_equal(ld_calendar_add_working_days(&cal, D(2025, 12, 30), 5,
 						      &complete, &missing),
-			 D(2026, 1, 6));
+			 D(2026, 1, 7));
 	assert_false(complete);
 	assert_int_equal(missing, 2026);
 
@@ -304,12 +308,13 @@ static void add_working_days_unloaded_year(void **state)
 	assert_true(complete);
 	assert_int_equal(missing, 0);
 
-	/* The first missing year is reported, not a later one. */
+	/* The first missing year is reported, not a later one; 2025-01-01
+	 * is a statutory holiday: 12-31, 01-02, 01-03, 01-06..10, 01-13, 14. */
 	ld_calendar empty;
 	ld_calendar_init(&empty);
 	assert_int_equal(ld_calendar_add_working_days(&empty, D(2024, 12, 30),
 						      10, &complete, &missing),
-			 D(2025, 1, 13));
+			 D(2025, 1, 14));
 	assert_false(complete);
 	assert_int_equal(missing, 2024);
 }

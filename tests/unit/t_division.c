@@ -1,16 +1,19 @@
 /*
- * t_division.c — GB/T 2260 division codes: parsing, the history table,
- * Jinan's units and the successors of its former codes, and full names.
+ * t_division.c — GB/T 2260 division codes: parsing, the history table (to
+ * the end of 2024), Jinan's units and the successors of its former codes,
+ * full names, and the operator's files merged over the table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
 #include "core/division.h"
+#include "tmpdir.h"
 
 static void parse(void **state)
 {
@@ -110,9 +113,17 @@ static void latest_every_code(void **state)
 			const struct ld_division_rec *r = &ld_division_table[j];
 			if (r->code != code)
 				continue;
-			if (!want || (want->last_seen != 0 &&
-				      (r->last_seen == 0 ||
-				       r->last_seen >= want->last_seen)))
+			/* Current over withdrawn; the newer current one
+			 * (a code renamed in place); the one listed last;
+			 * on a full tie, the later in the table. */
+			bool better =
+				!want ||
+				(r->last_seen == 0) != (want->last_seen == 0)
+					? !want || r->last_seen == 0
+				: r->last_seen != want->last_seen
+					? r->last_seen > want->last_seen
+					: r->first_seen >= want->first_seen;
+			if (better)
 				want = r;
 		}
 		const struct ld_division_rec *got = ld_division_latest(code);
@@ -296,6 +307,178 @@ static void full_name_truncates(void **state)
 		assert_int_equal(guard[i], 'Z');
 }
 
+/* Changes since 2019-04, recorded by year (first_seen Y12, last_seen
+ * (Y-1)12): codes added and withdrawn, and codes renamed in place. */
+static void changes_to_2024(void **state)
+{
+	static const struct {
+		int32_t code;
+		const char *name;
+		int32_t first, last;
+	} want[] = {
+		{330113, "临平区", 202112, 0},
+		{330114, "钱塘区", 202112, 0},
+		{370614, "蓬莱区", 202012, 0},
+		{653228, "和康县", 202412, 0},
+		{330103, "下城区", 198012, 202012}, /* withdrawn in 2021 */
+		{140726, "太谷县", 199912, 201904}, /* withdrawn in 2019 */
+		/* 桥东区 became 襄都区 under the same code in 2020; the old
+		 * name is not marked ended in the data: the newer one wins. */
+		{130502, "襄都区", 202012, 0},
+		{130503, "信都区", 202012, 0},
+	};
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		const struct ld_division_rec *r =
+			ld_division_latest(want[i].code);
+		assert_non_null(r);
+		assert_string_equal(r->name, want[i].name);
+		assert_int_equal(r->first_seen, want[i].first);
+		assert_int_equal(r->last_seen, want[i].last);
+		assert_true(ld_division_is_county_level(want[i].code));
+		assert_int_equal(ld_division_is_current(want[i].code),
+				 want[i].last == 0);
+	}
+	char name[64];
+	assert_true(ld_division_full_name(330113, name, sizeof name));
+	assert_string_equal(name, "浙江省杭州市临平区");
+	size_t n;
+	assert_ptr_equal(ld_division_records(&n), ld_division_table);
+	assert_int_equal(n, ld_division_count);
+	assert_int_equal(ld_division_added(), 0);
+}
+
+static void parse_tsv(void **state)
+{
+	static const char good[] =
+		"# comment\n"
+		"code\tname\tfirst_seen\tlast_seen\n"
+		"\n"
+		"659013\t示例新设市\t202512\tcurrent\r\n"
+		"330103\t下城区\t198012\t202012";
+	struct ld_division_rec *recs = NULL;
+	size_t n = 0;
+	ld_error err = {0};
+	assert_int_equal(ld_division_parse_tsv(good, sizeof good - 1,
+					       "/x/a.tsv", &recs, &n, &err),
+			 LD_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(recs[0].code, 659013);
+	assert_string_equal(recs[0].name, "示例新设市");
+	assert_int_equal(recs[0].first_seen, 202512);
+	assert_int_equal(recs[0].last_seen, 0);
+	assert_int_equal(recs[1].last_seen, 202012);
+	ld_division_free_records(recs, n);
+
+	static const struct {
+		const char *text, *says;
+	} bad[] = {
+		{"659013\t示例\t202512\n", "4列"},
+		{"659013\t示例\t202512\tcurrent\textra\n", "4列"},
+		{"65901\t示例\t202512\tcurrent\n", "代码"},
+		{"000000\t示例\t202512\tcurrent\n", "代码"},
+		{"659013\t\t202512\tcurrent\n", "名称"},
+		{"659013\t示\x01例\t202512\tcurrent\n", "名称"},
+		{"659013\t\xe2\x80\xae例\t202512\tcurrent\n", "名称"},
+		{"659013\t\xff\t202512\tcurrent\n", "名称"},
+		{"659013\t示例\t2025-12\tcurrent\n", "首次列入"},
+		{"659013\t示例\t202513\tcurrent\n", "首次列入"},
+		{"659013\t示例\t197912\tcurrent\n", "首次列入"},
+		{"659013\t示例\t202512\tnow\n", "最后列入"},
+		{"659013\t示例\t202512\t202412\n", "早于"},
+		{"659013\t示例\t202512\tcurrent\n"
+		 "659013\t示例\t202512\tcurrent\n", "重复"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		recs = NULL;
+		n = 0;
+		memset(&err, 0, sizeof err);
+		assert_int_equal(ld_division_parse_tsv(bad[i].text,
+						       strlen(bad[i].text),
+						       "/dir/ops.tsv", &recs,
+						       &n, &err),
+				 LD_EINVAL);
+		assert_null(recs);
+		if (!strstr(err.message, bad[i].says) ||
+		    !strstr(err.message, "ops.tsv") ||
+		    !strstr(err.message, "第"))
+			fail_msg("case %zu: %s", i, err.message);
+	}
+	/* The line is named. */
+	static const char third[] = "code\tname\tfirst_seen\tlast_seen\n"
+				    "659013\t示例\t202512\tcurrent\n"
+				    "659014\t示例\t2025\tcurrent\n";
+	assert_int_equal(ld_division_parse_tsv(third, sizeof third - 1, "f.tsv",
+					       &recs, &n, &err),
+			 LD_EINVAL);
+	assert_non_null(strstr(err.message, "f.tsv 第3行"));
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Files merged over the table: added codes, a corrected row, a later file
+ * over an earlier one; a bad file leaves the table in force as it was. */
+static void load_merge(void **state)
+{
+	char dir[] = "/tmp/t_division_XXXXXX", more[] = "/tmp/t_division_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(mkdtemp(more));
+	write_file(dir, "a.tsv",
+		   "659013\t示例新设市\t202512\tcurrent\n"
+		   "330103\t下城区\t198012\t202012\n");
+	write_file(dir, "b.tsv", "659013\t示例新设市\t202506\tcurrent\n");
+	write_file(dir, "notes.txt", "ignored\n");
+	write_file(more, "c.tsv", "110120\t示例区\t202512\t202512\n");
+	ld_error err = {0};
+	assert_int_equal(ld_division_load_default(dir, more, &err), LD_OK);
+	assert_int_equal(ld_division_added(), 4);
+	const struct ld_division_rec *r = ld_division_latest(659013);
+	assert_non_null(r);
+	assert_string_equal(r->name, "示例新设市");
+	assert_int_equal(r->first_seen, 202506); /* b.tsv after a.tsv */
+	assert_true(ld_division_is_current(659013));
+	assert_true(ld_division_is_county_level(110120));
+	assert_false(ld_division_is_current(110120));
+	assert_true(ld_division_is_current(370102)); /* the rest stays */
+	size_t n;
+	const struct ld_division_rec *t = ld_division_records(&n);
+	assert_int_equal(n, ld_division_count + 2);
+	for (size_t i = 1; i < n; i++)
+		assert_true(t[i - 1].code < t[i].code ||
+			    (t[i - 1].code == t[i].code &&
+			     t[i - 1].first_seen <= t[i].first_seen));
+
+	/* A bad file: refused, the table in force untouched. */
+	write_file(more, "d.tsv", "110121\t示例\tx\tcurrent\n");
+	assert_int_equal(ld_division_load_default(dir, more, &err), LD_EINVAL);
+	assert_non_null(strstr(err.message, "d.tsv 第1行"));
+	assert_true(ld_division_is_county_level(659013));
+	assert_false(ld_division_is_county_level(110121));
+
+	/* A missing named directory is an error; a missing `more` is not. */
+	assert_int_equal(ld_division_load_default("/nonexistent/x", NULL, &err),
+			 LD_EIO);
+	assert_int_equal(ld_division_load_default(dir, "/nonexistent/y", &err),
+			 LD_OK);
+	assert_false(ld_division_is_county_level(110120));
+
+	/* Back to the compiled-in table (an empty directory). */
+	remove_dir(more);
+	assert_int_equal(mkdir(more, 0700), 0);
+	remove_dir(dir);
+	assert_int_equal(ld_division_load_default(more, NULL, &err), LD_OK);
+	assert_null(ld_division_latest(659013));
+	assert_ptr_equal(ld_division_records(&n), ld_division_table);
+	remove_dir(more);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +493,9 @@ int main(void)
 		cmocka_unit_test(jinan_units),
 		cmocka_unit_test(full_name),
 		cmocka_unit_test(full_name_truncates),
+		cmocka_unit_test(changes_to_2024),
+		cmocka_unit_test(parse_tsv),
+		cmocka_unit_test(load_merge),
 	};
 	return cmocka_run_group_tests_name("division", tests, NULL, NULL);
 }

@@ -338,11 +338,24 @@ static int raw_refusal(const struct fx *f, const char *sql)
 /* Give the current schema the shape an older version had where a later
  * migration changed it, so the migrations from that version can run
  * again: before 0009 an upload's file was a column of uploads, 0010 made
- * the settings and declarations tables, 0012 audit_anchor, and before 0013
- * an upload was only previewed or confirmed. */
+ * the settings and declarations tables, 0012 audit_anchor, before 0013
+ * an upload was only previewed or confirmed, and 0014 added the flags of
+ * provisional deadlines. */
 static void as_version_8(struct fx *f)
 {
-	raw_exec(f, "DROP TABLE upload_parts; DROP TABLE uploads;"
+	raw_exec(f, "DROP INDEX registrations_provisional;"
+		    "DROP INDEX registration_events_provisional;"
+		    "DROP INDEX reports_provisional;"
+		    "DROP INDEX tasks_provisional;"
+		    "DROP INDEX permits_provisional;"
+		    "ALTER TABLE registration_events DROP COLUMN provisional;"
+		    "ALTER TABLE reports DROP COLUMN provisional;"
+		    "ALTER TABLE tasks DROP COLUMN provisional;"
+		    "ALTER TABLE tasks DROP COLUMN due_from;"
+		    "ALTER TABLE tasks DROP COLUMN due_days;"
+		    "ALTER TABLE permits DROP COLUMN "
+		    "issue_deadline_provisional;"
+		    "DROP TABLE upload_parts; DROP TABLE uploads;"
 		    "DROP TABLE audit_anchor;"
 		    "CREATE TABLE uploads ("
 		    " id INTEGER PRIMARY KEY,"
@@ -1756,6 +1769,116 @@ static void worklist_late(void **state)
 #undef LATE
 }
 
+/* Provisional decisions (0014): flagged, listed with their inputs, written
+ * again; the figures of the dashboard count them. */
+static void provisional_decisions(void **state)
+{
+	struct fx *f = *state;
+	const struct ld_store_ops *o = f->ops;
+	seed_areas(f);
+	ld_id pid = add_person(f, "110105199001010011", "暂定");
+	ld_registration r = mk_reg(pid, 1, "DJ-P1");
+	r.arrival_date = "2027-02-04";
+	r.declared_date = "2027-02-12";
+	r.deadline = "2027-02-11";
+	r.late = true;
+	r.calendar_complete = false;
+	assert_int_equal(o->registration_insert(f->c, &r), LD_OK);
+	ld_reg_event dec = {.registration_id = r.id, .kind = "declared",
+			    .date = "2027-02-12", .deadline = "2027-02-11",
+			    .late = 1, .at = NOW};
+	assert_int_equal(o->event_insert(f->c, &dec), LD_OK);
+	assert_int_equal(o->provisional_mark(f->c, LD_PROV_REGISTRATION, r.id,
+					     NULL, 0),
+			 LD_OK);
+	ld_reg_event mv = {.registration_id = r.id, .kind = "address_changed",
+			   .date = "2027-02-12", .deadline = "2027-02-10",
+			   .late = 1, .detail = "{\"moved_date\":\"2027-02-05\"}",
+			   .at = NOW};
+	assert_int_equal(o->event_insert(f->c, &mv), LD_OK);
+	assert_int_equal(o->provisional_mark(f->c, LD_PROV_ADDRESS_CHANGE,
+					     mv.id, NULL, 0),
+			 LD_OK);
+	ld_task t = {.kind = "absent", .grid = GRID1, .community = COMM1,
+		     .id_number = "110105199001010011", .name = "暂定",
+		     .detail = "", .due_date = "2027-02-12", .created_at = NOW};
+	assert_int_equal(o->task_insert(f->c, &t), LD_OK);
+	assert_int_equal(o->provisional_mark(f->c, LD_PROV_TASK, t.id,
+					     "2027-02-04", 5),
+			 LD_OK);
+
+	ld_reg_event *ev;
+	size_t n;
+	assert_int_equal(o->events_of_person(f->c, pid, &f->ar, &ev, &n), LD_OK);
+	assert_int_equal(n, 2);
+	assert_true(ev[0].provisional && ev[1].provisional);
+	ld_task got;
+	assert_int_equal(o->task_get(f->c, t.id, &f->ar, &got), LD_OK);
+	assert_true(got.provisional);
+
+	int64_t regs, late;
+	assert_int_equal(o->provisional_counts(f->c, &ACC_ALL, &regs, &late),
+			 LD_OK);
+	assert_int_equal(regs, 1);
+	assert_int_equal(late, 1);
+
+	ld_provisional *items;
+	assert_int_equal(o->provisional_list(f->c, &f->ar, &items, &n), LD_OK);
+	assert_int_equal(n, 3);
+	const ld_provisional *reg = NULL, *chg = NULL, *task = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].kind == LD_PROV_REGISTRATION)
+			reg = &items[i];
+		if (items[i].kind == LD_PROV_ADDRESS_CHANGE)
+			chg = &items[i];
+		if (items[i].kind == LD_PROV_TASK)
+			task = &items[i];
+	}
+	assert_non_null(reg);
+	assert_non_null(chg);
+	assert_non_null(task);
+	assert_int_equal(reg->id, r.id);
+	assert_string_equal(reg->from, "2027-02-04");
+	assert_string_equal(reg->done, "2027-02-12");
+	assert_string_equal(reg->deadline, "2027-02-11");
+	assert_true(reg->late);
+	assert_int_equal(chg->id, mv.id);
+	assert_string_equal(chg->from, "2027-02-05");
+	assert_string_equal(chg->done, "2027-02-12");
+	assert_string_equal(task->from, "2027-02-04");
+	assert_int_equal(task->days, 5);
+	assert_null(task->done);
+
+	/* Decided again: the registration and its declared event. */
+	ld_provisional upd = *reg;
+	upd.deadline = "2027-02-15";
+	upd.late = false;
+	assert_int_equal(o->provisional_set(f->c, &upd, false), LD_OK);
+	ld_registration back;
+	assert_int_equal(o->registration_get(f->c, r.id, &f->ar, &back), LD_OK);
+	assert_string_equal(back.deadline, "2027-02-15");
+	assert_false(back.late);
+	assert_true(back.calendar_complete);
+	assert_int_equal(o->events_of_person(f->c, pid, &f->ar, &ev, &n), LD_OK);
+	assert_string_equal(ev[0].deadline, "2027-02-15");
+	assert_int_equal(ev[0].late, 0);
+	assert_false(ev[0].provisional);
+	assert_true(ev[1].provisional); /* the address change is untouched */
+	upd = *task;
+	upd.deadline = "2027-02-16";
+	assert_int_equal(o->provisional_set(f->c, &upd, true), LD_OK);
+	assert_int_equal(o->task_get(f->c, t.id, &f->ar, &got), LD_OK);
+	assert_string_equal(got.due_date, "2027-02-16");
+	assert_true(got.provisional);
+
+	assert_int_equal(o->provisional_counts(f->c, &ACC_ALL, &regs, &late),
+			 LD_OK);
+	assert_int_equal(regs, 0);
+	assert_int_equal(late, 0);
+	assert_int_equal(o->provisional_list(f->c, &f->ar, &items, &n), LD_OK);
+	assert_int_equal(n, 2);
+}
+
 /* ---- audit ---------------------------------------------------------- */
 
 static void append_audit(struct fx *f, int count, const char *action)
@@ -1992,6 +2115,7 @@ int main(void)
 	    T(certificate_next_transaction),
 	    T(certificate_next_many_keys_savepoint),
 	    T(worklist_late),
+	    T(provisional_decisions),
 	    T(audit_chain),
 	    T(audit_detects_alteration),
 	    T(audit_detects_recomputed_link),

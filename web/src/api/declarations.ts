@@ -36,6 +36,8 @@ export interface Declaration {
   submitted_at: string
   deadline: string
   late: boolean
+  /** Counted over a year with no holiday arrangement: 暂定. */
+  provisional?: boolean
   status: DeclarationStatus
   decided_by: string | null
   decided_at: string | null

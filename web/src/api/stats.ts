@@ -1,5 +1,5 @@
 import { http } from './http'
-import type { StatsGroup, StatsItem, TimelineItem } from './types'
+import type { CalendarStatus, StatsGroup, StatsItem, TimelineItem } from './types'
 
 export function statsOverview(group: StatsGroup, parent?: string, late?: boolean) {
   return http.get<{ items: StatsItem[] }>('/api/v1/stats/overview', {
@@ -12,4 +12,9 @@ export function statsOverview(group: StatsGroup, parent?: string, late?: boolean
 /** Per month, from and to as YYYY-MM. */
 export function statsTimeline(from: string, to: string) {
   return http.get<{ items: TimelineItem[] }>('/api/v1/stats/timeline', { from, to })
+}
+
+/** The holiday arrangements loaded, the warnings about missing ones, the area's provisional figures. */
+export function calendarStatus() {
+  return http.get<CalendarStatus>('/api/v1/calendar')
 }

@@ -147,6 +147,8 @@ export interface Registration {
   deadline: string
   late: boolean
   calendar_complete: boolean
+  /** The deadline (and lateness) was counted over a year with no holiday arrangement: 暂定. */
+  provisional?: boolean
   reason: string
   reason_name: string
   housing: string
@@ -185,6 +187,7 @@ export interface Deadline {
   working_days: number | null
   calendar_complete: boolean
   late?: boolean
+  provisional?: boolean
   warning?: string
   basis: string[]
 }
@@ -261,6 +264,7 @@ export interface HistoryEvent {
   date: string
   deadline: string | null
   late: boolean
+  provisional?: boolean
   detail: Record<string, unknown>
   at: string
 }
@@ -300,6 +304,7 @@ export interface Permit {
   applied_date: string
   accepted_date: string | null
   issue_deadline: string | null
+  issue_deadline_provisional?: boolean
   issued_date: string | null
   issuing_authority: string | null
   cancelled_date: string | null
@@ -408,6 +413,7 @@ export interface LateItem {
   grid: string
   community: string
   certificate_no: string
+  provisional?: boolean
 }
 
 export interface PermitWorkItem {
@@ -614,6 +620,8 @@ export interface Report {
   reported_date: string
   deadline: string
   late: boolean
+  provisional?: boolean
+  warning?: string
   checks: ReportCheck[]
   house_id: number | null
   grid: string
@@ -726,6 +734,7 @@ export interface Task {
   visit_id: number | null
   detail: string
   due_date: string
+  due_date_provisional?: boolean
   overdue: boolean
   status: 'open' | 'done'
   outcome: TaskOutcome | null
@@ -785,4 +794,19 @@ export interface Listing<T> {
   total: number
   page?: number
   per_page?: number
+}
+
+/** GET /api/v1/calendar: the holiday arrangements loaded and what they lack. */
+export interface CalendarStatus {
+  today: string
+  years: number[]
+  year: number
+  year_loaded: boolean
+  next_year: number
+  next_year_loaded: boolean
+  /** In Chinese: this year's arrangement missing, or (from 1 December) next year's. */
+  warnings: string[]
+  /** Active registrations of the user's area whose deadline is provisional, and of those the late ones. */
+  provisional: { registrations: number; late: number }
+  divisions_added: number
 }
