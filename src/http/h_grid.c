@@ -81,6 +81,7 @@ void ld_grid_report_ctx_init(struct ld_req *r, struct ld_report_ctx *x,
 	x->c = c;
 	x->cal = &r->srv->calendar;
 	x->group_rental = gr_settings(r->srv);
+	x->rules = r->srv->settings;
 	x->task_days = r->srv->cfg.task_days;
 	x->today = ld_http_today();
 	x->now = now;
@@ -212,7 +213,8 @@ static void view_house(ld_jw *w, struct ld_req *r, const ld_house *h)
 	ld_jw_key(w, "flag");
 	ld_jw_obj_open(w);
 	if (ld_group_rental_check(h->occupants, h->rooms, h->capacity,
-				  h->area_m2, &s, &g, NULL) != LD_OK)
+				  h->area_m2, &s, ld_http_today(),
+				  &srv->settings, &g, NULL) != LD_OK)
 		memset(&g, 0, sizeof g);
 	ld_jw_kbool(w, "flagged", g.flagged);
 	ld_jw_key(w, "reasons");

@@ -17,6 +17,7 @@
 
 #include "core/calendar.h"
 #include "core/endorsement.h"
+#include "core/settings.h"
 #include "core/status.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -206,6 +207,10 @@ struct ld_server_config {
 	 * header is ignored). */
 	struct ld_cidr trusted_proxies[LD_CIDR_MAX];
 	int n_trusted_proxies;
+	/* The readings of the law the rules use (core/settings.h): whether
+	 * the anniversary day is in the endorsement window, and the day the
+	 * Jinan notice took effect. */
+	ld_rules_settings rules;
 };
 
 /* A message posted back to a loop thread from another thread. */
@@ -248,6 +253,7 @@ struct ld_server {
 	int listen_fd;
 	int log_fd;
 	ld_calendar calendar;
+	/* cfg.rules: every decision the server makes reads them here. */
 	ld_rules_settings settings;
 	/* The current signing key for electronic permits, or NULL. */
 	struct ld_sm2_key *signer;

@@ -354,7 +354,9 @@ ld_status ld_person_scope(const char *id_number, const char *hukou_code,
 		.nationality = LD_NAT_CN,
 	};
 	ld_error e = {0};
-	if (ld_scope_decide(&si, out, &e) != LD_OK) {
+	/* Only whether the person is in scope is used (to open a task); no
+	 * setting changes that, and the citations are not shown. */
+	if (ld_scope_decide(&si, &LD_RULES_DEFAULTS, out, &e) != LD_OK) {
 		if (!*presumed)
 			return bad(err, "hukou_code", e.message);
 		/* An ID number's region that is no county any more: follow
@@ -588,8 +590,8 @@ static ld_status house_write(struct ld_report_ctx *x,
 	ld_group_rental g;
 	*flagged = false;
 	if (ld_group_rental_check(rh->occupants, h->rooms, h->capacity,
-				  h->area_m2, &x->group_rental, &g,
-				  NULL) != LD_OK)
+				  h->area_m2, &x->group_rental, x->today,
+				  &x->rules, &g, NULL) != LD_OK)
 		return LD_EINTERNAL; /* the schema keeps rooms, capacity >= 1 */
 	if (rh->occupants == h->occupants && g.flagged == h->flagged)
 		return LD_OK;

@@ -77,6 +77,7 @@ struct ld_report_ctx {
 	ld_conn *c;
 	const ld_calendar *cal;
 	ld_group_rental_settings group_rental;
+	ld_rules_settings rules; /* the server's readings (srv->settings) */
 	int task_days; /* working days for house and visit tasks */
 	ld_org org;
 	ld_org_kind org_kind;

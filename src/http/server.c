@@ -448,6 +448,7 @@ int ld_server_run(const struct ld_server_config *cfg)
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
 	}
+	srv->settings = cfg->rules;
 	/* One server per data directory; a restore waits for none. */
 	if (ld_datalock_take(cfg->data_dir, &srv->data_lock, &err) != LD_OK) {
 		fprintf(stderr, "liudong: --data: %s\n", err.message);

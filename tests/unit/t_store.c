@@ -339,7 +339,8 @@ static int raw_refusal(const struct fx *f, const char *sql)
  * migration changed it, so the migrations from that version can run
  * again: before 0009 an upload's file was a column of uploads, 0010 made
  * the settings and declarations tables, 0012 audit_anchor, and before 0013
- * an upload was only previewed or confirmed. */
+ * an upload was only previewed or confirmed; 0015 added persons'
+ * document_type. */
 static void as_version_8(struct fx *f)
 {
 	raw_exec(f, "DROP TABLE upload_parts; DROP TABLE uploads;"
@@ -358,7 +359,9 @@ static void as_version_8(struct fx *f)
 		    /* 0011: staff passwords */
 		    "ALTER TABLE users DROP COLUMN must_change_password;"
 		    "ALTER TABLE users DROP COLUMN password_changed_at;"
-		    "ALTER TABLE users DROP COLUMN last_login_at;");
+		    "ALTER TABLE users DROP COLUMN last_login_at;"
+		    /* 0015: the identity document */
+		    "ALTER TABLE persons DROP COLUMN document_type;");
 }
 
 /* Close the store and open it again, applying what the version asks. */
