@@ -1,6 +1,6 @@
 /*
  * report.h — the reports of landlords, property managers, employers and
- * agencies (spec §2, §5): who may report what, each report's deadlines, and
+ * agencies (docs/rules.md §2, §5): who may report what, each report's deadlines, and
  * the group-rental (群租) check of a rental house.
  *
  * Pure functions: no I/O, no clock. Codes are stable English identifiers;

@@ -12,7 +12,7 @@
 #include "date.h"
 
 typedef struct {
-	/* The spec's default reads "之日前1个月内" (条例 第十条) as excluding
+	/* docs/rules.md's default reads "之日前1个月内" (条例 第十条) as excluding
 	 * the anniversary day itself; true counts it into the window. */
 	bool anniversary_in_window;
 	/* The Jinan notice (通知) is a draft for comment whose effective date

@@ -1,7 +1,7 @@
 /*
  * h_grid.c — rental housing (出租房屋), reporting organisations and their
  * keys, reports one at a time (by upload: h_uploads.c), the grid's tasks
- * and visits, its work list and figures (docs/grid.md; spec §2, §5).
+ * and visits, its work list and figures (docs/grid.md; docs/rules.md §2, §5).
  *
  * Every change runs in the writer; a report is checked again there, inside
  * the transaction that records it, so what is checked is what is written.

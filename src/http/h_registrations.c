@@ -779,7 +779,7 @@ static ld_status change_run(ld_write_job *job, const struct ld_store_ops *ops,
 	if (rc != LD_OK)
 		return rc;
 	if (j->cancel) {
-		/* Leaving ends the permit too: it is handed back (spec §5). */
+		/* Leaving ends the permit too: it is handed back (docs/rules.md §5). */
 		ld_permit pm;
 		rc = ops->permit_active_of_person(c, j->person_id, &p->arena, &pm);
 		if (rc == LD_OK) {

@@ -1,5 +1,5 @@
 /*
- * reporting.c — one report, checked and recorded (docs/grid.md; spec §2,
+ * reporting.c — one report, checked and recorded (docs/grid.md; docs/rules.md §2,
  * §5). The rules themselves are in src/core (report.c, scope.c,
  * deadline.c); this file looks up what they need and writes what follows.
  */

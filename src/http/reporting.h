@@ -153,7 +153,7 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 ld_status ld_report_flush(struct ld_report_ctx *x, int *flagged);
 
 /*
- * The scope decision (spec §1) for a person living in `grid`, from the
+ * The scope decision (docs/rules.md §1) for a person living in `grid`, from the
  * hukou code when given (a bad one is LD_EINVAL, field "hukou_code"), else
  * presumed from the ID number's first six digits (*presumed). A presumed
  * code that names no county any more counts as in scope and required:
