@@ -119,6 +119,14 @@ void ld_idnum_check_hmt(const char *s, size_t len, ld_day today, ld_idnum *out)
 	check(s, len, today, true, out);
 }
 
+void ld_idnum_check_person(const char *s, size_t len, ld_day today,
+			   ld_idnum *out)
+{
+	check(s, len, today, false, out);
+	if (out->reason == LD_ID_DOCUMENT_TYPE)
+		check(s, len, today, true, out);
+}
+
 const char *ld_id_reason_code(ld_id_reason r)
 {
 	switch (r) {

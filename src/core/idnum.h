@@ -56,6 +56,13 @@ void ld_idnum_check(const char *s, size_t len, ld_day today, ld_idnum *out);
  */
 void ld_idnum_check_hmt(const char *s, size_t len, ld_day today, ld_idnum *out);
 
+/* A GB 11643 number of either: a resident ID card, or (when it begins
+ * 810000, 820000 or 830000) a 港澳台居民居住证. For the reports of
+ * landlords and employers and the grid's visits, which name whoever lives
+ * there. */
+void ld_idnum_check_person(const char *s, size_t len, ld_day today,
+			   ld_idnum *out);
+
 /* Whether an address code is one of the three of 港澳台居民居住证 numbers. */
 bool ld_idnum_is_hmt_code(int32_t code);
 

@@ -1468,7 +1468,7 @@ void h_visits_create(struct ld_req *r)
 			static char field[48];
 			const char *idn = ld_json_str(item, "id_number");
 			ld_idnum id;
-			ld_idnum_check(idn, strlen(idn), today, &id);
+			ld_idnum_check_person(idn, strlen(idn), today, &id);
 			if (!id.valid || id.legacy15) {
 				snprintf(field, sizeof field,
 					 "occupants[%zu].id_number", i);

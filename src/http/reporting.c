@@ -407,7 +407,10 @@ ld_status ld_report_prepare(struct ld_report_ctx *x,
 	if (!given(in->id_number))
 		return bad(err, "id_number", "必填项未填写");
 	ld_idnum id;
-	ld_idnum_check(in->id_number, strlen(in->id_number), x->today, &id);
+	/* A resident ID card's number, or a 港澳台居民居住证's (national rules
+	 * apply to its holder: in scope of no task). */
+	ld_idnum_check_person(in->id_number, strlen(in->id_number), x->today,
+			      &id);
 	if (!id.valid)
 		return bad(err, "id_number", ld_id_reason_message(id.reason));
 	if (id.legacy15)
