@@ -67,6 +67,10 @@ void h_stats_overview(struct ld_req *r)
 			if (d) {
 				snprintf(name, sizeof name, "%s", d->name);
 				label = name;
+			} else if (atoi(items[i].key) == 830000) {
+				label = "台湾地区"; /* 港澳台居民居住证's code */
+			} else if (strcmp(items[i].key, "0000") == 0) {
+				label = "外国人"; /* no hukou (document.h) */
 			}
 		} else if (!label && strcmp(group, "reason") == 0) {
 			const struct ld_code *c =
