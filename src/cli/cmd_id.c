@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "core/division.h"
 #include "core/document.h"
 #include "util/json_out.h"
 
@@ -67,9 +66,7 @@ int cmd_id(struct cli_ctx *ctx, int argc, char **argv)
 	if (doc.valid && doc.region) {
 		snprintf(code, sizeof code, "%06d", (int)doc.region);
 		ld_jw_kstr(&w, "address_code", code);
-		if (!ld_division_full_name(doc.region, name, sizeof name) &&
-		    doc.region == 830000)
-			snprintf(name, sizeof name, "台湾地区");
+		ld_region_full_name(doc.region, name, sizeof name);
 		ld_jw_kstr(&w, "address_name", name);
 	} else {
 		ld_jw_knull(&w, "address_code");

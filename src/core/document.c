@@ -4,7 +4,10 @@
  */
 #include "document.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "division.h"
 
 /* In ld_doc_type order. */
 static const struct ld_code types[LD_DOC__COUNT] = {
@@ -198,6 +201,19 @@ void ld_document_check(ld_doc_type t, const char *s, size_t len, ld_day today,
 		return;
 	}
 	out->valid = true;
+}
+
+bool ld_region_full_name(int32_t code, char *buf, size_t cap)
+{
+	if (ld_division_full_name(code, buf, cap))
+		return true;
+	if (code != 830000) {
+		if (cap)
+			buf[0] = '\0';
+		return false;
+	}
+	snprintf(buf, cap, "台湾地区");
+	return true;
 }
 
 const char *ld_document_message(ld_doc_type t, ld_id_reason r)

@@ -76,6 +76,11 @@ const char *ld_doc_type_code(ld_doc_type t);
 const char *ld_doc_type_label(ld_doc_type t);
 bool ld_doc_type_from_code(const char *s, ld_doc_type *out);
 
+/* The full name of a place code as ld_division_full_name gives it, and
+ * "台湾地区" for 830000, the Taiwan code of 港澳台居民居住证 numbers, which
+ * GB/T 2260 does not list. False (and buf empty) for an unknown code. */
+bool ld_region_full_name(int32_t code, char *buf, size_t cap);
+
 /* Chinese explanation of a failed check of a document of type t. */
 const char *ld_document_message(ld_doc_type t, ld_id_reason r);
 

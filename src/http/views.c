@@ -88,10 +88,8 @@ void ld_view_person(ld_jw *w, struct ld_req *r, const ld_person *p)
 	ld_jw_kstr(w, "document_type", ld_doc_type_code(doc));
 	ld_jw_kstr(w, "document_type_name", ld_doc_type_label(doc));
 	ld_jw_kstr(w, "hukou_code", p->hukou_code);
-	if (p->hukou_code && *p->hukou_code &&
-	    !ld_division_full_name(atoi(p->hukou_code), name, sizeof name) &&
-	    atoi(p->hukou_code) == 830000)
-		snprintf(name, sizeof name, "台湾地区");
+	if (p->hukou_code)
+		ld_region_full_name(atoi(p->hukou_code), name, sizeof name);
 	ld_jw_kstr(w, "hukou_place", name);
 	ld_jw_kstr(w, "hukou_address", p->hukou_address);
 	ld_view_phone(w, r, "phone", p->phone);
