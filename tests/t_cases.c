@@ -15,6 +15,13 @@
  * The command runs in-process (so the sanitizers see it); its stdout must be
  * exactly one JSON object when it exits 0, and one line on stderr otherwise.
  * Adding a case never needs new C.
+ *
+ * The citation table (src/core/citation.c) is checked both ways after the
+ * cases: every citation must be returned by some rule in some case (a
+ * citation no rule returns is dead), and asserted by some case with `has`
+ * or `=` (a citation a rule returns but no case names is untested). The
+ * cases name the spec they test by its copy in the repository
+ * (docs/rules.md).
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -28,6 +35,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "core/citation.h"
 
 #define MAX_ARGS 64
 #define MAX_EXPECT 256
@@ -44,6 +52,36 @@ struct tcase {
 
 static struct tcase *cases;
 static size_t n_cases, cap_cases;
+
+/* Which citations some rule returned in some case's output, and which a
+ * passing expectation named. */
+static bool cite_returned[LD_CITE__COUNT], cite_asserted[LD_CITE__COUNT];
+
+static int cite_of_text(const char *s)
+{
+	for (int c = 0; c < LD_CITE__COUNT; c++)
+		if (strcmp(ld_cite_text((ld_cite)c), s) == 0)
+			return c;
+	return -1;
+}
+
+/* Mark every citation text found among the strings of v, at any depth. */
+static void mark_citations(json_t *v, bool *marks)
+{
+	if (json_is_string(v)) {
+		int c = cite_of_text(json_string_value(v));
+		if (c >= 0)
+			marks[c] = true;
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(v, i, item) mark_citations(item, marks);
+	} else if (json_is_object(v)) {
+		const char *k;
+		json_t *item;
+		json_object_foreach(v, k, item) mark_citations(item, marks);
+	}
+}
 
 static char *xstrdup(const char *s)
 {
@@ -267,6 +305,7 @@ static void check_expect(const struct tcase *c, int k, json_t *out, int status,
 		if (!json_equal(want, actual))
 			fail_msg("%s:%d: %s is %s, expected %s", c->file, line,
 				 path, dump, rest + 2);
+		mark_citations(want, cite_asserted);
 		json_decref(want);
 	} else if (strncmp(rest, "has ", 4) == 0 ||
 		   strncmp(rest, "lacks ", 6) == 0) {
@@ -278,6 +317,8 @@ static void check_expect(const struct tcase *c, int k, json_t *out, int status,
 		if (array_has_string(actual, want) != has)
 			fail_msg("%s:%d: %s %s %s; it is %s", c->file, line,
 				 path, has ? "lacks" : "has", want, dump);
+		if (has && cite_of_text(want) >= 0)
+			cite_asserted[cite_of_text(want)] = true;
 		free(want);
 	} else if (strncmp(rest, "count ", 6) == 0) {
 		size_t want = (size_t)atol(rest + 6);
@@ -327,6 +368,7 @@ static void run_case(void **state)
 		if (err_n != 0)
 			fail_msg("%s:%d: unexpected stderr: %s", c->file,
 				 c->line, err_s);
+		mark_citations(json, cite_returned);
 	} else {
 		char *nl = strchr(err_s, '\n');
 		if (out_n != 0 || !nl || nl[1] != '\0')
@@ -340,6 +382,30 @@ static void run_case(void **state)
 	free(out_s);
 	free(err_s);
 	free(args);
+}
+
+/* After every case: the citation table both ways. */
+static void citation_table(void **state)
+{
+	int failures = 0;
+	for (int c = 0; c < LD_CITE__COUNT; c++) {
+		const char *t = ld_cite_text((ld_cite)c);
+		if (!cite_returned[c]) {
+			print_error("citation %d %s: no rule returned it in any "
+				    "case (dead, or no case exercises the rule "
+				    "that returns it)\n",
+				    c, t);
+			failures++;
+		} else if (!cite_asserted[c]) {
+			print_error("citation %d %s: a rule returns it but no "
+				    "case asserts it (basis has \"...\")\n",
+				    c, t);
+			failures++;
+		}
+	}
+	if (failures)
+		fail_msg("%d citation(s) of the table are dead or untested",
+			 failures);
 }
 
 static int by_name(const void *a, const void *b)
@@ -375,7 +441,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "t_cases: no cases found in %s\n", dir);
 		return 1;
 	}
-	struct CMUnitTest *tests = calloc(n_cases, sizeof *tests);
+	struct CMUnitTest *tests = calloc(n_cases + 1, sizeof *tests);
 	if (!tests)
 		return 1;
 	for (size_t i = 0; i < n_cases; i++) {
@@ -383,8 +449,12 @@ int main(int argc, char **argv)
 		tests[i].test_func = run_case;
 		tests[i].initial_state = &cases[i];
 	}
-	int rc = _cmocka_run_group_tests("rule cases", tests, n_cases, NULL,
-					 NULL);
+	/* Last, once every case has run. */
+	tests[n_cases].name = "citation table: every citation returned by a "
+			      "rule and asserted by a case";
+	tests[n_cases].test_func = citation_table;
+	int rc = _cmocka_run_group_tests("rule cases", tests, n_cases + 1,
+					 NULL, NULL);
 	for (size_t i = 0; i < n_cases; i++) {
 		free(cases[i].args);
 		for (int k = 0; k < cases[i].n_expect; k++)

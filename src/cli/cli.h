@@ -15,6 +15,7 @@
 
 #include "core/calendar.h"
 #include "core/date.h"
+#include "core/settings.h"
 #include "core/status.h"
 
 #define LD_CLI_OK 0
@@ -29,6 +30,9 @@ struct cli_ctx {
 	 * environment and the defaults apply: calendar.h, division.h). */
 	const char *holidays_dir;
 	const char *divisions_dir;
+
+	/* The readings chosen by the global options (--notice-effective). */
+	ld_rules_settings rules;
 };
 
 enum cli_opt_kind {
@@ -88,6 +92,13 @@ int cli_usage_error(struct cli_ctx *ctx, const char *option, const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
 
 void cli_print_help(FILE *f, const struct cli_spec *spec);
+
+/* Today by the system clock, in local time (set TZ=Asia/Shanghai). */
+ld_day cli_today(void);
+
+/* Parse the notice's effective date: "YYYY-MM-DD", or "none" for a notice
+ * not in force. Returns false on anything else. */
+bool cli_parse_notice_effective(const char *s, ld_rules_settings *rules);
 
 /* Write a finished JSON buffer and a newline to ctx->out. */
 struct ld_jw;

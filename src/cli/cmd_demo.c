@@ -605,7 +605,9 @@ static const struct demo_grid *pick_residence(const struct demo_run *run,
 			.lodging = LD_LODGING_NONE,
 			.nationality = LD_NAT_CN,
 		};
-		if (ld_scope_decide(&in, dec, NULL) != LD_OK)
+		/* Only whether the person is in scope is used here, which no
+		 * setting changes. */
+		if (ld_scope_decide(&in, &LD_RULES_DEFAULTS, dec, NULL) != LD_OK)
 			return NULL;
 		if (dec->in_scope && dec->registration_required)
 			return g;

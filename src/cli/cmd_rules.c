@@ -1,7 +1,10 @@
 /*
  * cmd_rules.c — `liudong rules <scope|deadline|permit|endorsement|
- * entitlements|report|group-rental|holidays>`: the rules engine from the command line, one JSON object
- * per call. The contract (field names and exit codes) is relied on by
+ * entitlements|report|group-rental|holidays>`: the rules engine from the
+ * command line, one JSON object per call. The global --notice-effective
+ * (ctx->rules) decides which version of the Jinan notice is cited on the
+ * day a rule is asked about. The contract (field names and exit codes) is
+ * relied on by
  * scripts and tests; see README.md.
  */
 #include <stdlib.h>
@@ -62,8 +65,12 @@ static const char *const nationality_choices[] = {"CN", "HK", "MO",
 						  "TW", "foreign", NULL};
 
 static const struct cli_opt scope_opts[] = {
-	{"hukou", OPT_CODE, true, false, NULL, "常住户口所在地县级行政区划代码（可为旧代码）",
-	 "county-level code of the hukou place (former codes accepted)"},
+	{"hukou", OPT_CODE, false, false, NULL,
+	 "常住户口所在地县级行政区划代码（可为旧代码）；港澳台居民为 810000、820000、"
+	 "830000；内地居民必填",
+	 "county-level code of the hukou place (former codes accepted); "
+	 "810000, 820000, 830000 for Hong Kong, Macao, Taiwan residents; "
+	 "required for mainland citizens"},
 	{"residence", OPT_CODE, true, false, NULL, "居住地：济南市现行12个区县代码之一",
 	 "place of residence: one of Jinan's 12 current codes"},
 	{"stay-days", OPT_UINT, false, false, NULL, "已居住或拟居住天数（缺省视为3日以上）",
@@ -73,11 +80,14 @@ static const struct cli_opt scope_opts[] = {
 	 "lodging registered elsewhere that exempts from registration"},
 	{"nationality", OPT_ENUM, false, false, nationality_choices,
 	 "身份：内地居民CN、港澳台居民、外国人", "mainland CN, HK, MO, TW or foreign"},
+	{"on", OPT_DATE, false, false, NULL,
+	 "到达日期，按当日施行的通知引用（缺省为今天）",
+	 "day of the arrival: the notice in force then is cited (default today)"},
 };
 
 static const struct cli_spec scope_spec = {
-	"rules scope --hukou CODE --residence CODE [--stay-days N] "
-	"[--lodging KIND] [--nationality KIND]",
+	"rules scope [--hukou CODE] --residence CODE [--stay-days N] "
+	"[--lodging KIND] [--nationality KIND] [--on DATE]",
 	"判断是否纳入济南市流动人口服务管理、是否须申报居住登记",
 	"decide whether a person is in scope and must register",
 	scope_opts, N(scope_opts), 0, NULL,
@@ -90,15 +100,22 @@ static int rules_scope(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc)
 		goto out;
 	ld_scope_input in = {
-		.hukou = v[0].code,
+		.hukou = v[0].set ? v[0].code : 0,
 		.residence = v[1].code,
 		.stay_days = v[2].set ? v[2].num : -1,
 		.lodging = v[3].set ? (ld_lodging)v[3].num : LD_LODGING_NONE,
 		.nationality = v[4].set ? (ld_nationality)v[4].num : LD_NAT_CN,
+		.on = v[5].set ? v[5].day : cli_today(),
 	};
+	if (!v[0].set && in.nationality == LD_NAT_CN) {
+		rc = cli_usage_error(ctx, "--hukou",
+				     "内地居民须给出户口所在地代码 (required "
+				     "unless --nationality is not CN)");
+		goto out;
+	}
 	ld_scope_decision d;
 	ld_error err = {0};
-	if (ld_scope_decide(&in, &d, &err) != LD_OK) {
+	if (ld_scope_decide(&in, &ctx->rules, &d, &err) != LD_OK) {
 		rc = cli_bad_input(ctx, &err);
 		goto out;
 	}
@@ -113,7 +130,8 @@ static int rules_scope(struct cli_ctx *ctx, int argc, char **argv)
 	ld_jw_kstr(&w, "reason", ld_scope_reason_code(d.reason));
 	ld_jw_kstr(&w, "reason_text", ld_scope_reason_message(d.reason));
 	code_str(d.hukou, code);
-	ld_jw_kstr(&w, "hukou", code);
+	ld_jw_kstr(&w, "hukou", d.hukou ? code : NULL);
+	ld_jw_kstr(&w, "nationality", ld_nationality_code(d.nationality));
 	ld_jw_kstr(&w, "exemption", d.exemption == LD_LODGING_NONE
 					    ? NULL
 					    : ld_lodging_code(d.exemption));
@@ -201,6 +219,13 @@ static int rules_deadline(struct cli_ctx *ctx, int argc, char **argv)
 	} else {
 		ld_jw_kint(&w, "working_days", dl.working_days);
 	}
+	if (dl.cap_days > 0) {
+		/* Two limits: say what each gives and which one decided. */
+		ld_jw_kint(&w, "cap_days", dl.cap_days);
+		write_date(&w, "deadline_by_working_days", dl.by_working_days);
+		write_date(&w, "deadline_by_cap", dl.by_cap);
+		ld_jw_kstr(&w, "decided_by", ld_cite_text(dl.decided_by));
+	}
 	ld_jw_kbool(&w, "calendar_complete", dl.calendar_complete);
 	if (!dl.calendar_complete) {
 		char warn[256];
@@ -268,6 +293,12 @@ static int rules_permit(struct cli_ctx *ctx, int argc, char **argv)
 	ld_jw_kstr(&w, "reason", ld_permit_reason_code(d.reason));
 	ld_jw_kstr(&w, "applicant", d.guardian ? "guardian" : "self");
 	write_basis(&w, &d.basis);
+	ld_jw_kint(&w, "fee", 0);
+	ld_jw_key(&w, "fee_basis");
+	ld_jw_arr_open(&w);
+	for (int i = 0; i < d.fee_basis.n; i++)
+		ld_jw_str(&w, ld_cite_text(d.fee_basis.items[i]));
+	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
 	rc = emit(ctx, &b, &w);
 out:
@@ -312,7 +343,8 @@ static int rules_endorsement(struct cli_ctx *ctx, int argc, char **argv)
 		.n_endorsed = (size_t)v[2].n_days,
 		.on = v[3].day,
 	};
-	ld_rules_settings settings = {.anniversary_in_window = v[4].set};
+	ld_rules_settings settings = ctx->rules;
+	settings.anniversary_in_window = v[4].set;
 	ld_endorse_result *r = malloc(sizeof *r);
 	ld_error err = {0};
 	if (!r) {
@@ -368,10 +400,14 @@ static const struct cli_opt entitlements_opts[] = {
 	 "居住登记凭证：有效或无", "residence registration certificate"},
 	{"permit", OPT_ENUM, true, false, permit_choices,
 	 "居住证状态：有效、签注期内、中止或无", "residence permit state"},
+	{"on", OPT_DATE, false, false, NULL,
+	 "查询日期，按当日施行的通知引用（缺省为今天）",
+	 "the day asked: the notice in force then is cited (default today)"},
 };
 
 static const struct cli_spec entitlements_spec = {
-	"rules entitlements --certificate active|none --permit STATE",
+	"rules entitlements --certificate active|none --permit STATE "
+	"[--on DATE]",
 	"持证人可享有的公共服务和便利及其依据",
 	"public services and conveniences held, with their legal basis",
 	entitlements_opts, N(entitlements_opts), 0, NULL,
@@ -388,8 +424,9 @@ static int rules_entitlements(struct cli_ctx *ctx, int argc, char **argv)
 	docs.has_permit = ld_permit_state_from_code(permit_choices[v[1].num],
 						    &st);
 	docs.permit_state = st;
-	const ld_entitlement *list[64];
-	size_t n = ld_entitlements_for(&docs, list);
+	ld_grant list[64];
+	size_t n = ld_entitlements_for(&docs, v[2].set ? v[2].day : cli_today(),
+				       &ctx->rules, list);
 
 	ld_buf b;
 	ld_jw w;
@@ -400,14 +437,10 @@ static int rules_entitlements(struct cli_ctx *ctx, int argc, char **argv)
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < n; i++) {
 		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "code", list[i]->code);
-		ld_jw_kstr(&w, "title", list[i]->title);
-		ld_jw_kbool(&w, "conditional", list[i]->conditional);
-		ld_jw_key(&w, "basis");
-		ld_jw_arr_open(&w);
-		for (int k = 0; k < list[i]->n_basis; k++)
-			ld_jw_str(&w, ld_cite_text(list[i]->basis[k]));
-		ld_jw_arr_close(&w);
+		ld_jw_kstr(&w, "code", list[i].e->code);
+		ld_jw_kstr(&w, "title", list[i].e->title);
+		ld_jw_kbool(&w, "conditional", list[i].e->conditional);
+		write_basis(&w, &list[i].basis);
 		ld_jw_obj_close(&w);
 	}
 	ld_jw_arr_close(&w);
@@ -539,11 +572,15 @@ static const struct cli_opt group_rental_opts[] = {
 	{"min-area", OPT_UINT, false, false, NULL,
 	 "人均最小居住面积（平方米，缺省5）",
 	 "least floor area per occupant in m2 (default 5)"},
+	{"on", OPT_DATE, false, false, NULL,
+	 "核查日期，按当日施行的规定引用（缺省为今天）",
+	 "the day of the check: the rules in force then are cited (default "
+	 "today)"},
 };
 
 static const struct cli_spec group_rental_spec = {
 	"rules group-rental --occupants N --rooms N --capacity N [--area M2] "
-	"[--per-room N] [--min-area M2]",
+	"[--per-room N] [--min-area M2] [--on DATE]",
 	"判断出租房屋是否疑似群租",
 	"whether a rental house is a suspected group rental",
 	group_rental_opts, N(group_rental_opts), 0, NULL,
@@ -563,8 +600,9 @@ static int rules_group_rental(struct cli_ctx *ctx, int argc, char **argv)
 	ld_group_rental g;
 	ld_error err = {0};
 	if (ld_group_rental_check(v[0].num, v[1].num, v[2].num,
-				  v[3].set ? v[3].num : 0, &s, &g,
-				  &err) != LD_OK) {
+				  v[3].set ? v[3].num : 0, &s,
+				  v[6].set ? v[6].day : cli_today(),
+				  &ctx->rules, &g, &err) != LD_OK) {
 		rc = cli_bad_input(ctx, &err);
 		goto out;
 	}

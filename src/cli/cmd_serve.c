@@ -87,13 +87,27 @@ static const struct cli_opt serve_opts[] = {
 	 "数据库也没有的按 --issuing-authority",
 	 "file of permit issuing authorities, one \"CODE NAME\" line per "
 	 "district, overriding the database's for this run"},
+	{"anniversary-in-window", OPT_ENUM, false, false, on_off,
+	 "周年日当日是否仍在签注期内（条例第十条“之日前1个月内”，规范认为此点有歧义）："
+	 "on 当日签注按期，off 当日签注为逾期并重新计算居住年限；缺省 off，与命令行 "
+	 "liudong rules endorsement 相同",
+	 "whether the anniversary day itself is in the endorsement window "
+	 "(the spec calls the point ambiguous); default off, as on the command "
+	 "line"},
+	{"notice-effective", OPT_STRING, false, false, NULL,
+	 "济南市实施通知（2025年修订，征求意见稿未定施行日期）的施行日期 YYYY-MM-DD："
+	 "此日及以后发生的事项引用该通知的条目，此前引用当时施行的通知；none 为尚未施行。"
+	 "缺省取全局选项或环境变量 LIUDONG_NOTICE_EFFECTIVE，均未给出时为 none",
+	 "the day the Jinan notice took effect (YYYY-MM-DD), or none: events "
+	 "from that day cite its items, earlier ones the notice then in force; "
+	 "default the global option or $LIUDONG_NOTICE_EFFECTIVE, else none"},
 };
 
 static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 21, 0, NULL,
+	serve_opts, 23, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -146,7 +160,7 @@ static int read_authorities(const char *path, struct ld_authority *out,
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[21];
+	struct cli_val v[23];
 	struct ld_authority *overrides = NULL;
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
@@ -227,6 +241,13 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		cfg.authority_overrides = overrides;
+	}
+	cfg.rules = ctx->rules;
+	cfg.rules.anniversary_in_window = v[21].set && v[21].num == 0;
+	if (v[22].set && !cli_parse_notice_effective(v[22].str, &cfg.rules)) {
+		rc = cli_usage_error(ctx, "--notice-effective",
+				     "应为日期 YYYY-MM-DD 或 none");
+		goto out;
 	}
 	if (v[2].set && (v[2].num < 1 || v[2].num > 64)) {
 		rc = cli_usage_error(ctx, "--threads", "应为1至64");

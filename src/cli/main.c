@@ -5,7 +5,10 @@
  * arrangement files (YYYY.tsv) to those compiled in; so does the
  * LIUDONG_HOLIDAYS environment variable. --divisions DIR (or
  * LIUDONG_DIVISIONS) merges division code files (*.tsv) over the
- * compiled-in GB/T 2260 history.
+ * compiled-in GB/T 2260 history. --notice-effective DATE|none (or
+ * LIUDONG_NOTICE_EFFECTIVE) is the day the Jinan notice took effect, for
+ * the citations of every rule (docs/rules.md); by default it is not in
+ * force, being a draft for comment.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +52,9 @@ static void main_help(FILE *f)
 {
 	fputs("liudong — 济南市流动人口服务管理平台 / Jinan floating-population "
 	      "service platform\n\n"
-	      "用法 usage: liudong [--holidays DIR] [--divisions DIR] <命令 "
-	      "command> [选项 "
-	      "options]\n\n命令 commands:\n",
+	      "用法 usage: liudong [--holidays DIR] [--divisions DIR] "
+	      "[--notice-effective DATE] <命令 command> [选项 options]\n\n"
+	      "命令 commands:\n",
 	      f);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		fprintf(f, "  %-8s %s\n           %s\n", commands[i].name,
@@ -65,6 +68,13 @@ static void main_help(FILE *f)
 	      "（也可用环境变量 LIUDONG_DIVISIONS）\n"
 	      "                  merge division code files *.tsv from DIR over "
 	      "the built-in table (or $LIUDONG_DIVISIONS)\n"
+	      "  --notice-effective DATE|none\n"
+	      "                  济南市实施通知（2025年修订，征求意见稿）的施行日期；缺省 none（未施行，\n"
+	      "                  引用当时施行的通知）；也可用环境变量 LIUDONG_NOTICE_EFFECTIVE\n"
+	      "                  the day the Jinan notice took effect (default none: "
+	      "a draft,\n"
+	      "                  not in force; the notice then in force is cited), "
+	      "or $LIUDONG_NOTICE_EFFECTIVE\n"
 	      "  --help          显示帮助 show help\n"
 	      "  --version       显示版本 show the version\n\n"
 	      "每个命令输出一个 JSON 对象，完成计算时退出码为0，输入有误时为2。\n"
@@ -100,8 +110,11 @@ static int load_divisions(struct cli_ctx *ctx, const char *dir)
 
 int ld_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
-	struct cli_ctx ctx = {.out = out, .err = err};
+	struct cli_ctx ctx = {.out = out, .err = err,
+			      .rules = LD_RULES_DEFAULTS};
 	const char *holidays = NULL, *divisions = NULL;
+	const char *notice = getenv("LIUDONG_NOTICE_EFFECTIVE");
+	const char *notice_from = "LIUDONG_NOTICE_EFFECTIVE";
 	int i = 1;
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		if (strcmp(argv[i], "--help") == 0) {
@@ -120,6 +133,12 @@ int ld_cli_main(int argc, char **argv, FILE *out, FILE *err)
 			divisions = argv[++i];
 			continue;
 		}
+		if (strcmp(argv[i], "--notice-effective") == 0 &&
+		    i + 1 < argc) {
+			notice = argv[++i];
+			notice_from = "--notice-effective";
+			continue;
+		}
 		return cli_usage_error(&ctx, argv[i],
 				       "未知的全局选项 (unknown global option)");
 	}
@@ -127,6 +146,9 @@ int ld_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		main_help(err);
 		return LD_CLI_USAGE;
 	}
+	if (notice && *notice && !cli_parse_notice_effective(notice, &ctx.rules))
+		return cli_usage_error(&ctx, notice_from,
+				       "应为日期 YYYY-MM-DD 或 none");
 	ld_calendar *cal = malloc(sizeof *cal);
 	if (!cal) {
 		fputs("liudong: 内存不足 (out of memory)\n", err);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/division.h"
 
@@ -220,4 +221,28 @@ void cli_print_help(FILE *f, const struct cli_spec *spec)
 			o->repeat ? "  (可重复 repeatable)" : "", o->help_zh,
 			o->help_en);
 	}
+}
+
+ld_day cli_today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	return ld_day_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+bool cli_parse_notice_effective(const char *s, ld_rules_settings *rules)
+{
+	if (strcmp(s, "none") == 0) {
+		rules->notice_in_force = false;
+		rules->notice_effective = 0;
+		return true;
+	}
+	ld_day d;
+	if (ld_day_parse(s, (int)strlen(s), &d, "notice-effective", NULL) !=
+	    LD_OK)
+		return false;
+	rules->notice_in_force = true;
+	rules->notice_effective = d;
+	return true;
 }

@@ -46,7 +46,7 @@ static const struct ld_code housing_kinds[] = {
 };
 LIST(ld_housing_kinds, "housing", housing_kinds);
 
-/* Who may report that a person left (spec §5). */
+/* Who may report that a person left (docs/rules.md §5). */
 static const struct ld_code reporters[] = {
 	{"self", "本人"},
 	{"relative", "近亲属"},

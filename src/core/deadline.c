@@ -1,5 +1,5 @@
 /*
- * deadline.c — the duties table of spec §2 and their counting.
+ * deadline.c — the duties table of docs/rules.md §2 and their counting.
  */
 #include "deadline.h"
 
@@ -12,37 +12,40 @@ static const struct {
 	int hours;
 	ld_cite rule;
 	ld_cite extra; /* a second source, or LD_CITE__COUNT */
+	int cap_days;  /* a cap in calendar days set by `extra`, or 0 */
+	bool agency;   /* an agency's own time limit (行政许可法 第八十二条) */
 } duties[LD_EV__COUNT] = {
 	[LD_EV_ARRIVAL] = {"arrival", "流动人口向居住地公安派出所申报居住登记",
-			   3, 0, LD_CITE_BANFA_8_2, LD_CITE__COUNT},
+			   3, 0, LD_CITE_BANFA_8_2, LD_CITE__COUNT, 0, false},
 	[LD_EV_ADDRESS_CHANGE] = {"address_change",
 				  "在同一区县内变更居住地址，申报变更登记", 3,
 				  0, LD_CITE_BANFA_ADDRESS_CHANGE,
-				  LD_CITE__COUNT},
+				  LD_CITE__COUNT, 0, false},
 	[LD_EV_TENANT_MOVE_IN] = {"tenant_move_in",
 				  "房屋出租人（或代理人）登记承租人身份信息",
 				  0, 24, LD_CITE_BANFA_TENANT_IDENTITY,
-				  LD_CITE__COUNT},
+				  LD_CITE__COUNT, 0, false},
 	[LD_EV_TENANT_REPORT] = {"tenant_report",
 				 "房屋出租人向公安派出所报告承租人信息", 3, 0,
-				 LD_CITE_BANFA_TENANT_REPORT, LD_CITE__COUNT},
+				 LD_CITE_BANFA_TENANT_REPORT, LD_CITE__COUNT, 0, false},
 	[LD_EV_TENANT_DEPARTURE] = {"tenant_departure",
 				    "房屋出租人报告承租人退租离开", 3, 0,
 				    LD_CITE_BANFA_TENANT_DEPARTURE,
-				    LD_CITE__COUNT},
+				    LD_CITE__COUNT, 0, false},
 	[LD_EV_HIRE] = {"hire", "用人单位组织招用的流动人口申报居住登记", 3,
-			0, LD_CITE_BANFA_EMPLOYER_HIRE, LD_CITE__COUNT},
+			0, LD_CITE_BANFA_EMPLOYER_HIRE, LD_CITE__COUNT, 0, false},
 	[LD_EV_SEPARATION] = {"separation", "用人单位报告与流动人口终止劳动关系",
 			      3, 0, LD_CITE_BANFA_EMPLOYER_SEPARATION,
-			      LD_CITE__COUNT},
+			      LD_CITE__COUNT, 0, false},
 	[LD_EV_PLACEMENT] = {"placement",
 			     "房屋租赁中介机构、职业介绍机构报告成交或介绍成功",
 			     3, 0, LD_CITE_BANFA_AGENCY_PLACEMENT,
-			     LD_CITE__COUNT},
+			     LD_CITE__COUNT, 0, false},
+	/* 10 working days (办法), at most 15 days (条例 第九条). */
 	[LD_EV_PERMIT_ACCEPTANCE] = {"permit_acceptance",
 				     "公安机关自受理之日起制作发放居住证", 10,
 				     0, LD_CITE_BANFA_PERMIT_ISSUE,
-				     LD_CITE_TIAOLI_9},
+				     LD_CITE_TIAOLI_9, 15, true},
 };
 
 const char *ld_event_code(ld_event e)
@@ -77,6 +80,8 @@ void ld_deadline_compute(const ld_calendar *cal, ld_event event, ld_day date,
 	out->event = event;
 	out->working_days = duties[event].working_days;
 	out->hours = duties[event].hours;
+	out->cap_days = duties[event].cap_days;
+	out->decided_by = duties[event].rule;
 	ld_basis_add(&out->basis, duties[event].rule);
 	if (duties[event].extra != LD_CITE__COUNT)
 		ld_basis_add(&out->basis, duties[event].extra);
@@ -96,8 +101,33 @@ void ld_deadline_compute(const ld_calendar *cal, ld_event event, ld_day date,
 	out->deadline = ld_calendar_add_working_days(
 		cal, date, out->working_days, &out->calendar_complete,
 		&out->missing_year);
+	out->by_working_days = out->deadline;
 	ld_basis_add(&out->basis, LD_CITE_CIVIL_201_1);
-	ld_basis_add(&out->basis, LD_CITE_LICENSING_82);
+	if (duties[event].agency)
+		ld_basis_add(&out->basis, LD_CITE_LICENSING_82);
+	if (out->cap_days > 0) {
+		/* The cap counts calendar days; a last day that is a rest day
+		 * moves to the next working day (民法典 第二百零三条). */
+		bool complete;
+		int missing;
+		out->by_cap = ld_calendar_add_days_rolled(
+			cal, date, out->cap_days, &complete, &missing);
+		if (out->by_cap < out->deadline) {
+			out->deadline = out->by_cap;
+			out->decided_by = duties[event].extra;
+			if (out->by_cap != date + out->cap_days)
+				ld_basis_add(&out->basis, LD_CITE_CIVIL_203);
+		}
+		/* Which limit is earlier is certain when both counts were
+		 * made over loaded arrangements, or when the cap's last day
+		 * before any move (it only moves later) is not before a
+		 * complete working-day count. */
+		if (!complete && out->calendar_complete &&
+		    date + out->cap_days < out->by_working_days) {
+			out->calendar_complete = false;
+			out->missing_year = missing;
+		}
+	}
 	ld_deadline_cite_statutory(cal, out);
 }
 

@@ -1,6 +1,14 @@
 /*
- * deadline.h — the deadline of every duty in spec §2, counted by the Civil
- * Code (民法典 第二百零一条) over working days (行政许可法 第八十二条) or hours.
+ * deadline.h — the deadline of every duty in docs/rules.md §2, counted by
+ * the Civil Code (民法典 第二百零一条) over working days or hours.
+ *
+ * The issue of a residence permit has two limits: 10 working days after
+ * acceptance (办法) and at most 15 days (条例 第九条, calendar days, the
+ * last one moved off a rest day by 民法典 第二百零三条). The deadline is
+ * the earlier of the two, both are cited, and `decided_by` names the one
+ * that set it. 行政许可法 第八十二条 (an agency's time limits in working
+ * days) is cited for that agency duty only, never for the duties of
+ * residents, landlords, employers or agencies reporting.
  */
 #ifndef LD_DEADLINE_H
 #define LD_DEADLINE_H
@@ -36,6 +44,11 @@ typedef struct {
 	ld_day deadline;     /* last day on which the act is on time */
 	int working_days;    /* the period in working days, 0 for hour periods */
 	int hours;           /* the period in hours, 0 for day periods */
+	/* A cap in calendar days (15 for the permit's issue, 0 for none), and
+	 * the last day by each limit when there is one. */
+	int cap_days;
+	ld_day by_working_days, by_cap;
+	ld_cite decided_by;  /* the citation whose limit set `deadline` */
 	int deadline_minute; /* for hour periods: time of day of the deadline */
 	bool time_known;     /* for hour periods: the event time was given */
 	bool calendar_complete;

@@ -17,6 +17,7 @@
 
 #include "citation.h"
 #include "date.h"
+#include "settings.h"
 #include "status.h"
 
 typedef enum {
@@ -24,12 +25,6 @@ typedef enum {
 	LD_PSTATE_WINDOW_OPEN,
 	LD_PSTATE_SUSPENDED,
 } ld_permit_state;
-
-typedef struct {
-	/* The spec's default reads "之日前1个月内" as excluding the anniversary
-	 * day itself; true counts it into the window. */
-	bool anniversary_in_window;
-} ld_rules_settings;
 
 #define LD_ENDORSE_MAX 200
 

@@ -42,12 +42,19 @@ static void fail(ld_idnum *out, ld_id_reason r)
 	out->reason = r;
 }
 
-void ld_idnum_check(const char *s, size_t len, ld_day today, ld_idnum *out)
+bool ld_idnum_is_hmt_code(int32_t code)
+{
+	return code == 810000 || code == 820000 || code == 830000;
+}
+
+/* `hmt`: the number of a 港澳台居民居住证 (18 characters, address code
+ * 810000/820000/830000) rather than of a resident ID card. */
+static void check(const char *s, size_t len, ld_day today, bool hmt,
+		  ld_idnum *out)
 {
 	memset(out, 0, sizeof *out);
-	out->legacy15 = len == 15;
-	if (len != 18 && len != 15)
-		{
+	out->legacy15 = len == 15 && !hmt;
+	if (len != 18 && (len != 15 || hmt)) {
 		fail(out, LD_ID_LENGTH);
 		return;
 	}
@@ -86,8 +93,11 @@ void ld_idnum_check(const char *s, size_t len, ld_day today, ld_idnum *out)
 	}
 
 	int32_t code = num(n, 6);
-	if (!ld_division_latest(code))
-		{
+	if (!hmt && ld_idnum_is_hmt_code(code)) {
+		fail(out, LD_ID_DOCUMENT_TYPE);
+		return;
+	}
+	if (hmt ? !ld_idnum_is_hmt_code(code) : !ld_division_latest(code)) {
 		fail(out, LD_ID_ADDRESS_CODE);
 		return;
 	}
@@ -97,6 +107,24 @@ void ld_idnum_check(const char *s, size_t len, ld_day today, ld_idnum *out)
 	out->birth = ld_day_from_ymd(y, m, d);
 	out->sex = sex_digit % 2 ? LD_SEX_MALE : LD_SEX_FEMALE;
 	out->address_code = code;
+}
+
+void ld_idnum_check(const char *s, size_t len, ld_day today, ld_idnum *out)
+{
+	check(s, len, today, false, out);
+}
+
+void ld_idnum_check_hmt(const char *s, size_t len, ld_day today, ld_idnum *out)
+{
+	check(s, len, today, true, out);
+}
+
+void ld_idnum_check_person(const char *s, size_t len, ld_day today,
+			   ld_idnum *out)
+{
+	check(s, len, today, false, out);
+	if (out->reason == LD_ID_DOCUMENT_TYPE)
+		check(s, len, today, true, out);
 }
 
 const char *ld_id_reason_code(ld_id_reason r)
@@ -112,6 +140,8 @@ const char *ld_id_reason_code(ld_id_reason r)
 		return "birth_date";
 	case LD_ID_ADDRESS_CODE:
 		return "address_code";
+	case LD_ID_DOCUMENT_TYPE:
+		return "document_type";
 	case LD_ID_OK:
 		break;
 	}
@@ -131,6 +161,8 @@ const char *ld_id_reason_message(ld_id_reason r)
 		return "公民身份号码中的出生日期无效";
 	case LD_ID_ADDRESS_CODE:
 		return "公民身份号码中的地址码不存在";
+	case LD_ID_DOCUMENT_TYPE:
+		return "以810000、820000、830000开头的是港澳台居民居住证号码，请按“港澳台居民居住证”办理";
 	case LD_ID_OK:
 		break;
 	}

@@ -23,6 +23,10 @@ typedef enum {
 	LD_ID_CHECKSUM,
 	LD_ID_BIRTH_DATE,
 	LD_ID_ADDRESS_CODE,
+	/* The number is of another document (document.h): a resident ID
+	 * card's number beginning 810000, 820000 or 830000 is that of a Hong
+	 * Kong, Macao or Taiwan resident's residence permit. */
+	LD_ID_DOCUMENT_TYPE,
 } ld_id_reason;
 
 enum ld_sex { LD_SEX_UNKNOWN = 0, LD_SEX_MALE = 1, LD_SEX_FEMALE = 2 };
@@ -44,6 +48,23 @@ typedef struct {
  * failure. Never fails as a program: the answer is in *out.
  */
 void ld_idnum_check(const char *s, size_t len, ld_day today, ld_idnum *out);
+
+/*
+ * The same checks for the number of a 港澳台居民居住证 (GB 11643 with the
+ * address code 810000, 820000 or 830000): 18 characters only, and any other
+ * address code is LD_ID_ADDRESS_CODE.
+ */
+void ld_idnum_check_hmt(const char *s, size_t len, ld_day today, ld_idnum *out);
+
+/* A GB 11643 number of either: a resident ID card, or (when it begins
+ * 810000, 820000 or 830000) a 港澳台居民居住证. For the reports of
+ * landlords and employers and the grid's visits, which name whoever lives
+ * there. */
+void ld_idnum_check_person(const char *s, size_t len, ld_day today,
+			   ld_idnum *out);
+
+/* Whether an address code is one of the three of 港澳台居民居住证 numbers. */
+bool ld_idnum_is_hmt_code(int32_t code);
 
 /* Stable code of a reason ("length", "checksum", ...); NULL for LD_ID_OK. */
 const char *ld_id_reason_code(ld_id_reason r);

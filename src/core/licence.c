@@ -109,7 +109,9 @@ void ld_mask_id_number(const char *id, char out[19])
 	size_t n = strlen(id);
 	if (n > 18)
 		n = 18;
+	size_t head = n >= 15 ? 6 : n >= 8 ? 1 : 0;
+	size_t tail = n >= 15 ? 4 : n >= 8 ? 2 : 0;
 	for (size_t i = 0; i < n; i++)
-		out[i] = (n >= 10 && (i < 6 || i >= n - 4)) ? id[i] : '*';
+		out[i] = (i < head || i + tail >= n) && head ? id[i] : '*';
 	out[n] = '\0';
 }

@@ -35,8 +35,10 @@ bool ld_licence_format(const char *type, const char *issuer,
 bool ld_licence_is_valid(const char *s, int *version);
 
 /* The ID number as a verifier may see it: first 6 and last 4 characters,
- * the rest '*' (out holds at least 19 bytes). Shorter input is masked
- * whole. */
+ * the rest '*' (out holds at least 19 bytes). A number of other documents
+ * shorter than 15 characters (a passport, a travel permit) shows its first
+ * and last 2 only, so at least half of it stays hidden; one shorter than 8
+ * is masked whole. */
 void ld_mask_id_number(const char *id, char out[19]);
 
 #endif

@@ -5,8 +5,11 @@
  * residence registration, and one of lawful stable employment, a lawful
  * stable residence or continuous study. Half a year ends on the
  * corresponding day six months on, else that month's last day
- * (民法典 第二百零二条). Under-16s apply through a guardian or close relative
- * (条例 第九条第三款).
+ * (民法典 第二百零二条), and "半年以上" includes the half year itself
+ * (民法典 第一千二百五十九条): the application may be made from that day.
+ * Under-16s apply through a guardian or close relative (条例 第九条第三款);
+ * 16 周岁 are reached the day after the 16th birthday. docs/rules.md §3
+ * gives both readings with their sources.
  */
 #include "permit.h"
 
@@ -49,7 +52,7 @@ const char *ld_permit_reason_code(ld_permit_reason r)
 
 bool ld_person_is_under_16(ld_day birth, ld_day on)
 {
-	return on < ld_day_add_years(birth, 16);
+	return on <= ld_day_add_years(birth, 16);
 }
 
 ld_status ld_permit_decide(const ld_permit_input *in, ld_permit_decision *out,
@@ -63,6 +66,9 @@ ld_status ld_permit_decide(const ld_permit_input *in, ld_permit_decision *out,
 	ld_basis_add(&out->basis, LD_CITE_TIAOLI_2);
 	ld_basis_add(&out->basis, LD_CITE_BANFA_9_1);
 	ld_basis_add(&out->basis, LD_CITE_CIVIL_202);
+	ld_basis_add(&out->basis, LD_CITE_CIVIL_1259);
+	ld_basis_add(&out->fee_basis, LD_CITE_BANFA_6_1);
+	ld_basis_add(&out->fee_basis, LD_CITE_TIAOLI_21);
 
 	/* No basis cannot be cured by waiting, so it is reported first. */
 	if (in->basis == LD_PBASIS_NONE)
@@ -71,9 +77,13 @@ ld_status ld_permit_decide(const ld_permit_input *in, ld_permit_decision *out,
 		out->reason = LD_PERMIT_TOO_EARLY;
 	out->eligible = out->reason == LD_PERMIT_OK;
 
-	out->guardian = in->has_birth && ld_person_is_under_16(in->birth, in->on);
-	if (out->guardian)
-		ld_basis_add(&out->basis, LD_CITE_TIAOLI_9_3);
+	if (in->has_birth) {
+		/* The age is counted as 周岁 whichever way it comes out. */
+		out->guardian = ld_person_is_under_16(in->birth, in->on);
+		ld_basis_add(&out->basis, LD_CITE_SPC_MINORS_2);
+		if (out->guardian)
+			ld_basis_add(&out->basis, LD_CITE_TIAOLI_9_3);
+	}
 	return LD_OK;
 }
 

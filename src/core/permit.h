@@ -38,13 +38,23 @@ typedef struct {
 	ld_permit_reason reason;
 	bool guardian;        /* applicant under 16: a guardian applies */
 	ld_basis basis;
+	/* No step of the permit takes a fee. */
+	ld_basis fee_basis;
 } ld_permit_decision;
 
 /* Birth after `on` is LD_EINVAL with field "birth". */
 ld_status ld_permit_decide(const ld_permit_input *in, ld_permit_decision *out,
 			   ld_error *err);
 
-/* Under 16 on `on`: before the 16th birthday (corresponding day). */
+/*
+ * Under 16 周岁 on `on`. 周岁 count from the day after the birthday
+ * (最高人民法院关于审理未成年人刑事案件具体应用法律若干问题的解释 第二条,
+ * and 民法典 第二百零一条: the first day is not counted), so a person is
+ * still under 16 on the 16th birthday itself and 16 from the day after.
+ * The 16th birthday is the corresponding day, else the month's last day
+ * (民法典 第二百零二条): born 29 February, it is 28 February when the
+ * 16th year has no 29th.
+ */
 bool ld_person_is_under_16(ld_day birth, ld_day on);
 
 const char *ld_permit_reason_code(ld_permit_reason r); /* NULL for OK */

@@ -1,6 +1,7 @@
 /*
- * report.c — who reports what, each report's deadlines (spec §2, §5), and
- * the group-rental check (《商品房屋租赁管理办法》第八条).
+ * report.c — who reports what, each report's deadlines (docs/rules.md §2,
+ * §5), and the group-rental check (《商品房屋租赁管理办法》第八条,
+ * 《住房租赁条例》; 通知 三（三）、（四）).
  */
 #include "report.h"
 
@@ -142,6 +143,7 @@ ld_status ld_report_check_deadlines(const ld_calendar *cal, ld_report_kind k,
 
 ld_status ld_group_rental_check(int occupants, int rooms, int capacity,
 				int area_m2, const ld_group_rental_settings *s,
+				ld_day on, const ld_rules_settings *rules,
 				ld_group_rental *out, ld_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -162,8 +164,16 @@ ld_status ld_group_rental_check(int occupants, int rooms, int capacity,
 	    area_m2 < occupants * s->min_area)
 		out->reasons |= LD_GR_UNDER_AREA;
 	out->flagged = out->reasons != 0;
+	/* The room as the smallest unit let, and the least area per person
+	 * set locally: the 2011 measures, and since 2025-09-15 the rental
+	 * regulation beside them. */
 	ld_basis_add(&out->basis, LD_CITE_RENTAL_MEASURES_8);
-	ld_basis_add(&out->basis, LD_CITE_TONGZHI_2_4);
+	if (on >= LD_HOUSING_RENTAL_REGULATION_FROM)
+		ld_basis_add(&out->basis, LD_CITE_HOUSING_RENTAL_REGULATION);
+	/* The notice: rental management (三（三）) and the grid's collection
+	 * of rental-house information (三（四）). */
+	ld_basis_add_on(&out->basis, LD_CITE_TONGZHI_3_3, on, rules);
+	ld_basis_add_on(&out->basis, LD_CITE_TONGZHI_3_4, on, rules);
 	return LD_OK;
 }
 

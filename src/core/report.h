@@ -1,6 +1,6 @@
 /*
  * report.h — the reports of landlords, property managers, employers and
- * agencies (spec §2, §5): who may report what, each report's deadlines, and
+ * agencies (docs/rules.md §2, §5): who may report what, each report's deadlines, and
  * the group-rental (群租) check of a rental house.
  *
  * Pure functions: no I/O, no clock. Codes are stable English identifiers;
@@ -15,6 +15,7 @@
 #include "citation.h"
 #include "date.h"
 #include "deadline.h"
+#include "settings.h"
 #include "status.h"
 
 typedef enum {
@@ -107,11 +108,19 @@ typedef struct {
 /*
  * Whether a house with `occupants` registered occupants, `rooms` rooms, a
  * declared `capacity` and `area_m2` of floor area (0 when unknown) is a
- * suspected group rental. Negative or zero rooms/capacity is bad input.
+ * suspected group rental on day `on`. Negative or zero rooms/capacity is
+ * bad input. The basis: the rental rules in force on `on` (the 2011
+ * 商品房屋租赁管理办法 第八条, and from 2025-09-15 the 住房租赁条例 beside
+ * it) and the notice's items on rental management (通知 三（三）) and the
+ * collection of rental-house information by the grid (三（四）).
  */
 ld_status ld_group_rental_check(int occupants, int rooms, int capacity,
 				int area_m2, const ld_group_rental_settings *s,
+				ld_day on, const ld_rules_settings *rules,
 				ld_group_rental *out, ld_error *err);
+
+/* The day the 住房租赁条例 took effect. */
+#define LD_HOUSING_RENTAL_REGULATION_FROM (ld_day_from_ymd(2025, 9, 15))
 /* Chinese sentence for one LD_GR_* reason. */
 const char *ld_group_rental_message(unsigned reason);
 const char *ld_group_rental_code(unsigned reason);

@@ -6,6 +6,9 @@
  * set its own scope, which the 通知 一 does: everyone with a hukou outside
  * Jinan, plus (一) 平阴/商河 hukou living elsewhere in Jinan and (二) district
  * hukou living in 平阴 or 商河. Moves among the ten districts are not in scope.
+ * Hong Kong, Macao and Taiwan residents and foreigners follow national rules
+ * (办法 第二条第二款). The notice's items are cited as in force on the day
+ * of the event (ld_cite_on).
  */
 #include "scope.h"
 
@@ -94,15 +97,25 @@ static void decide(ld_scope_decision *out, bool in_scope, ld_scope_reason r)
 	out->reason = r;
 }
 
-ld_status ld_scope_decide(const ld_scope_input *in, ld_scope_decision *out,
-			  ld_error *err)
+ld_nationality ld_region_nationality(int32_t code)
+{
+	switch (code) {
+	case 810000:
+		return LD_NAT_HK;
+	case 820000:
+		return LD_NAT_MO;
+	case 710000: /* 台湾省 (GB/T 2260) */
+	case 830000: /* as in 港澳台居民居住证 numbers */
+		return LD_NAT_TW;
+	default:
+		return LD_NAT_CN;
+	}
+}
+
+ld_status ld_scope_decide(const ld_scope_input *in, const ld_rules_settings *s,
+			  ld_scope_decision *out, ld_error *err)
 {
 	memset(out, 0, sizeof *out);
-	if (!ld_division_latest(in->hukou))
-		return ld_fail(err, LD_EINVAL, "hukou", "户口所在地代码不存在");
-	if (!ld_division_is_county_level(in->hukou))
-		return ld_fail(err, LD_EINVAL, "hukou",
-			       "户口所在地应为县级行政区划代码");
 	enum ld_jinan_kind res = ld_jinan_kind_of(in->residence);
 	if (res == LD_JINAN_NONE)
 		return ld_fail(err, LD_EINVAL, "residence",
@@ -110,26 +123,37 @@ ld_status ld_scope_decide(const ld_scope_input *in, ld_scope_decision *out,
 	if (in->stay_days < -1)
 		return ld_fail(err, LD_EINVAL, "stay_days",
 			       "居住天数应为非负整数");
-
-	out->hukou = ld_division_successor(in->hukou);
-	enum ld_jinan_kind hk = ld_jinan_kind_of(out->hukou);
-
-	if (in->nationality != LD_NAT_CN) {
+	out->nationality = in->nationality;
+	if (out->nationality == LD_NAT_CN)
+		out->nationality = ld_region_nationality(in->hukou);
+	if (out->nationality != LD_NAT_CN) {
+		/* No hukou in the mainland: the code, if any, is kept. */
+		out->hukou = in->hukou;
 		decide(out, false, LD_SCOPE_NATIONAL_RULES_APPLY);
 		ld_basis_add(&out->basis, LD_CITE_BANFA_2_2);
 		return LD_OK;
 	}
+	if (!ld_division_latest(in->hukou))
+		return ld_fail(err, LD_EINVAL, "hukou", "户口所在地代码不存在");
+	if (!ld_division_is_county_level(in->hukou))
+		return ld_fail(err, LD_EINVAL, "hukou",
+			       "户口所在地应为县级行政区划代码");
+
+	out->hukou = ld_division_successor(in->hukou);
+	enum ld_jinan_kind hk = ld_jinan_kind_of(out->hukou);
+	ld_day on = in->on;
+
 	/* "3日以上" includes 3 itself. */
 	if (in->stay_days >= 0 && in->stay_days < 3) {
 		decide(out, false, LD_SCOPE_SHORT_STAY);
 		ld_basis_add(&out->basis, LD_CITE_BANFA_3_1);
-		ld_basis_add(&out->basis, LD_CITE_TONGZHI_1);
+		ld_basis_add_on(&out->basis, LD_CITE_TONGZHI_1, on, s);
 		return LD_OK;
 	}
 	if (hk == LD_JINAN_NONE) {
 		decide(out, true, LD_SCOPE_NON_LOCAL_HUKOU);
 		ld_basis_add(&out->basis, LD_CITE_BANFA_3_1);
-		ld_basis_add(&out->basis, LD_CITE_TONGZHI_1);
+		ld_basis_add_on(&out->basis, LD_CITE_TONGZHI_1, on, s);
 	} else if (out->hukou == in->residence) {
 		decide(out, false, LD_SCOPE_SAME_UNIT);
 		ld_basis_add(&out->basis, LD_CITE_BANFA_3_1);
@@ -137,15 +161,15 @@ ld_status ld_scope_decide(const ld_scope_input *in, ld_scope_decision *out,
 	} else if (hk == LD_JINAN_COUNTY) {
 		decide(out, true, LD_SCOPE_COUNTY_HUKOU_ELSEWHERE);
 		ld_basis_add(&out->basis, LD_CITE_BANFA_3_2);
-		ld_basis_add(&out->basis, LD_CITE_TONGZHI_1_1);
+		ld_basis_add_on(&out->basis, LD_CITE_TONGZHI_1_1, on, s);
 	} else if (res == LD_JINAN_COUNTY) {
 		decide(out, true, LD_SCOPE_DISTRICT_HUKOU_IN_COUNTY);
 		ld_basis_add(&out->basis, LD_CITE_BANFA_3_2);
-		ld_basis_add(&out->basis, LD_CITE_TONGZHI_1_2);
+		ld_basis_add_on(&out->basis, LD_CITE_TONGZHI_1_2, on, s);
 	} else {
 		decide(out, false, LD_SCOPE_BETWEEN_DISTRICTS);
 		ld_basis_add(&out->basis, LD_CITE_BANFA_3_2);
-		ld_basis_add(&out->basis, LD_CITE_TONGZHI_1);
+		ld_basis_add_on(&out->basis, LD_CITE_TONGZHI_1, on, s);
 		return LD_OK;
 	}
 

@@ -1,7 +1,7 @@
 /*
  * h_grid.c — rental housing (出租房屋), reporting organisations and their
  * keys, reports one at a time (by upload: h_uploads.c), the grid's tasks
- * and visits, its work list and figures (docs/grid.md; spec §2, §5).
+ * and visits, its work list and figures (docs/grid.md; docs/rules.md §2, §5).
  *
  * Every change runs in the writer; a report is checked again there, inside
  * the transaction that records it, so what is checked is what is written.
@@ -81,6 +81,7 @@ void ld_grid_report_ctx_init(struct ld_req *r, struct ld_report_ctx *x,
 	x->c = c;
 	x->cal = &r->srv->calendar;
 	x->group_rental = gr_settings(r->srv);
+	x->rules = r->srv->settings;
 	x->task_days = r->srv->cfg.task_days;
 	x->today = ld_http_today();
 	x->now = now;
@@ -212,7 +213,8 @@ static void view_house(ld_jw *w, struct ld_req *r, const ld_house *h)
 	ld_jw_key(w, "flag");
 	ld_jw_obj_open(w);
 	if (ld_group_rental_check(h->occupants, h->rooms, h->capacity,
-				  h->area_m2, &s, &g, NULL) != LD_OK)
+				  h->area_m2, &s, ld_http_today(),
+				  &srv->settings, &g, NULL) != LD_OK)
 		memset(&g, 0, sizeof g);
 	ld_jw_kbool(w, "flagged", g.flagged);
 	ld_jw_key(w, "reasons");
@@ -1486,7 +1488,7 @@ void h_visits_create(struct ld_req *r)
 			static char field[48];
 			const char *idn = ld_json_str(item, "id_number");
 			ld_idnum id;
-			ld_idnum_check(idn, strlen(idn), today, &id);
+			ld_idnum_check_person(idn, strlen(idn), today, &id);
 			if (!id.valid || id.legacy15) {
 				snprintf(field, sizeof field,
 					 "occupants[%zu].id_number", i);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/catalog.h"
+#include "core/document.h"
 #include "http/handlers.h"
 #include "http/hasher.h"
 #include "http/throttle.h"
@@ -798,6 +799,7 @@ void h_meta_codes(struct ld_req *r)
 	code_list(&w, &ld_stay_reasons);
 	code_list(&w, &ld_housing_kinds);
 	code_list(&w, &ld_reporters);
+	code_list(&w, &ld_document_types);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }

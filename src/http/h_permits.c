@@ -272,6 +272,125 @@ static void view_holder(ld_jw *w, struct ld_req *r, const ld_person *h)
 	ld_jw_obj_close(w);
 }
 
+const char *ld_permit_step_name(const char *kind)
+{
+	static const struct ld_code names[] = {
+		{"applied", "申请"},
+		{"accepted", "受理"},
+		{"issued", "发证"},
+		{"endorsed", "签注"},
+		{"endorsed_late", "签注"},
+		{"replaced_lost", "补领"},
+		{"replaced_damaged", "换领"},
+		{"changed", "变更"},
+		{"cancelled", "注销"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(names[i].code, kind) == 0)
+			return names[i].label;
+	return "办理";
+}
+
+ld_status ld_permit_last_step(const struct ld_store_ops *ops, ld_conn *c,
+			      ld_arena *ar, const ld_permit *p, ld_day *date,
+			      const char **step)
+{
+	/* The permit's own dates, then every event recorded on it. */
+	const struct {
+		const char *date, *kind;
+	} own[] = {
+		{p->applied_date, "applied"},
+		{p->accepted_date, "accepted"},
+		{p->issued_date, "issued"},
+		{p->cancelled_date, "cancelled"},
+	};
+	*date = 0;
+	*step = NULL;
+	ld_day d;
+	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+		if (parse_day(own[i].date, &d) && (!*step || d >= *date)) {
+			*date = d;
+			*step = ld_permit_step_name(own[i].kind);
+		}
+	ld_permit_event *ev;
+	size_t n;
+	ld_status rc = ops->permit_events_of(c, p->id, ar, &ev, &n);
+	if (rc != LD_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (parse_day(ev[i].date, &d) && (!*step || d > *date)) {
+			*date = d;
+			*step = ld_permit_step_name(ev[i].kind);
+		}
+	return LD_OK;
+}
+
+/* Replies 422 naming `field` and returns false when `date` lies before the
+ * permit's latest step: no step is dated before the one it follows. */
+static bool after_last_step(struct ld_req *r, const ld_permit *p, ld_day date,
+			    const char *what, const char *field)
+{
+	ld_day last;
+	const char *step;
+	ld_status rc = ld_permit_last_step(r->srv->ops, r->th->reader,
+					   &r->arena, p, &last, &step);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return false;
+	}
+	if (!step || date >= last)
+		return true;
+	char d[LD_DATE_STRLEN], l[LD_DATE_STRLEN], msg[192];
+	ld_day_format(date, d);
+	ld_day_format(last, l);
+	snprintf(msg, sizeof msg,
+		 "%s日期（%s）早于该居住证上一步%s的日期（%s），请核实日期",
+		 what, d, step, l);
+	ld_reply_error(r, LD_HE_INVALID, msg, field);
+	return false;
+}
+
+bool ld_permit_issue_deadline(struct ld_req *r, const ld_permit *p,
+			      ld_deadline *out)
+{
+	ld_day accepted;
+	if (!parse_day(p->accepted_date, &accepted))
+		return false;
+	ld_deadline_compute(&r->srv->calendar, LD_EV_PERMIT_ACCEPTANCE,
+			    accepted, LD_MINUTE_UNKNOWN, out);
+	return true;
+}
+
+/* "issue_deadline" (by the rules, from the acceptance date) and
+ * "issue_deadline_rule": both limits, which one decided, the basis. */
+static void view_issue_deadline(ld_jw *w, struct ld_req *r, const ld_permit *p)
+{
+	ld_deadline dl;
+	char d[LD_DATE_STRLEN];
+	if (!ld_permit_issue_deadline(r, p, &dl)) {
+		ld_jw_kstr(w, "issue_deadline", p->issue_deadline);
+		ld_jw_kbool(w, "issue_deadline_provisional",
+			    p->issue_deadline_provisional);
+		return;
+	}
+	ld_day_format(dl.deadline, d);
+	ld_jw_kstr(w, "issue_deadline", d);
+	/* Counted over a year with no holiday arrangement (calendar.md). */
+	ld_jw_kbool(w, "issue_deadline_provisional", !dl.calendar_complete);
+	ld_jw_key(w, "issue_deadline_rule");
+	ld_jw_obj_open(w);
+	ld_jw_kint(w, "working_days", dl.working_days);
+	ld_jw_kint(w, "cap_days", dl.cap_days);
+	ld_day_format(dl.by_working_days, d);
+	ld_jw_kstr(w, "deadline_by_working_days", d);
+	ld_day_format(dl.by_cap, d);
+	ld_jw_kstr(w, "deadline_by_cap", d);
+	ld_jw_kstr(w, "decided_by", ld_cite_text(dl.decided_by));
+	ld_jw_kbool(w, "calendar_complete", dl.calendar_complete);
+	ld_view_basis(w, &dl.basis);
+	ld_jw_obj_close(w);
+}
+
 void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p)
 {
 	const struct ld_store_ops *ops = r->srv->ops;
@@ -316,10 +435,7 @@ void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p)
 	ld_jw_kstr(w, "district", p->district);
 	ld_jw_kstr(w, "applied_date", p->applied_date);
 	ld_jw_kstr(w, "accepted_date", p->accepted_date);
-	ld_jw_kstr(w, "issue_deadline", p->issue_deadline);
-	/* Counted over a year with no holiday arrangement (calendar.md). */
-	ld_jw_kbool(w, "issue_deadline_provisional",
-		    p->issue_deadline_provisional);
+	view_issue_deadline(w, r, p);
 	ld_jw_kstr(w, "issued_date", p->issued_date);
 	ld_jw_kstr(w, "issuing_authority", p->issuing_authority);
 	ld_jw_kstr(w, "cancelled_date", p->cancelled_date);
@@ -561,6 +677,14 @@ void h_permit_apply(struct ld_req *r)
 	const struct ld_store_ops *ops = r->srv->ops;
 	const ld_person *person = r->target_person;
 	ld_registration reg;
+	if (person->document_type &&
+	    strcmp(person->document_type, "resident_id_card") != 0) {
+		ld_reply_error(r, LD_HE_INVALID,
+			       "港澳台居民和外国人按照国家有关规定办理居住证件，不适用本居住证"
+			       "（《山东省流动人口服务管理暂行办法》第二条第二款）",
+			       NULL);
+		return;
+	}
 	if (ops->registration_active_of_person(r->th->reader, person->id,
 					       &r->arena, &reg) != LD_OK) {
 		ld_reply_error(r, LD_HE_INVALID,
@@ -683,6 +807,8 @@ void h_permit_accept(struct ld_req *r)
 			       "accepted_date");
 		return;
 	}
+	if (!after_last_step(r, cur, date, "受理", "accepted_date"))
+		return;
 	ld_person *person = r->target_person_of_permit;
 	ld_day birth;
 	parse_day(person->birth, &birth);
@@ -734,11 +860,16 @@ void h_permit_issue(struct ld_req *r)
 		return;
 	parse_day(cur->accepted_date, &accepted);
 	parse_day(cur->issue_deadline, &deadline);
+	ld_deadline dl;
+	if (ld_permit_issue_deadline(r, cur, &dl))
+		deadline = dl.deadline;
 	if (date < accepted) {
 		ld_reply_error(r, LD_HE_INVALID, "发证日期早于受理日期",
 			       "issued_date");
 		return;
 	}
+	if (!after_last_step(r, cur, date, "发证", "issued_date"))
+		return;
 	struct permit_job *j;
 	struct ld_pending *p = permit_job_new(r, "permit:issue", "issued", date,
 					      &j);
@@ -769,7 +900,8 @@ void h_permit_endorse(struct ld_req *r)
 	const ld_permit *cur = r->target_permit;
 	ld_day date;
 	if (!stage_is(r, "issued", "只有已发放的居住证可以签注") ||
-	    !body_date(r, "date", &date))
+	    !body_date(r, "date", &date) ||
+	    !after_last_step(r, cur, date, "签注", "date"))
 		return;
 	/* Replay the rules with this endorsement added (条例 第十条). */
 	struct ld_permit_state before;
@@ -815,7 +947,8 @@ void h_permit_replace(struct ld_req *r)
 {
 	ld_day date;
 	if (!stage_is(r, "issued", "只有已发放的居住证可以换领或补领") ||
-	    !body_date(r, "date", &date))
+	    !body_date(r, "date", &date) ||
+	    !after_last_step(r, r->target_permit, date, "换领、补领", "date"))
 		return;
 	const char *why = ld_json_str(r->body, "reason");
 	struct permit_job *j;
@@ -840,7 +973,8 @@ void h_permit_change(struct ld_req *r)
 {
 	ld_day date;
 	if (!stage_is(r, "issued", "只有已发放的居住证可以办理变更") ||
-	    !body_date(r, "date", &date))
+	    !body_date(r, "date", &date) ||
+	    !after_last_step(r, r->target_permit, date, "变更", "date"))
 		return;
 	const char *name = ld_json_str(r->body, "name");
 	ld_person changed = *r->target_person_of_permit;
@@ -886,7 +1020,8 @@ void h_permit_cancel(struct ld_req *r)
 		ld_reply_error(r, LD_HE_CONFLICT, "该居住证已注销", NULL);
 		return;
 	}
-	if (!body_date(r, "date", &date))
+	if (!body_date(r, "date", &date) ||
+	    !after_last_step(r, r->target_permit, date, "注销", "date"))
 		return;
 	struct permit_job *j;
 	struct ld_pending *p = permit_job_new(r, "permit:cancel", "cancelled",
@@ -1052,8 +1187,8 @@ void h_person_entitlements(struct ld_req *r)
 		docs.has_permit = true;
 		docs.permit_state = st.endorse.state;
 	}
-	const ld_entitlement *list[64];
-	size_t k = ld_entitlements_for(&docs, list);
+	ld_grant list[64];
+	size_t k = ld_entitlements_for(&docs, on, &r->srv->settings, list);
 	ld_buf b;
 	ld_jw w;
 	char day[LD_DATE_STRLEN];
@@ -1064,7 +1199,7 @@ void h_person_entitlements(struct ld_req *r)
 	ld_jw_kstr(&w, "on", day);
 	ld_jw_kbool(&w, "certificate_active", docs.certificate_active);
 	ld_jw_kstr(&w, "permit", pm ? ld_permit_state_name(&st) : "none");
-	ld_view_entitlements(&w, (const void *const *)list, k);
+	ld_view_entitlements(&w, list, k);
 	ld_jw_obj_close(&w);
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld",
@@ -1097,19 +1232,24 @@ bool ld_write_permit_worklist(struct ld_req *r, ld_jw *w, ld_day on)
 		return false;
 	ld_jw_arr_open(w);
 	for (size_t i = 0; i < na; i++) {
-		ld_day deadline;
-		if (!parse_day(accepted[i].issue_deadline, &deadline) ||
-		    deadline >= on)
+		/* The deadline by the rules (the earlier of 10 working days
+		 * and 15 days), not as stored by an older version. */
+		ld_deadline dl;
+		if (!ld_permit_issue_deadline(r, &accepted[i], &dl) ||
+		    dl.deadline >= on)
 			continue;
+		char d[LD_DATE_STRLEN];
+		ld_day_format(dl.deadline, d);
 		ld_req_carries(r, "persons", accepted[i].person_id);
 		ld_jw_obj_open(w);
 		ld_jw_kstr(w, "kind", "issue_overdue");
 		ld_jw_kint(w, "permit_id", accepted[i].id);
 		ld_jw_kint(w, "person_id", accepted[i].person_id);
 		work_holder(w, r, accepted[i].person_id);
-		ld_jw_kstr(w, "date", accepted[i].issue_deadline);
-		ld_jw_kbool(w, "provisional",
-			    accepted[i].issue_deadline_provisional);
+		ld_jw_kstr(w, "date", d);
+		ld_jw_kstr(w, "decided_by", ld_cite_text(dl.decided_by));
+		/* Counted over a year with no holiday arrangement. */
+		ld_jw_kbool(w, "provisional", !dl.calendar_complete);
 		ld_jw_obj_close(w);
 	}
 	for (size_t i = 0; i < ni; i++) {

@@ -5,7 +5,10 @@
  * The rules engine decides scope, deadline and lateness
  * (办法 第三条、第八条; 通知 一). A person who need not register is told so
  * with the citations and nothing is stored, unless the clerk records the
- * registration anyway with a reason (override_reason).
+ * registration anyway with a reason (override_reason). Hong Kong, Macao and
+ * Taiwan residents and foreigners are registered with their own documents
+ * (core/document.h); national rules apply to them (办法 第二条第二款), so
+ * they are such a case.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +18,13 @@
 #include "core/certificate.h"
 #include "core/deadline.h"
 #include "core/division.h"
+#include "core/document.h"
 #include "core/idnum.h"
 #include "core/phone.h"
 #include "core/scope.h"
 #include "http/body.h"
 #include "http/handlers.h"
+#include "http/permits.h"
 #include "http/reply.h"
 #include "http/views.h"
 #include "store/audit.h"
@@ -28,6 +33,7 @@
 
 struct declaration {
 	/* person */
+	const char *document_type;
 	const char *id_number, *name, *sex, *ethnicity, *birth;
 	const char *hukou_code, *hukou_address, *phone;
 	/* place */
@@ -97,6 +103,165 @@ static bool parse_date_field(struct ld_req *r, const char *value,
 	return true;
 }
 
+/* The person's document, number, birth date, sex, ethnicity and hukou,
+ * each checked as the document type requires. Replies and returns false on
+ * bad input. */
+static bool person_parse(struct ld_req *r, const json_t *person, ld_day today,
+			 struct declaration *d, ld_nationality *nationality,
+			 ld_day *birth)
+{
+	ld_doc_type type = LD_DOC_RESIDENT_ID;
+	const char *dt = ld_json_str(person, "document_type");
+	if (dt)
+		ld_doc_type_from_code(dt, &type); /* checked by the schema */
+	d->document_type = ld_doc_type_code(type);
+	d->id_number = ld_json_str(person, "id_number");
+	ld_document doc;
+	ld_document_check(type, d->id_number, strlen(d->id_number), today, &doc);
+	if (!doc.valid) {
+		ld_reply_error(r, LD_HE_INVALID,
+			       ld_document_message(type, doc.reason),
+			       "person.id_number");
+		return false;
+	}
+	if (doc.legacy15) {
+		ld_reply_error(r, LD_HE_INVALID,
+			       "15位旧身份号码请换领18位居民身份证后办理",
+			       "person.id_number");
+		return false;
+	}
+	d->id_number = ld_arena_strdup(&r->arena, doc.normalized);
+	*nationality = doc.nationality;
+
+	/* Birth date and sex: from the number where it carries them, and
+	 * then a given value must agree; otherwise the clerk enters them. */
+	const char *given_birth = ld_json_str(person, "birth");
+	ld_day b = 0;
+	if (given_birth && ld_day_parse(given_birth, (int)strlen(given_birth),
+					&b, "birth", NULL) != LD_OK) {
+		ld_reply_error(r, LD_HE_INVALID, "日期无效", "person.birth");
+		return false;
+	}
+	if (doc.has_birth) {
+		if (given_birth && b != doc.birth) {
+			ld_reply_error(r, LD_HE_INVALID,
+				       "出生日期与证件号码不一致", "person.birth");
+			return false;
+		}
+		b = doc.birth;
+	} else if (!given_birth) {
+		ld_reply_error(r, LD_HE_INVALID,
+			       "该证件号码不含出生日期，请填写出生日期",
+			       "person.birth");
+		return false;
+	} else if (b > today) {
+		ld_reply_error(r, LD_HE_INVALID, "出生日期不能晚于今天",
+			       "person.birth");
+		return false;
+	}
+	*birth = b;
+	char day[LD_DATE_STRLEN];
+	ld_day_format(b, day);
+	d->birth = ld_arena_strdup(&r->arena, day);
+	const char *sex = ld_json_str(person, "sex");
+	if (sex && strcmp(sex, "male") != 0 && strcmp(sex, "female") != 0) {
+		ld_reply_error(r, LD_HE_INVALID, "性别应为 male 或 female",
+			       "person.sex");
+		return false;
+	}
+	if (doc.sex != LD_SEX_UNKNOWN) {
+		d->sex = doc.sex == LD_SEX_MALE ? "male" : "female";
+		if (sex && strcmp(sex, d->sex) != 0) {
+			ld_reply_error(r, LD_HE_INVALID,
+				       type == LD_DOC_RESIDENT_ID
+					       ? "性别与公民身份号码不一致"
+					       : "性别与证件号码不一致",
+				       "person.sex");
+			return false;
+		}
+	} else if (!sex) {
+		ld_reply_error(r, LD_HE_INVALID, "该证件号码不含性别，请填写性别",
+			       "person.sex");
+		return false;
+	} else {
+		d->sex = strcmp(sex, "male") == 0 ? "male" : "female";
+	}
+
+	d->name = ld_json_str(person, "name");
+	if (blank(d->name)) {
+		ld_reply_error(r, LD_HE_INVALID, "姓名不能为空", "person.name");
+		return false;
+	}
+	/* 民族 is a mainland citizen's: required with the resident ID card. */
+	const struct ld_code *eth =
+		ld_code_find(&ld_ethnicities, ld_json_str(person, "ethnicity")
+						      ? ld_json_str(person,
+								    "ethnicity")
+						      : "");
+	if (!eth && type == LD_DOC_RESIDENT_ID) {
+		ld_reply_error(r, LD_HE_INVALID, "必填项未填写", "person.ethnicity");
+		return false;
+	}
+	d->ethnicity = eth ? eth->code : "";
+
+	/* The hukou: a mainland county-level code with the resident ID card;
+	 * the region's code for Hong Kong, Macao and Taiwan residents; none
+	 * for a foreigner. */
+	d->hukou_code = ld_json_str(person, "hukou_code");
+	if (d->hukou_code && !*d->hukou_code)
+		d->hukou_code = NULL;
+	if (type == LD_DOC_RESIDENT_ID) {
+		int32_t code;
+		ld_error e = {0};
+		if (!d->hukou_code) {
+			ld_reply_error(r, LD_HE_INVALID, "必填项未填写",
+				       "person.hukou_code");
+			return false;
+		}
+		if (ld_division_parse(d->hukou_code, (int)strlen(d->hukou_code),
+				      &code, "hukou_code", &e) != LD_OK) {
+			ld_reply_error(r, LD_HE_INVALID, e.message,
+				       "person.hukou_code");
+			return false;
+		}
+		if (ld_region_nationality(code) != LD_NAT_CN) {
+			ld_reply_error(r, LD_HE_INVALID,
+				       "港澳台居民请选择其证件类型（港澳台居民居住证、"
+				       "港澳居民来往内地通行证或台湾居民来往大陆通行证）",
+				       "person.document_type");
+			return false;
+		}
+		if (!ld_division_is_county_level(code)) {
+			ld_reply_error(r, LD_HE_INVALID, "应为县级行政区划代码",
+				       "person.hukou_code");
+			return false;
+		}
+	} else if (doc.nationality == LD_NAT_FOREIGN) {
+		if (d->hukou_code) {
+			ld_reply_error(r, LD_HE_INVALID,
+				       "外国人没有常住户口，不填户口所在地",
+				       "person.hukou_code");
+			return false;
+		}
+		d->hukou_code = "";
+	} else {
+		char region[8];
+		snprintf(region, sizeof region, "%06d", (int)doc.region);
+		if (d->hukou_code && strcmp(d->hukou_code, region) != 0) {
+			ld_reply_error(r, LD_HE_INVALID,
+				       "应与证件所属地区一致（香港810000、澳门820000、台湾830000）",
+				       "person.hukou_code");
+			return false;
+		}
+		d->hukou_code = ld_arena_strdup(&r->arena, region);
+	}
+	if (!d->id_number || !d->birth || !d->hukou_code) {
+		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
 /* Validate a declaration body and apply the rules. Replies and returns
  * false on bad input; `for_check` skips the area check. */
 static bool declaration_parse(struct ld_req *r, struct declaration *d,
@@ -104,43 +269,12 @@ static bool declaration_parse(struct ld_req *r, struct declaration *d,
 {
 	const json_t *person = ld_json_obj(r->body, "person");
 	const json_t *address = ld_json_obj(r->body, "address");
-	ld_day today = ld_http_today();
+	ld_day today = ld_http_today(), birth;
+	ld_nationality nationality;
 	memset(d, 0, sizeof *d);
 
-	d->id_number = ld_json_str(person, "id_number");
-	ld_idnum id;
-	ld_idnum_check(d->id_number, strlen(d->id_number), today, &id);
-	if (!id.valid) {
-		ld_reply_error(r, LD_HE_INVALID, ld_id_reason_message(id.reason),
-			       "person.id_number");
+	if (!person_parse(r, person, today, d, &nationality, &birth))
 		return false;
-	}
-	if (id.legacy15) {
-		ld_reply_error(r, LD_HE_INVALID,
-			       "15位旧身份号码请换领18位居民身份证后办理",
-			       "person.id_number");
-		return false;
-	}
-	d->id_number = ld_arena_strdup(&r->arena, id.normalized);
-	char birth[LD_DATE_STRLEN];
-	ld_day_format(id.birth, birth);
-	d->birth = ld_arena_strdup(&r->arena, birth);
-	d->sex = id.sex == LD_SEX_MALE ? "male" : "female";
-	const char *sex = ld_json_str(person, "sex");
-	if (sex && strcmp(sex, d->sex) != 0) {
-		ld_reply_error(r, LD_HE_INVALID, "性别与公民身份号码不一致",
-			       "person.sex");
-		return false;
-	}
-	d->name = ld_json_str(person, "name");
-	if (blank(d->name)) {
-		ld_reply_error(r, LD_HE_INVALID, "姓名不能为空", "person.name");
-		return false;
-	}
-	const struct ld_code *eth =
-		ld_code_find(&ld_ethnicities, ld_json_str(person, "ethnicity"));
-	d->ethnicity = eth->code; /* checked by the schema */
-	d->hukou_code = ld_json_str(person, "hukou_code");
 	d->hukou_address = ld_json_str(person, "hukou_address");
 	d->phone = ld_json_str(person, "phone");
 	if (d->phone && !ld_phone_valid(d->phone)) {
@@ -177,7 +311,7 @@ static bool declaration_parse(struct ld_req *r, struct declaration *d,
 			       "arrival_date");
 		return false;
 	}
-	if (d->arrival < id.birth) {
+	if (d->arrival < birth) {
 		ld_reply_error(r, LD_HE_INVALID, "到达日期早于出生日期",
 			       "arrival_date");
 		return false;
@@ -196,7 +330,8 @@ static bool declaration_parse(struct ld_req *r, struct declaration *d,
 		.residence = atoi(d->addr.district),
 		.stay_days = (int)ld_json_int(r->body, "stay_days", -1),
 		.lodging = LD_LODGING_NONE,
-		.nationality = LD_NAT_CN,
+		.nationality = nationality,
+		.on = d->arrival,
 	};
 	if (in.stay_days < -1 || ld_json_int(r->body, "stay_days", 0) > 36500) {
 		ld_reply_error(r, LD_HE_INVALID, "居住天数无效", "stay_days");
@@ -208,7 +343,8 @@ static bool declaration_parse(struct ld_req *r, struct declaration *d,
 		return false;
 	}
 	ld_error err = {0};
-	if (ld_scope_decide(&in, &d->scope, &err) != LD_OK) {
+	if (ld_scope_decide(&in, &r->srv->settings, &d->scope, &err) !=
+	    LD_OK) {
 		char field[32];
 		snprintf(field, sizeof field, "%s",
 			 strcmp(err.field, "hukou") == 0 ? "person.hukou_code"
@@ -286,6 +422,10 @@ static ld_status declare_run(ld_write_job *job, const struct ld_store_ops *ops,
 	ld_registration active;
 	ld_status rc = ops->person_by_id_number(c, j->person.id_number,
 						&p->arena, &existing);
+	if (rc == LD_OK && existing.document_type &&
+	    strcmp(existing.document_type, j->person.document_type) != 0)
+		return ld_fail(&job->err, LD_ECONFLICT, "person.document_type",
+			       "该证件号码已作为另一类证件登记在册，请核对证件类型");
 	if (rc == LD_OK) {
 		if (ops->registration_active_of_person(c, existing.id, &p->arena,
 						       &active) == LD_OK) {
@@ -390,16 +530,20 @@ static void reply_not_required(struct ld_req *r, const struct declaration *d)
 {
 	ld_buf b;
 	ld_jw w;
-	ld_reply_error_begin(
-		r, &w, &b, "not_required",
-		r->resident
-			? (d->scope.in_scope
-				   ? "您的住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如有疑问请到居住地派出所咨询"
-				   : "您不属于本市流动人口服务管理范围，无需申报居住登记；如有疑问请到居住地派出所咨询")
-		: d->scope.in_scope
-			? "该人员住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如仍需登记，请填写登记事由"
-			: "该人员不属于本市流动人口服务管理范围，无需申报居住登记；如仍需登记，请填写登记事由",
-		"override_reason");
+	const char *msg;
+	if (d->scope.reason == LD_SCOPE_NATIONAL_RULES_APPLY)
+		msg = r->resident
+			      ? "港澳台居民和外国人的居住登记按照国家有关规定执行，请到居住地派出所办理"
+			      : "港澳台居民和外国人的居住登记按照国家有关规定执行（《山东省流动人口服务管理暂行办法》第二条第二款）；如仍需在此登记，请填写登记事由";
+	else if (r->resident)
+		msg = d->scope.in_scope
+			      ? "您的住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如有疑问请到居住地派出所咨询"
+			      : "您不属于本市流动人口服务管理范围，无需申报居住登记；如有疑问请到居住地派出所咨询";
+	else
+		msg = d->scope.in_scope
+			      ? "该人员住宿已在旅馆、医院、学校或救助机构登记，按规定可以不办理居住登记；如仍需登记，请填写登记事由"
+			      : "该人员不属于本市流动人口服务管理范围，无需申报居住登记；如仍需登记，请填写登记事由";
+	ld_reply_error_begin(r, &w, &b, "not_required", msg, "override_reason");
 	ld_jw_key(&w, "scope");
 	ld_view_scope(&w, &d->scope);
 	ld_jw_obj_close(&w);
@@ -426,6 +570,7 @@ bool ld_registration_validate(struct ld_req *r, bool check_area,
 		.ethnicity = d.ethnicity,
 		.birth = d.birth,
 		.hukou_code = d.hukou_code,
+		.document_type = d.document_type,
 		.hukou_address = d.hukou_address,
 		.phone = d.phone,
 	};
@@ -484,6 +629,7 @@ void ld_registration_create_with(struct ld_req *r, bool check_area,
 		.ethnicity = d.ethnicity,
 		.birth = adup(a, d.birth),
 		.hukou_code = adup(a, d.hukou_code),
+		.document_type = d.document_type,
 		.hukou_address = adup(a, d.hukou_address),
 		.phone = adup(a, d.phone),
 		.created_at = j->now,
@@ -607,6 +753,21 @@ struct change_job {
 	ld_deadline deadline; /* address change: as counted, for the answer */
 };
 
+/* The refusal of a leaving date before the permit's latest step: the
+ * permit is cancelled with the registration, on that date, and no step may
+ * be dated before the one it follows. */
+static ld_status permit_step_conflict(ld_error *err, ld_day left,
+				      const char *step, ld_day last)
+{
+	char l[LD_DATE_STRLEN], d[LD_DATE_STRLEN];
+	ld_day_format(left, l);
+	ld_day_format(last, d);
+	return ld_fail(err, LD_EINVAL, "left_date",
+		       "离开日期（%s）早于该人员居住证%s的日期（%s）；注销居住登记时居住证随之注销，"
+		       "不能早于此日期，请核实离开日期",
+		       l, step, d);
+}
+
 static ld_status change_run(ld_write_job *job, const struct ld_store_ops *ops,
 			    ld_conn *c)
 {
@@ -632,10 +793,23 @@ static ld_status change_run(ld_write_job *job, const struct ld_store_ops *ops,
 					NULL, 0)) != LD_OK)
 		return rc;
 	if (j->cancel) {
-		/* Leaving ends the permit too: it is handed back (spec §5). */
+		/* Leaving ends the permit too: it is handed back (docs/rules.md §5). */
 		ld_permit pm;
 		rc = ops->permit_active_of_person(c, j->person_id, &p->arena, &pm);
 		if (rc == LD_OK) {
+			/* Checked again here: a step may have been recorded
+			 * since the handler looked. */
+			ld_day last, left;
+			const char *step;
+			ld_status r2 = ld_permit_last_step(ops, c, &p->arena, &pm,
+							   &last, &step);
+			if (r2 != LD_OK)
+				return r2;
+			ld_day_parse(j->event.date, 10, &left, "left_date",
+				     NULL);
+			if (step && left < last)
+				return permit_step_conflict(&job->err, left,
+							    step, last);
 			pm.status = "cancelled";
 			pm.cancelled_date = j->event.date;
 			pm.cancel_reason = "居住登记注销，居住证收回";
@@ -810,6 +984,27 @@ void h_registration_cancel(struct ld_req *r)
 		ld_reply_error(r, LD_HE_INVALID,
 			       "离开日期应在到达日期之后且不晚于今天",
 			       "left_date");
+		return;
+	}
+	/* The permit is cancelled on the leaving date with the registration:
+	 * that may not come before its latest step (an issue, say). */
+	ld_permit pm;
+	ld_status rc = r->srv->ops->permit_active_of_person(
+		r->th->reader, reg.person_id, &r->arena, &pm);
+	if (rc == LD_OK) {
+		ld_day last;
+		const char *step;
+		ld_error err = {0};
+		rc = ld_permit_last_step(r->srv->ops, r->th->reader, &r->arena,
+					 &pm, &last, &step);
+		if (rc == LD_OK && step && left < last)
+			rc = permit_step_conflict(&err, left, step, last);
+		if (rc != LD_OK) {
+			ld_reply_status(r, rc, rc == LD_EINVAL ? &err : NULL);
+			return;
+		}
+	} else if (rc != LD_ENOTFOUND) {
+		ld_reply_status(r, rc, NULL);
 		return;
 	}
 	struct change_job *j;

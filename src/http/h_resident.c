@@ -460,8 +460,8 @@ void h_resident_me(struct ld_req *r)
 		docs.has_permit = true;
 		docs.permit_state = st.endorse.state;
 	}
-	const ld_entitlement *list[64];
-	size_t k = ld_entitlements_for(&docs, list);
+	ld_grant list[64];
+	size_t k = ld_entitlements_for(&docs, today, &r->srv->settings, list);
 	/* Their online declarations: made with this ID number and this
 	 * phone (not another claimant's). */
 	ld_declaration *decls = NULL;
@@ -510,7 +510,7 @@ void h_resident_me(struct ld_req *r)
 	} else {
 		ld_jw_knull(&w, "permit_state");
 	}
-	ld_view_entitlements(&w, (const void *const *)list, k);
+	ld_view_entitlements(&w, list, k);
 	const ld_permit_version *cur = NULL;
 	for (size_t i = nv; i-- > 0 && !cur;)
 		if (!vers[i].invalidated_date)

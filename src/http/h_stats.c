@@ -11,6 +11,7 @@
 
 #include "core/catalog.h"
 #include "core/division.h"
+#include "core/document.h"
 #include "http/handlers.h"
 #include "http/permits.h"
 #include "http/reply.h"
@@ -67,6 +68,11 @@ void h_stats_overview(struct ld_req *r)
 			if (d) {
 				snprintf(name, sizeof name, "%s", d->name);
 				label = name;
+			} else if (ld_region_full_name(atoi(items[i].key), name,
+						       sizeof name)) {
+				label = name; /* 830000, 台湾地区 */
+			} else if (strcmp(items[i].key, "0000") == 0) {
+				label = "外国人"; /* no hukou (document.h) */
 			}
 		} else if (!label && strcmp(group, "reason") == 0) {
 			const struct ld_code *c =

@@ -17,6 +17,7 @@
 
 #include "core/calendar.h"
 #include "core/endorsement.h"
+#include "core/settings.h"
 #include "core/status.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -220,6 +221,11 @@ struct ld_server_config {
 	 * fallback. */
 	const struct ld_authority *authority_overrides;
 	int n_authority_overrides;
+
+	/* The readings of the law the rules use (core/settings.h): whether
+	 * the anniversary day is in the endorsement window, and the day the
+	 * Jinan notice took effect. */
+	ld_rules_settings rules;
 };
 
 /* A message posted back to a loop thread from another thread. */
@@ -264,6 +270,7 @@ struct ld_server {
 	int listen_fd;
 	int log_fd;
 	ld_calendar calendar;
+	/* cfg.rules: every decision the server makes reads them here. */
 	ld_rules_settings settings;
 	/* Who signs the permits of each district (authority.h). */
 	struct ld_authorities *authorities;

@@ -6,6 +6,7 @@
 #define LD_PERMITS_H
 
 #include "core/catalog.h"
+#include "core/deadline.h"
 #include "core/endorsement.h"
 #include "core/permit.h"
 #include "http/http.h"
@@ -56,5 +57,24 @@ ld_status ld_permit_photo(struct ld_req *r, const ld_permit *p,
 			  bool with_data, ld_photo *out);
 
 extern const struct ld_code_list ld_replace_reasons;
+
+/*
+ * The date of permit p's latest step (applied, accepted, issued, an
+ * endorsement, a new card version, cancelled) and its Chinese name, read
+ * through connection c (a reader, or the writer inside its transaction).
+ * No later step may be dated before it.
+ */
+ld_status ld_permit_last_step(const struct ld_store_ops *ops, ld_conn *c,
+			      ld_arena *ar, const ld_permit *p, ld_day *date,
+			      const char **step);
+
+/* The Chinese name of a permit event kind ("issued" -> "发证"). */
+const char *ld_permit_step_name(const char *kind);
+
+/* Permit p's issue deadline from its acceptance date by the rules (the
+ * earlier of 10 working days and 15 days, docs/rules.md §2); false when p
+ * was not accepted. */
+bool ld_permit_issue_deadline(struct ld_req *r, const ld_permit *p,
+			      ld_deadline *out);
 
 #endif

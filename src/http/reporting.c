@@ -1,5 +1,5 @@
 /*
- * reporting.c — one report, checked and recorded (docs/grid.md; spec §2,
+ * reporting.c — one report, checked and recorded (docs/grid.md; docs/rules.md §2,
  * §5). The rules themselves are in src/core (report.c, scope.c,
  * deadline.c); this file looks up what they need and writes what follows.
  */
@@ -354,7 +354,9 @@ ld_status ld_person_scope(const char *id_number, const char *hukou_code,
 		.nationality = LD_NAT_CN,
 	};
 	ld_error e = {0};
-	if (ld_scope_decide(&si, out, &e) != LD_OK) {
+	/* Only whether the person is in scope is used (to open a task); no
+	 * setting changes that, and the citations are not shown. */
+	if (ld_scope_decide(&si, &LD_RULES_DEFAULTS, out, &e) != LD_OK) {
 		if (!*presumed)
 			return bad(err, "hukou_code", e.message);
 		/* An ID number's region that is no county any more: follow
@@ -405,7 +407,10 @@ ld_status ld_report_prepare(struct ld_report_ctx *x,
 	if (!given(in->id_number))
 		return bad(err, "id_number", "必填项未填写");
 	ld_idnum id;
-	ld_idnum_check(in->id_number, strlen(in->id_number), x->today, &id);
+	/* A resident ID card's number, or a 港澳台居民居住证's (national rules
+	 * apply to its holder: in scope of no task). */
+	ld_idnum_check_person(in->id_number, strlen(in->id_number), x->today,
+			      &id);
 	if (!id.valid)
 		return bad(err, "id_number", ld_id_reason_message(id.reason));
 	if (id.legacy15)
@@ -590,8 +595,8 @@ static ld_status house_write(struct ld_report_ctx *x,
 	ld_group_rental g;
 	*flagged = false;
 	if (ld_group_rental_check(rh->occupants, h->rooms, h->capacity,
-				  h->area_m2, &x->group_rental, &g,
-				  NULL) != LD_OK)
+				  h->area_m2, &x->group_rental, x->today,
+				  &x->rules, &g, NULL) != LD_OK)
 		return LD_EINTERNAL; /* the schema keeps rooms, capacity >= 1 */
 	if (rh->occupants == h->occupants && g.flagged == h->flagged)
 		return LD_OK;

@@ -80,6 +80,7 @@ struct ld_report_ctx {
 	ld_conn *c;
 	const ld_calendar *cal;
 	ld_group_rental_settings group_rental;
+	ld_rules_settings rules; /* the server's readings (srv->settings) */
 	int task_days; /* working days for house and visit tasks */
 	ld_org org;
 	ld_org_kind org_kind;
@@ -161,7 +162,7 @@ ld_status ld_report_apply(struct ld_report_ctx *x, struct ld_report_out *out,
 ld_status ld_report_flush(struct ld_report_ctx *x, int *flagged);
 
 /*
- * The scope decision (spec §1) for a person living in `grid`, from the
+ * The scope decision (docs/rules.md §1) for a person living in `grid`, from the
  * hukou code when given (a bad one is LD_EINVAL, field "hukou_code"), else
  * presumed from the ID number's first six digits (*presumed). A presumed
  * code that names no county any more counts as in scope and required:

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/catalog.h"
+#include "core/document.h"
 #include "core/report.h"
 #include "http/permits.h"
 #include "http/auth.h"
@@ -52,14 +53,22 @@ static const struct ld_field password_body[] = {
 };
 
 static const struct ld_field person_fields[] = {
-	{"id_number", LD_F_ID_NUMBER, true, 18, NULL, NULL, "公民身份号码"},
+	{"document_type", LD_F_CODE, false, 40, NULL, &ld_document_types,
+	 "证件类型，缺省为居民身份证；港澳台居民居住证、港澳居民来往内地通行证、"
+	 "台湾居民来往大陆通行证、外国人永久居留身份证、外国人护照按照国家有关规定"
+	 "办理，答复 422 not_required（national_rules_apply），填写登记事由后仍可登记"},
+	{"id_number", LD_F_STRING, true, 18, NULL, NULL,
+	 "证件号码：居民身份证为公民身份号码（GB 11643），其他证件按其类型校验"},
 	{"name", LD_F_STRING, true, 60, NULL, NULL, "姓名"},
 	{"sex", LD_F_STRING, false, 6, NULL, NULL,
-	 "性别 male/female（可省略，由身份号码得出）"},
-	{"ethnicity", LD_F_CODE, true, 20, NULL, &ld_ethnicities,
-	 "民族（GB/T 3304 代码或名称）"},
-	{"hukou_code", LD_F_DIVISION, true, 6, NULL, NULL,
-	 "常住户口所在地县级行政区划代码"},
+	 "性别 male/female（号码含性别的可省略，由号码得出；否则必填）"},
+	{"birth", LD_F_DATE, false, 10, NULL, NULL,
+	 "出生日期（号码含出生日期的可省略，由号码得出；否则必填）"},
+	{"ethnicity", LD_F_CODE, false, 20, NULL, &ld_ethnicities,
+	 "民族（GB/T 3304 代码或名称）；居民身份证必填"},
+	{"hukou_code", LD_F_STRING, false, 6, NULL, NULL,
+	 "常住户口所在地县级行政区划代码；居民身份证必填。港澳台居民可为 810000、"
+	 "820000、830000（缺省按证件得出），外国人不填"},
 	{"hukou_address", LD_F_STRING, false, 200, NULL, NULL, "户籍地址"},
 	{"phone", LD_F_STRING, false, 20, NULL, NULL, "联系电话"},
 	END,

@@ -506,6 +506,13 @@ int ld_server_run(const struct ld_server_config *cfg)
 		fprintf(stderr, "liudong: %s\n", err.message);
 		goto out;
 	}
+	srv->settings = cfg->rules;
+	if (!srv->settings.notice_in_force)
+		fprintf(stderr,
+			"liudong: 提示：未设 --notice-effective，济南市实施通知（2025年修订，"
+			"征求意见稿）按未施行处理，决定引用当时施行的通知。 / NOTE: no "
+			"--notice-effective: the Jinan notice (a draft) is taken as not "
+			"in force; decisions cite the notice then in force.\n");
 	/* One server per data directory; a restore waits for none. */
 	if (ld_datalock_take(cfg->data_dir, &srv->data_lock, &err) != LD_OK) {
 		fprintf(stderr, "liudong: --data: %s\n", err.message);

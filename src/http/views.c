@@ -11,6 +11,7 @@
 
 #include "core/catalog.h"
 #include "core/division.h"
+#include "core/document.h"
 #include "core/entitlement.h"
 #include "core/licence.h"
 #include "http/handlers.h"
@@ -216,9 +217,14 @@ void ld_view_person(ld_jw *w, struct ld_req *r, const ld_person *p)
 	ld_jw_kstr(w, "ethnicity", p->ethnicity);
 	ld_jw_kstr(w, "ethnicity_name", label(&ld_ethnicities, p->ethnicity));
 	ld_jw_kstr(w, "birth", p->birth);
+	ld_doc_type doc = LD_DOC_RESIDENT_ID;
+	if (p->document_type)
+		ld_doc_type_from_code(p->document_type, &doc);
+	ld_jw_kstr(w, "document_type", ld_doc_type_code(doc));
+	ld_jw_kstr(w, "document_type_name", ld_doc_type_label(doc));
 	ld_jw_kstr(w, "hukou_code", p->hukou_code);
 	if (p->hukou_code)
-		ld_division_full_name(atoi(p->hukou_code), name, sizeof name);
+		ld_region_full_name(atoi(p->hukou_code), name, sizeof name);
 	ld_jw_kstr(w, "hukou_place", name);
 	ld_jw_kstr(w, "hukou_address", p->hukou_address);
 	char hukou[LD_ADDRESS_TEXT_MAX];
@@ -327,7 +333,8 @@ void ld_view_scope(ld_jw *w, const ld_scope_decision *d)
 	ld_jw_kstr(w, "reason", ld_scope_reason_code(d->reason));
 	ld_jw_kstr(w, "reason_text", ld_scope_reason_message(d->reason));
 	snprintf(code, sizeof code, "%06d", (int)d->hukou);
-	ld_jw_kstr(w, "hukou", code);
+	ld_jw_kstr(w, "hukou", d->hukou ? code : NULL);
+	ld_jw_kstr(w, "nationality", ld_nationality_code(d->nationality));
 	ld_jw_kstr(w, "exemption", d->exemption == LD_LODGING_NONE
 					   ? NULL
 					   : ld_lodging_code(d->exemption));
@@ -416,21 +423,17 @@ bool ld_query_date(struct ld_req *r, const char *name, const char **out)
 	return true;
 }
 
-void ld_view_entitlements(ld_jw *w, const void *const *items, size_t n)
+void ld_view_entitlements(ld_jw *w, const void *items, size_t n)
 {
-	const ld_entitlement *const *list = (const ld_entitlement *const *)items;
+	const ld_grant *list = items;
 	ld_jw_key(w, "entitlements");
 	ld_jw_arr_open(w);
 	for (size_t i = 0; i < n; i++) {
 		ld_jw_obj_open(w);
-		ld_jw_kstr(w, "code", list[i]->code);
-		ld_jw_kstr(w, "title", list[i]->title);
-		ld_jw_kbool(w, "conditional", list[i]->conditional);
-		ld_jw_key(w, "basis");
-		ld_jw_arr_open(w);
-		for (int c = 0; c < list[i]->n_basis; c++)
-			ld_jw_str(w, ld_cite_text(list[i]->basis[c]));
-		ld_jw_arr_close(w);
+		ld_jw_kstr(w, "code", list[i].e->code);
+		ld_jw_kstr(w, "title", list[i].e->title);
+		ld_jw_kbool(w, "conditional", list[i].e->conditional);
+		ld_view_basis(w, &list[i].basis);
 		ld_jw_obj_close(w);
 	}
 	ld_jw_arr_close(w);

@@ -77,8 +77,9 @@ void ld_view_basis(ld_jw *w, const ld_basis *b);
 /* One item of the late work list (a late declaration or address change). */
 void ld_view_late_item(ld_jw *w, struct ld_req *r, const ld_late_item *it);
 
-/* "entitlements": [{code, title, conditional, basis}, ...] */
-void ld_view_entitlements(ld_jw *w, const void *const *list, size_t n);
+/* "entitlements": [{code, title, conditional, basis}, ...]; list is an
+ * array of n ld_grant (core/entitlement.h). */
+void ld_view_entitlements(ld_jw *w, const void *list, size_t n);
 
 /* Finish w (into b, which it takes over) and reply with status once the
  * read's audit entry is handed to the writer (see ld_reply_audited). */

@@ -87,6 +87,10 @@ typedef struct {
 	const char *phone;
 	const char *created_at;
 	const char *updated_at;
+	/* The identity document (core/document.h): "resident_id_card" (also
+	 * when NULL), "hmt_residence_permit", "passport", ... Set when the
+	 * person is first recorded, never changed. */
+	const char *document_type;
 } ld_person;
 
 typedef struct {

@@ -83,7 +83,8 @@ _Static_assert(Q__COUNT <= LD_SQ_MAIN_STMTS, "raise LD_SQ_MAIN_STMTS");
 
 #define PERSON_COLS                                                         \
 	"p.id, p.id_number, p.name, p.sex, p.ethnicity, p.birth, p.hukou_code, " \
-	"p.hukou_address, p.phone, p.created_at, p.updated_at"
+	"p.hukou_address, p.phone, p.created_at, p.updated_at, "            \
+	"p.document_type"
 #define REG_COLS                                                            \
 	"id, person_id, status, district, street, community, grid, road, "  \
 	"house_number, building, unit, room, arrival_date, declared_date, "  \
@@ -138,8 +139,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
 	[Q_PERSON_INSERT] = "INSERT INTO persons (id_number, name, sex, "
 			    "ethnicity, birth, hukou_code, hukou_address, "
-			    "phone, created_at, updated_at) VALUES "
-			    "(?,?,?,?,?,?,?,?,?,?)",
+			    "phone, created_at, updated_at, document_type) "
+			    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 	[Q_PERSON_UPDATE] = "UPDATE persons SET name = ?, ethnicity = ?, "
 			    "hukou_code = ?, hukou_address = ?, phone = ?, "
 			    "updated_at = ? WHERE id = ?",
@@ -1122,6 +1123,8 @@ static ld_status s_person_insert(ld_conn *c, ld_person *p)
 	ld_sq_bind_text(s, 8, p->phone ? p->phone : "");
 	ld_sq_bind_text(s, 9, p->created_at);
 	ld_sq_bind_text(s, 10, p->updated_at ? p->updated_at : p->created_at);
+	ld_sq_bind_text(s, 11, p->document_type ? p->document_type
+						: "resident_id_card");
 	return ld_sq_insert_id(c, s, &p->id);
 }
 
@@ -1156,6 +1159,7 @@ static void row_person(sqlite3_stmt *s, ld_arena *ar, ld_person *p)
 	p->phone = ld_sq_col_text(s, 8, ar);
 	p->created_at = ld_sq_col_text(s, 9, ar);
 	p->updated_at = ld_sq_col_text(s, 10, ar);
+	p->document_type = ld_sq_col_text(s, 11, ar);
 }
 
 static ld_status s_person_get(ld_conn *c, ld_id id, ld_arena *ar,

@@ -79,10 +79,18 @@ static void known_entries(void **state)
 	assert_null(find("no_such_thing"));
 }
 
-static bool contains(const ld_entitlement **list, size_t n, const char *code)
+static bool contains(const ld_grant *list, size_t n, const char *code)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i]->code, code) == 0)
+		if (strcmp(list[i].e->code, code) == 0)
+			return true;
+	return false;
+}
+
+static bool basis_has(const ld_basis *b, ld_cite c)
+{
+	for (int i = 0; i < b->n; i++)
+		if (b->items[i] == c)
 			return true;
 	return false;
 }
@@ -114,29 +122,85 @@ static void documents_combinations(void **state)
 		ld_documents docs = {.certificate_active = t[i].cert,
 				     .has_permit = t[i].has_permit,
 				     .permit_state = t[i].st};
-		const ld_entitlement *out[32];
-		for (size_t k = 0; k < 32; k++)
-			out[k] = NULL;
-		size_t n = ld_entitlements_for(&docs, out);
+		ld_grant out[32];
+		memset(out, 0, sizeof out);
+		size_t n = ld_entitlements_for(&docs, ld_day_from_ymd(2026, 1, 5),
+					       &LD_RULES_DEFAULTS, out);
 		if (n != t[i].want)
 			fail_msg("case %zu: %zu entitlements, want %zu", i, n,
 				 t[i].want);
 		assert_int_equal(contains(out, n, "hukou_settlement"),
 				 t[i].settlement);
 		/* Pointers into the catalogue, in its order, nothing past n. */
+		bool permit_usable = t[i].has_permit &&
+				     t[i].st != LD_PSTATE_SUSPENDED;
 		for (size_t k = 0; k < n; k++) {
-			assert_true(out[k] >= ld_entitlements &&
-				    out[k] < ld_entitlements +
-						     ld_entitlement_count);
+			assert_true(out[k].e >= ld_entitlements &&
+				    out[k].e < ld_entitlements +
+						       ld_entitlement_count);
 			if (k > 0)
-				assert_true(out[k - 1] < out[k]);
+				assert_true(out[k - 1].e < out[k].e);
+			/* The 条例 speaks of permit holders: cited only for
+			 * them; every grant has a basis. */
+			assert_true(out[k].basis.n >= 1);
+			for (int c = 0; c < out[k].basis.n; c++)
+				if (ld_cite_for_permit_holders(
+					    out[k].basis.items[c]))
+					assert_true(permit_usable);
 		}
 		for (size_t k = n; k < 32; k++)
-			assert_null(out[k]);
+			assert_null(out[k].e);
 		if (n == 19)
 			for (size_t k = 0; k < n; k++)
-				assert_false(out[k]->needs_permit);
+				assert_false(out[k].e->needs_permit);
 	}
+}
+
+/* The notice's items stand from its effective date; before it, and while
+ * none is set, the notice then in force is cited. */
+static void notice_in_force(void **state)
+{
+	ld_rules_settings s = LD_RULES_DEFAULTS;
+	ld_day before = ld_day_from_ymd(2025, 12, 31);
+	ld_day from = ld_day_from_ymd(2026, 1, 1);
+	assert_int_equal(ld_cite_on(LD_CITE_TONGZHI_2_4, from, &s),
+			 LD_CITE_TONGZHI_2023);
+	s.notice_in_force = true;
+	s.notice_effective = from;
+	assert_int_equal(ld_cite_on(LD_CITE_TONGZHI_2_4, from, &s),
+			 LD_CITE_TONGZHI_2_4);
+	assert_int_equal(ld_cite_on(LD_CITE_TONGZHI_2_4, before, &s),
+			 LD_CITE_TONGZHI_2023);
+	assert_int_equal(ld_cite_on(LD_CITE_TONGZHI_1,
+				    ld_day_from_ymd(2023, 1, 13), &s),
+			 LD_CITE_TONGZHI_2017);
+	assert_int_equal(ld_cite_on(LD_CITE_TONGZHI_1,
+				    ld_day_from_ymd(2023, 1, 14), &s),
+			 LD_CITE_TONGZHI_2023);
+	/* Anything else is unchanged. */
+	assert_int_equal(ld_cite_on(LD_CITE_BANFA_24_1, before, &s),
+			 LD_CITE_BANFA_24_1);
+	assert_false(ld_cite_is_confirmed(LD_CITE_TONGZHI_2023));
+	assert_true(ld_cite_is_confirmed(LD_CITE_TONGZHI_2_4));
+
+	/* A certificate holder's legal aid: 办法, the law, the notice in
+	 * force; never 条例 第十二条. */
+	ld_documents cert = {.certificate_active = true};
+	ld_grant g[32];
+	size_t n = ld_entitlements_for(&cert, from, &s, g);
+	const ld_grant *legal = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(g[i].e->code, "legal_aid") == 0)
+			legal = &g[i];
+	assert_non_null(legal);
+	assert_true(basis_has(&legal->basis, LD_CITE_BANFA_24_5));
+	assert_true(basis_has(&legal->basis, LD_CITE_TONGZHI_2_4));
+	assert_false(basis_has(&legal->basis, LD_CITE_TIAOLI_12_5));
+	n = ld_entitlements_for(&cert, before, &s, g);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(g[i].e->code, "legal_aid") == 0)
+			assert_true(basis_has(&g[i].basis,
+					      LD_CITE_TONGZHI_2023));
 }
 
 static void every_citation_has_text(void **state)
@@ -189,6 +253,7 @@ int main(void)
 		cmocka_unit_test(catalogue),
 		cmocka_unit_test(known_entries),
 		cmocka_unit_test(documents_combinations),
+		cmocka_unit_test(notice_in_force),
 		cmocka_unit_test(every_citation_has_text),
 		cmocka_unit_test(basis_add),
 	};

@@ -229,6 +229,31 @@ static void historical_address_codes(void **state)
 	assert_int_equal(id.address_code, 370902);
 }
 
+/* A 港澳台居民居住证's number (GB 11643, address code 810000, 820000 or
+ * 830000) is not a resident ID card's; the reports' check takes either. */
+static void hmt_numbers(void **state)
+{
+	ld_idnum id = check("810000199001011230", today());
+	assert_false(id.valid);
+	assert_int_equal(id.reason, LD_ID_DOCUMENT_TYPE);
+	ld_idnum_check_hmt("810000199001011230", 18, today(), &id);
+	assert_true(id.valid);
+	assert_int_equal(id.address_code, 810000);
+	assert_int_equal(id.birth, ld_day_from_ymd(1990, 1, 1));
+	ld_idnum_check_hmt("830000200002293451", 18, today(), &id);
+	assert_true(id.valid);
+	ld_idnum_check_hmt("370102199001011231", 18, today(), &id);
+	assert_int_equal(id.reason, LD_ID_ADDRESS_CODE);
+	ld_idnum_check_hmt("810000900101123", 15, today(), &id);
+	assert_int_equal(id.reason, LD_ID_LENGTH);
+	ld_idnum_check_person("810000199001011230", 18, today(), &id);
+	assert_true(id.valid);
+	ld_idnum_check_person("370102199001011231", 18, today(), &id);
+	assert_true(id.valid);
+	ld_idnum_check_person("999999199001011231", 18, today(), &id);
+	assert_false(id.valid);
+}
+
 static void reason_codes(void **state)
 {
 	assert_null(ld_id_reason_code(LD_ID_OK));
@@ -238,8 +263,10 @@ static void reason_codes(void **state)
 	assert_string_equal(ld_id_reason_code(LD_ID_BIRTH_DATE), "birth_date");
 	assert_string_equal(ld_id_reason_code(LD_ID_ADDRESS_CODE),
 			    "address_code");
+	assert_string_equal(ld_id_reason_code(LD_ID_DOCUMENT_TYPE),
+			    "document_type");
 	/* Every reason has a distinct, non-empty message. */
-	for (int i = LD_ID_OK; i <= LD_ID_ADDRESS_CODE; i++) {
+	for (int i = LD_ID_OK; i <= LD_ID_DOCUMENT_TYPE; i++) {
 		const char *m = ld_id_reason_message((ld_id_reason)i);
 		assert_non_null(m);
 		assert_true(m[0] != '\0');
@@ -261,6 +288,7 @@ int main(void)
 		cmocka_unit_test(legacy_15),
 		cmocka_unit_test(birth_on_today),
 		cmocka_unit_test(historical_address_codes),
+		cmocka_unit_test(hmt_numbers),
 		cmocka_unit_test(reason_codes),
 	};
 	return cmocka_run_group_tests_name("idnum", tests, NULL, NULL);

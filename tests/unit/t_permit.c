@@ -122,10 +122,17 @@ static void guardian_under_16(void **state)
 	assert_true(out.guardian);
 	assert_true(has_cite(&out.basis, LD_CITE_TIAOLI_9_3));
 
+	/* 16 周岁 are reached the day after the 16th birthday (最高人民法院
+	 * 关于审理未成年人刑事案件具体应用法律若干问题的解释 第二条). */
 	in.on = D(2026, 3, 1); /* the 16th birthday */
+	out = decide(in);
+	assert_true(out.guardian);
+	assert_true(has_cite(&out.basis, LD_CITE_SPC_MINORS_2));
+	in.on = D(2026, 3, 2);
 	out = decide(in);
 	assert_false(out.guardian);
 	assert_false(has_cite(&out.basis, LD_CITE_TIAOLI_9_3));
+	assert_true(has_cite(&out.basis, LD_CITE_SPC_MINORS_2));
 
 	/* Without a birth date, no guardian is assumed. */
 	in.has_birth = false;
@@ -168,20 +175,25 @@ static void birth_after_on(void **state)
 
 static void under_16(void **state)
 {
+	/* 周岁 count from the day after the birthday: still under 16 on the
+	 * 16th birthday, 16 the day after. */
 	ld_day b = D(2009, 9, 30);
 	assert_true(ld_person_is_under_16(b, b));
 	assert_true(ld_person_is_under_16(b, D(2025, 9, 29)));
-	assert_false(ld_person_is_under_16(b, D(2025, 9, 30)));
+	assert_true(ld_person_is_under_16(b, D(2025, 9, 30)));
 	assert_false(ld_person_is_under_16(b, D(2025, 10, 1)));
 	assert_false(ld_person_is_under_16(b, D(2060, 1, 1)));
 	/* Born on a leap day: the 16th birthday is a leap day too. */
 	b = D(2008, 2, 29);
 	assert_true(ld_person_is_under_16(b, D(2024, 2, 28)));
-	assert_false(ld_person_is_under_16(b, D(2024, 2, 29)));
-	/* 2100 is not a leap year: the birthday falls on 02-28. */
+	assert_true(ld_person_is_under_16(b, D(2024, 2, 29)));
+	assert_false(ld_person_is_under_16(b, D(2024, 3, 1)));
+	/* 2100 is not a leap year: the birthday falls on 02-28 (民法典
+	 * 第二百零二条), so 16 周岁 from 03-01. */
 	b = D(2084, 2, 29);
 	assert_true(ld_person_is_under_16(b, D(2100, 2, 27)));
-	assert_false(ld_person_is_under_16(b, D(2100, 2, 28)));
+	assert_true(ld_person_is_under_16(b, D(2100, 2, 28)));
+	assert_false(ld_person_is_under_16(b, D(2100, 3, 1)));
 }
 
 /* 条例 第九条: ID card, photo and residence proof always; employment or

@@ -339,8 +339,8 @@ static int raw_refusal(const struct fx *f, const char *sql)
  * migration changed it, so the migrations from that version can run
  * again: before 0009 an upload's file was a column of uploads, 0010 made
  * the settings and declarations tables, 0012 audit_anchor, before 0013
- * an upload was only previewed or confirmed, and 0014 added the flags of
- * provisional deadlines. */
+ * an upload was only previewed or confirmed, 0014 added the flags of
+ * provisional deadlines, and 0015 persons' document_type. */
 static void as_version_8(struct fx *f)
 {
 	raw_exec(f, "DROP INDEX registrations_provisional;"
@@ -372,6 +372,8 @@ static void as_version_8(struct fx *f)
 		    "ALTER TABLE users DROP COLUMN must_change_password;"
 		    "ALTER TABLE users DROP COLUMN password_changed_at;"
 		    "ALTER TABLE users DROP COLUMN last_login_at;"
+		    /* 0015: the identity document */
+		    "ALTER TABLE persons DROP COLUMN document_type;"
 		    /* 0016: photos, issuing authorities */
 		    "DROP INDEX permit_versions_photo;"
 		    "ALTER TABLE permit_versions DROP COLUMN photo_id;"

@@ -60,6 +60,7 @@ export interface Codes {
   reason: Code[]
   housing: Code[]
   reporter: Code[]
+  document_type: Code[]
 }
 
 export interface Area {
@@ -95,6 +96,8 @@ export interface Person {
   phone: string | null
   created_at: string
   updated_at: string
+  document_type?: string
+  document_type_name?: string
 }
 
 /** A stored photo's description (never its bytes). */
@@ -175,7 +178,8 @@ export interface Scope {
   registration_required: boolean
   reason: string
   reason_text: string
-  hukou: string
+  hukou: string | null
+  nationality?: string
   exemption: string | null
   basis: string[]
 }
@@ -206,10 +210,15 @@ export interface CreateAnswer {
 }
 
 export interface PersonInput {
+  // Absent for the resident ID card; Hong Kong, Macao and Taiwan residents' and
+  // foreigners' documents otherwise (national rules apply to them).
+  document_type?: string
   id_number: string
   name: string
-  ethnicity: string
-  hukou_code: string
+  sex?: string
+  birth?: string
+  ethnicity?: string
+  hukou_code?: string
   hukou_address?: string
   phone?: string
 }
