@@ -387,7 +387,35 @@ static ld_status copy_tree(struct backup *b, const char *rel)
 
 /* The anchor log as of now, with the anchor public keys, in
  * DEST/anchor-copy. *records: how many records it holds (-1: no log). */
-static ld_status copy_anchors(struct backup *b, int64_t *records)
+/* The last audit entry the database copy holds. */
+static ld_status copy_head(struct backup *b, int64_t *seq)
+{
+	ld_store *store = NULL;
+	ld_conn *c = NULL;
+	char hash[65];
+	*seq = 0;
+	ld_status rc = b->ops->open(b->dest, &store, &b->err);
+	if (rc == LD_OK)
+		rc = b->ops->connect(store, false, &c, &b->err);
+	if (rc == LD_OK) {
+		rc = b->ops->audit_head(c, seq, hash);
+		if (rc == LD_ENOTFOUND) {
+			*seq = 0;
+			rc = LD_OK;
+		}
+		if (rc != LD_OK)
+			ld_fail(&b->err, rc, "data", "无法读取备份中审计日志的末条");
+	}
+	b->ops->disconnect(c);
+	if (store)
+		b->ops->close(store);
+	return rc;
+}
+
+/* The anchor log as far as the database copy reaches (max_seq: its last
+ * audit entry), with the public keys. */
+static ld_status copy_anchors(struct backup *b, int64_t max_seq,
+			      int64_t *records)
 {
 	char dir[PATH_LEN], keys[PATH_LEN], log[PATH_LEN], src[PATH_LEN];
 	*records = -1;
@@ -396,7 +424,7 @@ static ld_status copy_anchors(struct backup *b, int64_t *records)
 		return ld_fail(&b->err, LD_EINVAL, "to", "路径过长");
 	if (mkdir(dir, 0700) != 0 || mkdir(keys, 0700) != 0)
 		return ld_fail(&b->err, LD_EIO, "to", "无法创建目录 %s", dir);
-	ld_status rc = ld_anchor_copy(b->anchor_dir, log, &b->err);
+	ld_status rc = ld_anchor_copy(b->anchor_dir, log, max_seq, &b->err);
 	if (rc == LD_ENOTFOUND) {
 		remove_tree(dir);
 		return LD_OK;
@@ -594,7 +622,8 @@ static ld_status run_backup(struct backup *b, ld_jw *w)
 	char copy[PATH_LEN];
 	join(copy, b->dest, b->ops->file);
 	/* The database first: the anchor log copied after it holds every
-	 * record the copy knows of. */
+	 * record the copy knows of; the records a running server wrote after
+	 * the copy was taken are left out (copy_anchors). */
 	rc = b->ops->open(b->data, &store, &b->err);
 	if (rc == LD_OK)
 		rc = b->ops->backup(store, copy, &b->err);
@@ -606,12 +635,14 @@ static ld_status run_backup(struct backup *b, ld_jw *w)
 		b->ops->close(store);
 	if (rc != LD_OK)
 		return rc;
-	int64_t anchor_records = -1;
+	int64_t anchor_records = -1, head = 0;
 	struct db_facts facts;
 	memset(&facts, 0, sizeof facts);
 	rc = copy_tree(b, "");
 	if (rc == LD_OK)
-		rc = copy_anchors(b, &anchor_records);
+		rc = copy_head(b, &head);
+	if (rc == LD_OK)
+		rc = copy_anchors(b, head, &anchor_records);
 	if (rc == LD_OK)
 		rc = read_copy(b, &facts);
 	/* The database copy last: opening it may have changed its header. */

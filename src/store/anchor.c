@@ -751,7 +751,40 @@ void ld_anchor_list_release(ld_anchor_list *list)
 
 /* ---- copying the log ---------------------------------------------------- */
 
-ld_status ld_anchor_copy(const char *dir, const char *dest, ld_error *err)
+/* The length of the records of fd (a copy, whole records) before the
+ * first that anchors an entry after max_seq. */
+static ld_status records_upto(int fd, int64_t max_seq, off_t *keep)
+{
+	FILE *f = fdopen(dup(fd), "r");
+	if (!f)
+		return LD_EIO;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	off_t off = 0;
+	ld_status rc = LD_OK;
+	*keep = -1;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		ld_anchor r;
+		size_t signed_len, sig_len;
+		unsigned char sig[LD_SM2_SIG_MAX];
+		size_t n = (size_t)len - (line[len - 1] == '\n');
+		if (parse_line(line, n, &r, &signed_len, sig, &sig_len) &&
+		    r.seq > max_seq) {
+			*keep = off;
+			break;
+		}
+		off += len;
+	}
+	if (ferror(f))
+		rc = LD_EIO;
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+ld_status ld_anchor_copy(const char *dir, const char *dest, int64_t max_seq,
+			 ld_error *err)
 {
 	char log[PATH_LEN];
 	if (!path_of(log, dir, LD_ANCHOR_LOG))
@@ -761,7 +794,7 @@ ld_status ld_anchor_copy(const char *dir, const char *dest, ld_error *err)
 		return ld_fail(err, errno == ENOENT ? LD_ENOTFOUND : LD_EIO,
 			       "anchor_dir", "无法打开锚点日志 %s：%s", log,
 			       strerror(errno));
-	int out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int out = open(dest, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0) {
 		int e = errno;
 		close(in);
@@ -780,6 +813,12 @@ ld_status ld_anchor_copy(const char *dir, const char *dest, ld_error *err)
 			rc = LD_EIO;
 		off += (off_t)n;
 	}
+	off_t keep = -1;
+	if (rc == LD_OK && max_seq >= 0 &&
+	    (lseek(out, 0, SEEK_SET) != 0 ||
+	     records_upto(out, max_seq, &keep) != LD_OK ||
+	     (keep >= 0 && ftruncate(out, keep) != 0)))
+		rc = LD_EIO;
 	if (rc == LD_OK && fsync(out) != 0)
 		rc = LD_EIO;
 	free(buf);

@@ -139,7 +139,12 @@ ld_status ld_anchor_read_all(const char *dir, const char *public_key,
 void ld_anchor_list_release(ld_anchor_list *list);
 
 /* Copy the anchor log of dir, as it is now (whole records only), to the
- * new file dest (0600, flushed). LD_ENOTFOUND when dir holds no log. */
-ld_status ld_anchor_copy(const char *dir, const char *dest, ld_error *err);
+ * new file dest (0600, flushed). LD_ENOTFOUND when dir holds no log.
+ * With max_seq >= 0 the copy ends before the first record anchoring an
+ * entry after max_seq: a backup's database copy was taken before its log
+ * copy, and a server still running has anchored entries since, which the
+ * database copy cannot hold. */
+ld_status ld_anchor_copy(const char *dir, const char *dest, int64_t max_seq,
+			 ld_error *err);
 
 #endif

@@ -491,6 +491,70 @@ static void chain_against_anchors(void **state)
 	assert_int_equal(r.bad_seq, 1);
 }
 
+/* A backup copies the database, then the anchor log, while the server
+ * goes on anchoring: the copy of the log ends where the database copy does,
+ * so the backup verifies (before, it named entries the copy cannot hold). */
+static void copy_ends_with_the_database(void **state)
+{
+	struct fx *f = *state;
+	ld_anchor_log *a = open_log(f);
+	append_entries(f, 3);
+	anchor_head(f, a, LD_ANCHOR_CHECKPOINT); /* 3 */
+	append_entries(f, 2);
+	anchor_head(f, a, LD_ANCHOR_BACKUP); /* 5 */
+	append_entries(f, 2);
+	anchor_head(f, a, LD_ANCHOR_CHECKPOINT); /* 7: after the copy */
+	ld_anchor_close(a);
+
+	char whole[160], cut[160];
+	snprintf(whole, sizeof whole, "%s/whole.log", f->dir);
+	snprintf(cut, sizeof cut, "%s/cut.log", f->dir);
+	ld_error err = {0};
+	assert_int_equal(ld_anchor_copy(f->anchors, whole, -1, &err), LD_OK);
+	assert_int_equal(ld_anchor_copy(f->anchors, cut, 6, &err), LD_OK);
+	struct stat sw, sc;
+	assert_int_equal(stat(whole, &sw), 0);
+	assert_int_equal(stat(cut, &sc), 0);
+	assert_true(sc.st_size < sw.st_size);
+
+	/* The cut copy holds the first two records, whole. */
+	char dir[160];
+	snprintf(dir, sizeof dir, "%s/cut", f->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	char log[200];
+	snprintf(log, sizeof log, "%s/" LD_ANCHOR_LOG, dir);
+	assert_int_equal(rename(cut, log), 0);
+	char keys[224], link_to[200];
+	snprintf(keys, sizeof keys, "%s/keys", dir);
+	snprintf(link_to, sizeof link_to, "%s/keys", f->anchors);
+	assert_int_equal(symlink(link_to, keys), 0); /* the paths are absolute */
+	ld_anchor_list l;
+	assert_int_equal(ld_anchor_read_all(dir, NULL, &l, &err), LD_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.bad_n, 0);
+	assert_int_equal(l.rec[1].seq, 5);
+	ld_anchor_list_release(&l);
+
+	/* As the database stood at entry 5: verified against the cut copy,
+	 * not against the whole log (which anchors entry 7). */
+	raw_exec(f, "DELETE FROM audit WHERE seq > 5");
+	ld_audit_report r;
+	assert_int_equal(ld_audit_verify_all(f->ops, f->r, dir, NULL, &l, &r,
+					     &err),
+			 LD_OK);
+	ld_anchor_list_release(&l);
+	assert_true(r.intact);
+	verify_all(f, &r);
+	assert_false(r.intact);
+
+	/* A bound beyond every record copies the whole log. */
+	char all[160];
+	snprintf(all, sizeof all, "%s/all.log", f->dir);
+	assert_int_equal(ld_anchor_copy(f->anchors, all, 100, &err), LD_OK);
+	assert_int_equal(stat(all, &sc), 0);
+	assert_int_equal(sc.st_size, sw.st_size);
+}
+
 /* Every later hash recomputed after a change: the anchor at or after it
  * names another hash. */
 static void chain_rewritten(void **state)
@@ -777,6 +841,7 @@ int main(void)
 	    T(log_trusted_key),
 	    T(log_torn_tail),
 	    T(chain_against_anchors),
+	    T(copy_ends_with_the_database),
 	    T(chain_rewritten),
 	    T(chain_restore_and_close),
 	    T(chain_database_names_record),
