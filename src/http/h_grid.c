@@ -15,6 +15,7 @@
 #include "core/licence.h"
 #include "core/report.h"
 #include "http/auth.h"
+#include "http/backdate.h"
 #include "http/body.h"
 #include "http/handlers.h"
 #include "http/reply.h"
@@ -261,8 +262,19 @@ static void view_report(ld_jw *w, struct ld_req *r, const ld_report *rp,
 		ld_jw_knull(w, "event_time");
 	}
 	ld_jw_kstr(w, "reported_date", rp->reported_date);
+	ld_view_entry(w, rp->entered_date, rp->date_reason);
 	ld_jw_kstr(w, "deadline", rp->deadline);
 	ld_jw_kbool(w, "late", rp->late);
+	/* The report's deadline is its working-day duty's (the reporter's
+	 * report to the station); how late in those working days. */
+	ld_day due, got;
+	bool complete;
+	ld_jw_kint(w, "working_days_late",
+		   rp->late && ld_report_parse_day(rp->deadline, &due) &&
+				   ld_report_parse_day(rp->reported_date, &got)
+			   ? ld_deadline_working_days_late(&srv->calendar, due,
+							   got, &complete)
+			   : 0);
 	/* The checks, counted again by the rules (pure and cheap). */
 	ld_report_kind k;
 	ld_day ev, rep;
@@ -891,6 +903,13 @@ void h_reports_create(struct ld_req *r)
 			       "organisation");
 		return;
 	}
+	/* A paper report entered by staff: the day it was received is an
+	 * act date, so an earlier day needs a reason (http/backdate.h). An
+	 * organisation cannot give one at all (reporting.c). */
+	struct ld_act_date act = {0};
+	if (!r->org && ld_json_str(r->body, "reported_date") &&
+	    !ld_act_date_read(r, "reported_date", "报告日期", &act))
+		return;
 	struct ld_pending *p = ld_pending_new(r, sizeof(struct report_job));
 	if (!p) {
 		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
@@ -913,6 +932,7 @@ void h_reports_create(struct ld_req *r)
 		.event_date = sdup(a, ld_json_str(r->body, "event_date")),
 		.event_time = sdup(a, ld_json_str(r->body, "event_time")),
 		.reported_date = sdup(a, ld_json_str(r->body, "reported_date")),
+		.date_reason = sdup(a, act.reason),
 		.house = house ? ld_arena_printf(a, "%lld", house) : NULL,
 		.grid = addr ? sdup(a, ld_json_str(addr, "grid")) : NULL,
 		.address =
@@ -936,7 +956,10 @@ void h_reports_create(struct ld_req *r)
 	};
 	p->job.run = report_run;
 	p->finish = report_finish;
-	ld_pending_audit(r, p, "report:create", "report:new", NULL, NULL);
+	ld_pending_audit(r, p, "report:create", "report:new", NULL,
+			 act.reason ? ld_arena_printf(a, "{\"backdated\":%s}",
+						      ld_act_date_json(a, &act))
+				    : NULL);
 	ld_pending_submit(r, p);
 }
 

@@ -44,7 +44,8 @@ _Static_assert(G__COUNT <= LD_SQ_GRID_STMTS, "raise LD_SQ_GRID_STMTS");
 	"r.id, r.org_id, r.kind, r.id_number, r.name, r.phone, r.hukou_code, " \
 	"r.event_date, r.event_minute, r.reported_date, r.deadline, r.late, " \
 	"r.house_id, r.grid, r.community, r.address, r.in_scope, "            \
-	"r.registered, r.upload_id, r.user_id, r.created_at, o.name, o.kind"
+	"r.registered, r.upload_id, r.user_id, r.created_at, o.name, o.kind, " \
+	"r.entered_date, r.date_reason"
 #define REPORT_FROM " FROM reports r JOIN organisations o ON o.id = r.org_id"
 #define TASK_COLS                                                           \
 	"t.id, t.kind, t.grid, t.community, t.id_number, t.name, t.house_id, " \
@@ -99,8 +100,9 @@ static const char *const gsql[G__COUNT] = {
 			    "name, phone, hukou_code, event_date, "
 			    "event_minute, reported_date, deadline, late, "
 			    "house_id, grid, community, address, in_scope, "
-			    "registered, upload_id, user_id, created_at) "
-			    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			    "registered, upload_id, user_id, created_at, "
+			    "entered_date, date_reason) VALUES "
+			    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[G_REPORT_GET] = "SELECT " REPORT_COLS REPORT_FROM " WHERE r.id = ?",
 	[G_UPLOAD_INSERT] = "INSERT INTO uploads (org_id, status, name, size, "
 			    "sm3, encoding, rows, bad, user_id, created_at, "
@@ -684,6 +686,8 @@ static void row_report(sqlite3_stmt *s, ld_arena *ar, ld_report *r)
 	r->created_at = col_text(s, 20, ar);
 	r->org_name = col_text(s, 21, ar);
 	r->org_kind = col_text(s, 22, ar);
+	r->entered_date = col_text(s, 23, ar);
+	r->date_reason = col_text(s, 24, ar);
 }
 
 ld_status ld_sqg_report_insert(ld_conn *c, ld_report *r)
@@ -711,6 +715,8 @@ ld_status ld_sqg_report_insert(ld_conn *c, ld_report *r)
 	bind_id(s, 18, r->upload_id);
 	bind_id(s, 19, r->user_id);
 	bind_text(s, 20, r->created_at);
+	bind_text(s, 21, r->entered_date);
+	bind_text(s, 22, r->date_reason);
 	return insert_id(c, s, &r->id);
 }
 

@@ -212,6 +212,22 @@ struct ld_store_ops {
 	ld_status (*permits_in_area)(ld_conn *c, const ld_access *acc,
 				     const char *status, int limit,
 				     ld_arena *ar, ld_permit **out, size_t *n);
+	/* Applications waiting for acceptance (status applied) made through
+	 * `channel`, whose holder lies in the access area (as person_search),
+	 * oldest first; applied_before: only those applied before that day
+	 * (NULL: all). *total counts all that match. */
+	ld_status (*applications_list)(ld_conn *c, const ld_access *acc,
+				       const char *channel,
+				       const char *applied_before, ld_page page,
+				       ld_arena *ar, ld_application_row **out,
+				       size_t *n, int64_t *total);
+	/* The queues of the access area: pending online declarations (by
+	 * their grid), online applications waiting for acceptance (by their
+	 * holder), each with those made before `overdue_before`; active
+	 * registrations whose holder the grid found moved away. */
+	ld_status (*queue_counts)(ld_conn *c, const ld_access *acc,
+				  const char *overdue_before,
+				  ld_queue_counts *out);
 	ld_status (*endorsement_insert)(ld_conn *c, ld_endorsement *e);
 	ld_status (*endorsements_of)(ld_conn *c, ld_id permit_id, ld_arena *ar,
 				     ld_endorsement **out, size_t *n);

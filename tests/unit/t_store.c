@@ -338,8 +338,8 @@ static int raw_refusal(const struct fx *f, const char *sql)
 /* Give the current schema the shape an older version had where a later
  * migration changed it, so the migrations from that version can run
  * again: before 0009 an upload's file was a column of uploads, 0010 made
- * the settings and declarations tables, 0012 audit_anchor, and before 0013
- * an upload was only previewed or confirmed. */
+ * the settings and declarations tables, 0012 audit_anchor, before 0013
+ * an upload was only previewed or confirmed, and 0017 added columns. */
 static void as_version_8(struct fx *f)
 {
 	raw_exec(f, "DROP TABLE upload_parts; DROP TABLE uploads;"
@@ -358,7 +358,20 @@ static void as_version_8(struct fx *f)
 		    /* 0011: staff passwords */
 		    "ALTER TABLE users DROP COLUMN must_change_password;"
 		    "ALTER TABLE users DROP COLUMN password_changed_at;"
-		    "ALTER TABLE users DROP COLUMN last_login_at;");
+		    "ALTER TABLE users DROP COLUMN last_login_at;"
+		    /* 0017: back-dated entries, returned applications,
+		     * registrations found moved away */
+		    "DROP INDEX permits_waiting;"
+		    "DROP INDEX registrations_moved_away;"
+		    "ALTER TABLE registration_events DROP COLUMN entered_date;"
+		    "ALTER TABLE registration_events DROP COLUMN date_reason;"
+		    "ALTER TABLE permit_events DROP COLUMN entered_date;"
+		    "ALTER TABLE permit_events DROP COLUMN date_reason;"
+		    "ALTER TABLE reports DROP COLUMN entered_date;"
+		    "ALTER TABLE reports DROP COLUMN date_reason;"
+		    "ALTER TABLE permits DROP COLUMN returned;"
+		    "ALTER TABLE registrations DROP COLUMN moved_away_date;"
+		    "ALTER TABLE registrations DROP COLUMN moved_away_task;");
 }
 
 /* Close the store and open it again, applying what the version asks. */
