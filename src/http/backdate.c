@@ -10,7 +10,6 @@
 #include "http/backdate.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -22,6 +21,16 @@
 static bool blank(const char *s)
 {
 	return !s || strspn(s, " \t\r\n") == strlen(s);
+}
+
+const char *ld_json_text(ld_arena *a, const json_t *v)
+{
+	size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT);
+	char *text = n ? ld_arena_alloc(a, n + 1) : NULL;
+	if (!text || json_dumpb(v, text, n, JSON_COMPACT) != n)
+		return NULL;
+	text[n] = '\0';
+	return text;
 }
 
 bool ld_act_date_check(struct ld_req *r, ld_day day, const char *field,
@@ -83,9 +92,7 @@ const char *ld_act_date_json(ld_arena *a, const struct ld_act_date *d)
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "field", d->field,
 			      "date", d->date, "entered_date", d->entered,
 			      "reason", d->reason);
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	const char *out = text ? ld_arena_strdup(a, text) : NULL;
-	free(text);
+	const char *out = o ? ld_json_text(a, o) : NULL;
 	json_decref(o);
 	return out ? out : "null";
 }

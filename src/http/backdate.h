@@ -16,6 +16,8 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "core/date.h"
 #include "http/http.h"
 #include "util/arena.h"
@@ -48,5 +50,9 @@ bool ld_act_date_check(struct ld_req *r, ld_day day, const char *field,
  * {"field","date","entered_date","reason"}, in `a`; "null" when the date
  * is the day entered. */
 const char *ld_act_date_json(ld_arena *a, const struct ld_act_date *d);
+
+/* The compact JSON text of v in `a` (NULL when out of memory): jansson's
+ * own json_dumps allocates through the server's allocator (body.c). */
+const char *ld_json_text(ld_arena *a, const json_t *v);
 
 #endif

@@ -895,9 +895,8 @@ void h_permit_return(struct ld_req *r)
 	j->permit.cancelled_date = j->event.date;
 	j->permit.cancel_reason = adup(a, why);
 	json_t *detail = json_pack("{s:s}", "reason", why);
-	char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-	j->event.detail = text ? adup(a, text) : "{}";
-	free(text);
+	const char *text = detail ? ld_json_text(a, detail) : NULL;
+	j->event.detail = text ? text : "{}";
 	json_decref(detail);
 	ld_pending_submit(r, p);
 }

@@ -23,7 +23,8 @@ enum g {
 	G_UPLOAD_DROP, G_UPLOAD_PARTS_DELETE, G_UPLOADS_EXPIRED,
 	G_UPLOADS_PENDING_ORG, G_UPLOADS_PENDING_USER, G_TASK_INSERT,
 	G_TASK_GET, G_TASK_UPDATE, G_TASK_EXISTS_PERSON, G_TASK_EXISTS_HOUSE,
-	G_TASKS_CLOSE_REG, G_VISIT_INSERT, G_TEN_COUNT,
+	G_TASKS_CLOSE_REG, G_VISIT_INSERT, G_TEN_COUNT, G_TASKS_OPEN_PERSON,
+	G_TASKS_OPEN_HOUSE,
 	G__COUNT
 };
 _Static_assert(G__COUNT <= LD_SQ_GRID_STMTS, "raise LD_SQ_GRID_STMTS");
@@ -163,6 +164,12 @@ static const char *const gsql[G__COUNT] = {
 			      "?1 AND kind = 'unregistered' AND status = 'open'",
 	[G_TEN_COUNT] = "SELECT count(*) FROM tenancies WHERE house_id = ? "
 			"AND move_out IS NULL",
+	[G_TASKS_OPEN_PERSON] = "SELECT " TASK_COLS TASK_FROM " WHERE "
+				"t.id_number = ? AND t.status = 'open' ORDER "
+				"BY t.id",
+	[G_TASKS_OPEN_HOUSE] = "SELECT " TASK_COLS TASK_FROM " WHERE "
+			       "t.house_id = ? AND t.kind = 'group_rental' "
+			       "AND t.status = 'open' ORDER BY t.id",
 	[G_VISIT_INSERT] = "INSERT INTO visits (house_id, grid, address, date, "
 			   "occupants, note, user_id, created_at) VALUES "
 			   "(?,?,?,?,?,?,?,?)",
@@ -1087,6 +1094,22 @@ ld_status ld_sqg_task_open_exists(ld_conn *c, const char *kind,
 	ld_status rc = ld_sq_rows_end(step);
 	sqlite3_reset(s);
 	return rc;
+}
+
+ld_status ld_sqg_tasks_open_of(ld_conn *c, const char *id_number,
+				ld_id house_id, ld_arena *ar, ld_task **out,
+				size_t *n)
+{
+	sqlite3_stmt *s =
+		gprep(c, id_number ? G_TASKS_OPEN_PERSON : G_TASKS_OPEN_HOUSE);
+	if (!s)
+		return LD_EIO;
+	if (id_number)
+		bind_text(s, 1, id_number);
+	else
+		sqlite3_bind_int64(s, 1, house_id);
+	COLLECT(s, ar, ld_task, out, n, row_task);
+	return LD_OK;
 }
 
 ld_status ld_sqg_tasks_close_registered(ld_conn *c, const char *id_number,

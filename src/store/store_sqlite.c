@@ -46,7 +46,7 @@ enum q {
 	Q_PERSON_INSERT, Q_PERSON_UPDATE, Q_PERSON_GET, Q_PERSON_BY_IDN,
 	Q_PERSON_VISIBLE_ALL, Q_PERSON_VISIBLE_STATION, Q_PERSON_VISIBLE_GRID,
 	Q_REG_INSERT, Q_REG_GET, Q_REG_OF_PERSON, Q_REG_ACTIVE, Q_REG_SET_ADDR,
-	Q_REG_CANCEL, Q_REG_VISIBLE_STATION, Q_REG_VISIBLE_GRID, Q_REG_EXISTS,
+	Q_REG_CANCEL, Q_REG_MOVED_AWAY, Q_REG_VISIBLE_STATION, Q_REG_VISIBLE_GRID, Q_REG_EXISTS,
 	Q_EVENT_INSERT, Q_EVENTS_OF_PERSON,
 	Q_CERT_GET, Q_CERT_PUT,
 	Q_AUDIT_HEAD, Q_AUDIT_INSERT, Q_AUDIT_LIST, Q_AUDIT_LIST_TARGET,
@@ -163,6 +163,9 @@ static const char *const sql[Q__COUNT] = {
 			   "?, community = ?, grid = ?, road = ?, house_number "
 			   "= ?, building = ?, unit = ?, room = ? WHERE id = ? "
 			   "AND status = 'active'",
+	[Q_REG_MOVED_AWAY] = "UPDATE registrations SET moved_away_date = ?, "
+			     "moved_away_task = ? WHERE id = ? AND status = "
+			     "'active'",
 	[Q_REG_CANCEL] = "UPDATE registrations SET status = 'cancelled', "
 			 "cancelled_date = ?, cancel_reason = ?, "
 			 "cancel_reporter = ? WHERE id = ? AND status = "
@@ -1480,6 +1483,21 @@ static ld_status s_registration_cancel(ld_conn *c, ld_id id, const char *date,
 	return rc;
 }
 
+static ld_status s_registration_moved_away(ld_conn *c, ld_id id,
+					  const char *date, ld_id task_id)
+{
+	sqlite3_stmt *s = prep(c, Q_REG_MOVED_AWAY);
+	if (!s)
+		return LD_EIO;
+	ld_sq_bind_text(s, 1, date);
+	ld_sq_bind_id(s, 2, task_id);
+	sqlite3_bind_int64(s, 3, id);
+	ld_status rc = ld_sq_exec_done(s);
+	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
+		return LD_ENOTFOUND;
+	return rc;
+}
+
 static ld_status s_registration_visible(ld_conn *c, const ld_access *acc,
 					ld_id id, bool *visible)
 {
@@ -2088,6 +2106,12 @@ static ld_status s_queue_counts(ld_conn *c, const ld_access *acc,
 		person[LD_SQ_AREA_MAX], text[2000];
 	const char *bind;
 	/* Every condition binds the same area code at ?2. */
+	const char *in_d = ld_sq_area(acc, LD_SQ_PLACE, "d.", "?2", place_d,
+				      sizeof place_d, &bind);
+	const char *in_p = ld_sq_area(acc, LD_SQ_PERSON, "p.person_id", "?2",
+				      person, sizeof person, &bind);
+	const char *in_r = ld_sq_area(acc, LD_SQ_PLACE, "r.", "?2", place_r,
+				      sizeof place_r, &bind);
 	snprintf(text, sizeof text,
 		 "SELECT (SELECT count(*) FROM declarations d WHERE d.status = "
 		 "'pending' AND %s), (SELECT count(*) FROM declarations d WHERE "
@@ -2098,14 +2122,7 @@ static ld_status s_queue_counts(ld_conn *c, const ld_access *acc,
 		 "p.applied_date < ?1 AND %s), (SELECT count(*) FROM "
 		 "registrations r WHERE r.status = 'active' AND "
 		 "r.moved_away_date IS NOT NULL AND %s)",
-		 ld_sq_area(acc, LD_SQ_PLACE, "d.", "?2", place_d,
-			    sizeof place_d, &bind),
-		 place_d,
-		 ld_sq_area(acc, LD_SQ_PERSON, "p.person_id", "?2", person,
-			    sizeof person, &bind),
-		 person,
-		 ld_sq_area(acc, LD_SQ_PLACE, "r.", "?2", place_r,
-			    sizeof place_r, &bind));
+		 in_d, in_d, in_p, in_p, in_r);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
 		return LD_EIO;
@@ -2654,6 +2671,7 @@ const struct ld_store_ops ld_store_sqlite = {
 	.registration_active_of_person = s_registration_active_of_person,
 	.registration_set_address = s_registration_set_address,
 	.registration_cancel = s_registration_cancel,
+	.registration_moved_away = s_registration_moved_away,
 	.registration_visible = s_registration_visible,
 	.event_insert = s_event_insert,
 	.events_of_person = s_events_of_person,
@@ -2728,6 +2746,7 @@ const struct ld_store_ops ld_store_sqlite = {
 	.task_update = ld_sqg_task_update,
 	.tasks_list = ld_sqg_tasks_list,
 	.task_open_exists = ld_sqg_task_open_exists,
+	.tasks_open_of = ld_sqg_tasks_open_of,
 	.tasks_close_registered = ld_sqg_tasks_close_registered,
 	.visit_insert = ld_sqg_visit_insert,
 	.grid_stats = ld_sqg_grid_stats,

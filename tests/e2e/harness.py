@@ -38,6 +38,15 @@ def id_number(address="110105", birth="19900101", seq=None):
     return body + CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
 
 
+# The reason a test gives for an act it dates back (a declaration, a permit
+# step, a paper report: README, "Back-dating"). Tests replay history with
+# past dates, so the harness's servers allow a long back-dating period
+# (Server(backdate_days=...)); the default one is tested in
+# test_workflow.py.
+DATE_REASON = "补录历史数据（测试）"
+BACKDATE_DAYS = 3660
+
+
 def masked(idn):
     """An ID number as answers show it to whoever may not see it in full
     (ld_mask_id_number): the first 6 and last 4 characters."""
@@ -88,7 +97,8 @@ class Server:
     grid_a the first grid of clerk_a's area.
     """
 
-    def __init__(self, people=200, extra_args=(), keys=True):
+    def __init__(self, people=200, extra_args=(), keys=True,
+                 backdate_days=BACKDATE_DAYS):
         self.dir = tempfile.mkdtemp(prefix="liudong-e2e-")
         self.data = os.path.join(self.dir, "data")
         demo = run("demo", "--data", self.data, "--people", str(people))
@@ -138,6 +148,8 @@ class Server:
         self.tokens = {}
         self.port = free_port()
         self.extra_args = list(extra_args)
+        if backdate_days is not None:
+            self.extra_args += ["--backdate-days", str(backdate_days)]
         self.proc = None
         self.start()
         for label in self.accounts:
@@ -243,7 +255,8 @@ class Server:
 
 def declaration(grid, idn=None, arrival="2025-09-26", declared="2025-09-29",
                 hukou="110105", **extra):
-    """A registration body for a person from Beijing by default."""
+    """A registration body for a person from Beijing by default, with the
+    reason of a back-dated declaration (ignored when it is dated today)."""
     body = {
         "person": {"id_number": idn or id_number(), "name": "测试人员",
                    "ethnicity": "01", "hukou_code": hukou,
@@ -252,6 +265,7 @@ def declaration(grid, idn=None, arrival="2025-09-26", declared="2025-09-29",
                     "building": "1", "unit": "2", "room": "301"},
         "arrival_date": arrival, "declared_date": declared,
         "reason": "work", "housing": "rented", "employer": "济南某科技有限公司",
+        "date_reason": DATE_REASON,
     }
     body.update(extra)
     return body

@@ -26,7 +26,7 @@ import unittest
 
 import itertools
 
-from harness import Server, declaration, id_number as harness_id_number, run
+from harness import DATE_REASON, Server, declaration, id_number as harness_id_number, run
 
 ANON, RESIDENT, ORG, ADMIN, AUDITOR, CLERK, GRID = (
     "anon", "resident", "org", "admin", "auditor", "clerk", "grid")
@@ -116,6 +116,7 @@ MATRIX = {
 
     "GET /api/v1/worklists/late": Row(STAFF, LIST),
     "GET /api/v1/worklists/permits": Row(STAFF, LIST),
+    "GET /api/v1/worklists/applications": Row(DESK, LIST, "f_applications"),
 
     "POST /api/v1/persons/{id}/permits": Row(DESK, PATH, "f_permit_apply"),
     "POST /api/v1/permits/{id}/accept": Row(DESK, PATH, "f_permit_accept"),
@@ -124,6 +125,7 @@ MATRIX = {
     "POST /api/v1/permits/{id}/replace": Row(DESK, PATH, "f_permit_replace"),
     "POST /api/v1/permits/{id}/change": Row(DESK, PATH, "f_permit_change"),
     "POST /api/v1/permits/{id}/cancel": Row(DESK, PATH, "f_permit_cancel"),
+    "POST /api/v1/permits/{id}/return": Row(DESK, PATH, "f_permit_return"),
     "GET /api/v1/permits/{id}": Row(STAFF, PATH, "f_permit_read"),
     "GET /api/v1/permits/{no}/qr.svg": Row(DESK, PATH, "f_permit_no"),
     "GET /api/v1/permits/{no}/print": Row(DESK, PATH, "f_permit_no"),
@@ -132,6 +134,7 @@ MATRIX = {
     "GET /api/v1/stats/overview": Row(STAFF, LIST),
     "GET /api/v1/stats/timeline": Row(STAFF, LIST),
     "GET /api/v1/stats/grid": Row(STAFF, LIST),
+    "GET /api/v1/stats/queues": Row(STAFF, LIST),
 
     "POST /api/v1/resident/otp": Row(EVERY, fixture="f_otp"),
     "POST /api/v1/resident/login": Row(EVERY, fixture="f_resident_login",
@@ -236,15 +239,15 @@ class Matrix(unittest.TestCase):
     def permit(self, area, stage="issued"):
         reg = self.registered(area)
         pid = self.clerk(area, "POST", "/api/v1/persons/%d/permits" % reg["person"]["id"], {
-            "basis": "housing", "applied_date": "2024-08-01",
+            "basis": "housing", "date_reason": DATE_REASON, "applied_date": "2024-08-01",
             "materials": {"id_card": True, "photo": True, "residence_proof": True}})["permit"]["id"]
         if stage == "applied":
             return pid, None
-        self.clerk(area, "POST", "/api/v1/permits/%d/accept" % pid, {"accepted_date": "2024-08-01"})
+        self.clerk(area, "POST", "/api/v1/permits/%d/accept" % pid, {"date_reason": DATE_REASON, "accepted_date": "2024-08-01"})
         if stage == "accepted":
             return pid, None
         no = self.clerk(area, "POST", "/api/v1/permits/%d/issue" % pid,
-                        {"issued_date": "2024-08-05"})["permit"]["permit_no"]
+                        {"date_reason": DATE_REASON, "issued_date": "2024-08-05"})["permit"]["permit_no"]
         return pid, no
 
     def house(self, area):
@@ -285,7 +288,7 @@ class Matrix(unittest.TestCase):
         body["person"]["name"] = self.mark(area)
         for k in ("id_number", "phone"):
             del body["person"][k]
-        del body["declared_date"]
+        del body["declared_date"], body["date_reason"]
         r = self.s.call("POST", "/api/v1/resident/registrations", body, token=token)
         assert r.status == 202, r
         return r.json["declaration"]["id"]
@@ -357,7 +360,7 @@ class Matrix(unittest.TestCase):
 
     def f_permit_apply(self, area):
         person = self.registered(area)["person"]["id"]
-        return Req(str(person), body={"basis": "housing", "applied_date": TODAY})
+        return Req(str(person), body={"basis": "housing", "date_reason": DATE_REASON, "applied_date": TODAY})
 
     def f_permit_accept(self, area):
         return Req(str(self.permit(area, "applied")[0]), body={})
@@ -376,6 +379,13 @@ class Matrix(unittest.TestCase):
 
     def f_permit_cancel(self, area):
         return Req(str(self.permit(area)[0]), body={"reason": "离开本市"})
+
+    def f_permit_return(self, area):
+        return Req(str(self.permit(area, "applied")[0]), body={"reason": "材料不实"})
+
+    def f_applications(self, area):
+        # Counter applications too: the seed's carry area A's name.
+        return Req(None, query={"channel": "counter"})
 
     def f_permit_read(self, area):
         return Req(str(self.permit(area)[0]), query={"reason": "矩阵测试"})
@@ -403,7 +413,7 @@ class Matrix(unittest.TestCase):
         body = declaration_of(self.grid[area])
         for k in ("id_number", "phone"):
             del body["person"][k]
-        del body["declared_date"]
+        del body["declared_date"], body["date_reason"]
         return Req(None, body=body)
 
     def f_resident_apply(self, area):
@@ -598,6 +608,7 @@ class Matrix(unittest.TestCase):
         something of area A to leak."""
         for area in "AB":
             self.permit(area)
+            self.permit(area, "applied")
             self.registered(area, arrival="2025-01-02", declared="2025-02-20")  # late
             self.report(area)
             self.task(area)
