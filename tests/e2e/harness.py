@@ -9,6 +9,7 @@ A generated password must be changed at the first sign-in; the harness
 does that for its accounts as soon as the server is up, so Server.accounts
 holds passwords that sign in to a normal session.
 """
+import datetime
 import http.client
 import json
 import os
@@ -255,8 +256,8 @@ class Server:
 
 def declaration(grid, idn=None, arrival="2025-09-26", declared="2025-09-29",
                 hukou="110105", **extra):
-    """A registration body for a person from Beijing by default, with the
-    reason of a back-dated declaration (ignored when it is dated today)."""
+    """A registration body for a person from Beijing by default; one dated
+    before today carries the reason of a back-dated declaration."""
     body = {
         "person": {"id_number": idn or id_number(), "name": "测试人员",
                    "ethnicity": "01", "hukou_code": hukou,
@@ -265,7 +266,8 @@ def declaration(grid, idn=None, arrival="2025-09-26", declared="2025-09-29",
                     "building": "1", "unit": "2", "room": "301"},
         "arrival_date": arrival, "declared_date": declared,
         "reason": "work", "housing": "rented", "employer": "济南某科技有限公司",
-        "date_reason": DATE_REASON,
     }
+    if declared != datetime.date.today().isoformat():
+        body["date_reason"] = DATE_REASON
     body.update(extra)
     return body

@@ -50,7 +50,7 @@ def online_body(grid, arrival=None, **extra):
     arrival = arrival or (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
     body = declaration(grid, arrival=arrival, **extra)
     del body["person"]["id_number"], body["person"]["phone"], body["declared_date"]
-    del body["date_reason"]
+    body.pop("date_reason", None)
     return body
 
 
