@@ -232,8 +232,19 @@ static int rules_deadline(struct cli_ctx *ctx, int argc, char **argv)
 		ld_calendar_warning(dl.missing_year, warn, sizeof warn);
 		ld_jw_kstr(&w, "warning", warn);
 	}
-	if (v[3].set)
+	if (v[3].set) {
 		ld_jw_kbool(&w, "late", late);
+		/* How late, in the working days the period is counted in (an
+		 * hour period has none). */
+		bool complete;
+		if (dl.hours > 0)
+			ld_jw_knull(&w, "working_days_late");
+		else
+			ld_jw_kint(&w, "working_days_late",
+				   ld_deadline_working_days_late(
+					   ctx->cal, dl.deadline, v[3].day,
+					   &complete));
+	}
 	write_basis(&w, &dl.basis);
 	ld_jw_obj_close(&w);
 	rc = emit(ctx, &b, &w);

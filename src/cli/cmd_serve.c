@@ -101,13 +101,22 @@ static const struct cli_opt serve_opts[] = {
 	 "the day the Jinan notice took effect (YYYY-MM-DD), or none: events "
 	 "from that day cite its items, earlier ones the notice then in force; "
 	 "default the global option or $LIUDONG_NOTICE_EFFECTIVE, else none"},
+	{"backdate-days", OPT_UINT, false, false, NULL,
+	 "补录期限：申报日期、居住证受理发证等办理日期、纸质报告的报告日期最多可早于"
+	 "今天几天（早于今天的须填写补录事由），缺省30；0为不允许补录",
+	 "how many days before today the date of an act may lie (a "
+	 "back-dated entry needs a reason; default 30, 0 = none)"},
+	{"accept-days", OPT_UINT, false, false, NULL,
+	 "网上申领居住证待受理、网上申报待核验的办理期限（工作日），缺省5",
+	 "working days the station has to act on an online permit "
+	 "application or declaration (default 5)"},
 };
 
 static const struct cli_spec serve_spec = {
 	"serve [--listen ADDR:PORT] [--data DIR] [--threads N]",
 	"启动平台的 HTTP 服务（接口、审计、监控）",
 	"start the platform's HTTP server",
-	serve_opts, 23, 0, NULL,
+	serve_opts, 25, 0, NULL,
 };
 
 /* web/dist beside the program (build/liudong -> ../web/dist), if built. */
@@ -160,7 +169,7 @@ static int read_authorities(const char *path, struct ld_authority *out,
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char web_buf[4096];
-	struct cli_val v[23];
+	struct cli_val v[25];
 	struct ld_authority *overrides = NULL;
 	int rc = cli_parse(ctx, &serve_spec, argc, argv, v, NULL);
 	if (rc)
@@ -192,6 +201,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		.anchor_dir = v[16].set ? v[16].str : NULL,
 		.upload_expiry_s = v[17].set ? v[17].num : 86400,
 		.upload_pending = v[18].set ? v[18].num : 3,
+		.backdate_days = v[23].set ? v[23].num : 30,
+		.accept_days = v[24].set ? v[24].num : 5,
 	};
 	const char *codes[2] = {cfg.licence_type, cfg.issuer_code};
 	const char *flags[2] = {"--licence-type", "--issuer-code"};
@@ -247,6 +258,14 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	if (v[22].set && !cli_parse_notice_effective(v[22].str, &cfg.rules)) {
 		rc = cli_usage_error(ctx, "--notice-effective",
 				     "应为日期 YYYY-MM-DD 或 none");
+		goto out;
+	}
+	if (v[23].set && v[23].num > 3660) {
+		rc = cli_usage_error(ctx, "--backdate-days", "应为0至3660");
+		goto out;
+	}
+	if (v[24].set && (v[24].num < 1 || v[24].num > 60)) {
+		rc = cli_usage_error(ctx, "--accept-days", "应为1至60");
 		goto out;
 	}
 	if (v[2].set && (v[2].num < 1 || v[2].num > 64)) {

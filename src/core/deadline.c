@@ -163,3 +163,24 @@ ld_status ld_deadline_check_late(const ld_deadline *dl, ld_day event_date,
 	*late = done > dl->deadline;
 	return LD_OK;
 }
+
+int ld_deadline_working_days_late(const ld_calendar *cal, ld_day deadline,
+				  ld_day done, bool *complete)
+{
+	*complete = true;
+	if (done <= deadline)
+		return 0;
+	/* Counted as the period was (民法典 第二百零一条): the working days
+	 * after the deadline up to the act, and the act's own day when it is
+	 * a rest day, since the period could only have ended on the next
+	 * working day. */
+	int n = 0;
+	bool known, work = false;
+	for (ld_day d = deadline + 1; d <= done; d++) {
+		work = ld_calendar_is_working_day(cal, d, &known);
+		if (!known)
+			*complete = false;
+		n += work;
+	}
+	return work ? n : n + 1;
+}

@@ -89,4 +89,17 @@ ld_status ld_deadline_check_late(const ld_deadline *dl, ld_day event_date,
 				 ld_day done, int done_minute, bool *late,
 				 ld_error *err);
 
+/*
+ * How late an act done on `done` was against a deadline counted in working
+ * days, in working days: the fewest working days by which the period would
+ * have had to be longer for `done` to be on time — 0 when it was on time;
+ * the next working day after the deadline, and any rest day before it,
+ * count 1. So a person who declares on the Monday after a Friday deadline
+ * is one working day late, not three calendar days. *complete is false when
+ * a day examined lay in a year with no arrangement (weekends alone were
+ * used for it).
+ */
+int ld_deadline_working_days_late(const ld_calendar *cal, ld_day deadline,
+				  ld_day done, bool *complete);
+
 #endif

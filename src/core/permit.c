@@ -135,8 +135,33 @@ const char *ld_permit_stage_code(ld_permit_stage s)
 		return "accepted";
 	case LD_PSTAGE_ISSUED:
 		return "issued";
+	case LD_PSTAGE_RETURNED:
+		return "returned";
 	case LD_PSTAGE_CANCELLED:
 		break;
 	}
 	return "cancelled";
+}
+
+ld_day ld_permit_accept_by(const ld_calendar *cal, ld_day applied, int days,
+			   bool *complete)
+{
+	int missing;
+	return ld_calendar_add_working_days(cal, applied, days, complete,
+					    &missing);
+}
+
+ld_day ld_permit_accept_overdue_before(const ld_calendar *cal, ld_day today,
+				       int days)
+{
+	/* accept_by grows with the day applied: step back from today while
+	 * the day before is still in time. A period of n working days spans
+	 * far fewer than 40 * n + 60 calendar days, whatever the holidays. */
+	bool complete;
+	ld_day d = today;
+	for (int guard = 0; guard < 40 * days + 60 &&
+			    ld_permit_accept_by(cal, d - 1, days, &complete) >= today;
+	     guard++)
+		d--;
+	return d;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "calendar.h"
 #include "citation.h"
 #include "date.h"
 #include "status.h"
@@ -92,15 +93,33 @@ unsigned ld_material_bit(const char *code);
 /*
  * A permit's state on a day, from its lifecycle and its endorsements:
  * applied and accepted (not yet issued), then valid / window_open /
- * suspended from the endorsement rules, or cancelled.
+ * suspended from the endorsement rules, or cancelled; or an application
+ * returned (退回) before it was accepted.
  */
 typedef enum {
 	LD_PSTAGE_APPLIED = 0,
 	LD_PSTAGE_ACCEPTED,
 	LD_PSTAGE_ISSUED, /* see the endorsement state */
 	LD_PSTAGE_CANCELLED,
+	LD_PSTAGE_RETURNED,
 } ld_permit_stage;
 
 const char *ld_permit_stage_code(ld_permit_stage s);
+
+/*
+ * The day by which the station should act on an application made on
+ * `applied` that waits for acceptance — accept it, or return it with a
+ * reason: `days` working days later, counted as every period here (the day
+ * of the application not counted, 民法典 第二百零一条). Neither 条例 nor
+ * 办法 sets a time for accepting an application (条例 第九条 counts the
+ * issue period from acceptance), so `days` is the server's setting and no
+ * article is cited for it. *complete as ld_calendar_add_working_days.
+ */
+ld_day ld_permit_accept_by(const ld_calendar *cal, ld_day applied, int days,
+			   bool *complete);
+/* The first day whose applications are not yet overdue on `today`: an
+ * application made before it has its ld_permit_accept_by before today. */
+ld_day ld_permit_accept_overdue_before(const ld_calendar *cal, ld_day today,
+				       int days);
 
 #endif

@@ -18,6 +18,7 @@
 #include "core/catalog.h"
 #include "core/division.h"
 #include "core/licence.h"
+#include "core/permit.h"
 #include "http/body.h"
 #include "http/handlers.h"
 #include "http/reply.h"
@@ -36,7 +37,8 @@ static const char *label(const struct ld_code_list *l, const char *code)
 	return c ? c->label : NULL;
 }
 
-void ld_view_declaration(ld_jw *w, const ld_declaration *d, bool mask)
+void ld_view_declaration(ld_jw *w, const struct ld_req *r,
+			 const ld_declaration *d, bool mask)
 {
 	char masked_id[19], masked_phone[16], text[LD_ADDRESS_TEXT_MAX];
 	char district[64] = "", hukou_place[160] = "";
@@ -98,6 +100,25 @@ void ld_view_declaration(ld_jw *w, const ld_declaration *d, bool mask)
 	ld_jw_kbool(w, "late", d->late);
 	ld_jw_kbool(w, "provisional", d->provisional);
 	ld_jw_kstr(w, "status", d->status);
+	/* While it waits: by when the station (or the grid, on a visit)
+	 * should have verified or rejected it (--accept-days, a setting). */
+	ld_day submitted;
+	if (strcmp(d->status, "pending") == 0 && d->submitted_date &&
+	    ld_day_parse(d->submitted_date, (int)strlen(d->submitted_date),
+			 &submitted, "submitted_date", NULL) == LD_OK) {
+		bool complete;
+		char by[LD_DATE_STRLEN];
+		ld_day verify_by = ld_permit_accept_by(&r->srv->calendar,
+						       submitted,
+						       r->srv->cfg.accept_days,
+						       &complete);
+		ld_day_format(verify_by, by);
+		ld_jw_kstr(w, "verify_by", by);
+		ld_jw_kbool(w, "overdue", verify_by < ld_http_today());
+	} else {
+		ld_jw_knull(w, "verify_by");
+		ld_jw_kbool(w, "overdue", false);
+	}
 	ld_jw_kstr(w, "decided_by", d->decided_by_name);
 	ld_jw_kstr(w, "decided_at", d->decided_at);
 	ld_jw_kstr(w, "verified_by", d->verified_by);
@@ -158,7 +179,7 @@ void h_declarations_list(struct ld_req *r)
 	ld_jw w;
 	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
 	for (size_t i = 0; i < n; i++)
-		ld_view_declaration(&w, &items[i], mask);
+		ld_view_declaration(&w, r, &items[i], mask);
 	ld_reply_page_close(&w);
 	char *target = ld_arena_printf(&r->arena, "declarations:%s",
 				       status ? status : "all");
@@ -329,6 +350,7 @@ void h_declaration_confirm(struct ld_req *r)
 		.ctx_size = sizeof k,
 		.action = "declaration:confirm",
 		.target = target,
+		.system_dated = "网上申报日期（身份核验后登记）",
 	};
 	ld_registration_create_with(r, true, &step);
 }
@@ -367,7 +389,7 @@ static void reject_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "declaration");
-	ld_view_declaration(&w, &j->after, r->user.role == LD_ROLE_GRID);
+	ld_view_declaration(&w, r, &j->after, r->user.role == LD_ROLE_GRID);
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }

@@ -15,6 +15,7 @@
 #include "core/licence.h"
 #include "core/report.h"
 #include "http/auth.h"
+#include "http/backdate.h"
 #include "http/body.h"
 #include "http/handlers.h"
 #include "http/reply.h"
@@ -263,9 +264,20 @@ static void view_report(ld_jw *w, struct ld_req *r, const ld_report *rp,
 		ld_jw_knull(w, "event_time");
 	}
 	ld_jw_kstr(w, "reported_date", rp->reported_date);
+	ld_view_entry(w, rp->entered_date, rp->date_reason);
 	ld_jw_kstr(w, "deadline", rp->deadline);
 	ld_jw_kbool(w, "late", rp->late);
 	ld_jw_kbool(w, "provisional", rp->provisional);
+	/* The report's deadline is its working-day duty's (the reporter's
+	 * report to the station); how late in those working days. */
+	ld_day due, got;
+	bool complete;
+	ld_jw_kint(w, "working_days_late",
+		   rp->late && ld_report_parse_day(rp->deadline, &due) &&
+				   ld_report_parse_day(rp->reported_date, &got)
+			   ? ld_deadline_working_days_late(&srv->calendar, due,
+							   got, &complete)
+			   : 0);
 	/* The checks, counted again by the rules (pure and cheap). */
 	ld_report_kind k;
 	ld_day ev, rep;
@@ -905,6 +917,13 @@ void h_reports_create(struct ld_req *r)
 			       "organisation");
 		return;
 	}
+	/* A paper report entered by staff: the day it was received is an
+	 * act date, so an earlier day needs a reason (http/backdate.h). An
+	 * organisation cannot give one at all (reporting.c). */
+	struct ld_act_date act = {0};
+	if (!r->org && ld_json_str(r->body, "reported_date") &&
+	    !ld_act_date_read(r, "reported_date", "报告日期", &act))
+		return;
 	struct ld_pending *p = ld_pending_new(r, sizeof(struct report_job));
 	if (!p) {
 		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
@@ -927,6 +946,7 @@ void h_reports_create(struct ld_req *r)
 		.event_date = sdup(a, ld_json_str(r->body, "event_date")),
 		.event_time = sdup(a, ld_json_str(r->body, "event_time")),
 		.reported_date = sdup(a, ld_json_str(r->body, "reported_date")),
+		.date_reason = sdup(a, act.reason),
 		.house = house ? ld_arena_printf(a, "%lld", house) : NULL,
 		.grid = addr ? sdup(a, ld_json_str(addr, "grid")) : NULL,
 		.address =
@@ -950,7 +970,10 @@ void h_reports_create(struct ld_req *r)
 	};
 	p->job.run = report_run;
 	p->finish = report_finish;
-	ld_pending_audit(r, p, "report:create", "report:new", NULL, NULL);
+	ld_pending_audit(r, p, "report:create", "report:new", NULL,
+			 act.reason ? ld_arena_printf(a, "{\"backdated\":%s}",
+						      ld_act_date_json(a, &act))
+				    : NULL);
 	ld_pending_submit(r, p);
 }
 
@@ -1079,16 +1102,212 @@ void h_tasks_list(struct ld_req *r)
 struct task_job {
 	ld_task task;
 	char now[32];
+	char today[LD_DATE_STRLEN]; /* the close date */
 	bool close;
 	const char *outcome, *note, *grid, *community;
 	ld_id assignee;
+	ld_group_rental_settings gr;
+	ld_rules_settings rules;
+	/* A person's task closed as moved_away: what followed, as JSON (in
+	 * the job's arena), or NULL. */
+	const char *moved_away;
 };
+
+/* ---- a person found moved away -------------------------------------- */
+
+/*
+ * When the grid closes a person's task (`absent`: on record but not found;
+ * or `unregistered`) as moved_away, what follows from it is done in the
+ * same transaction (docs/grid.md):
+ *   - the person's open tenancy of the task's house ends, dated the close
+ *     date; the house's occupancy and group-rental flag are counted again,
+ *     and its open group_rental task is closed when the flag clears;
+ *   - the person's other open tasks of that grid are closed as moved away
+ *     (and their houses treated the same way);
+ *   - the person's active registration, when it lies in that grid (or a
+ *     house whose tenancy ended), is marked as found moved away, and stays
+ *     active: a finding of the grid is not the cancellation the person, a
+ *     relative, the landlord or the employer declares (办法), so the
+ *     station checks it and cancels it through the ordinary path; its list
+ *     is GET /api/v1/registrations?moved_away=1.
+ */
+struct moved {
+	struct ld_pending *p;
+	struct task_job *j;
+	const struct ld_store_ops *ops;
+	ld_conn *c;
+	json_t *houses, *tasks, *group_rental, *grids;
+	json_t *registration; /* the one marked, or NULL */
+};
+
+static ld_status close_as_moved(struct moved *m, ld_task *t, const char *note)
+{
+	t->status = "done";
+	t->outcome = "moved_away";
+	t->note = note;
+	t->closed_by = m->p->job.audit[0].user_id;
+	t->closed_at = m->j->now;
+	return m->ops->task_update(m->c, t);
+}
+
+/* End the person's open tenancy of house `house_id` (if any) and count the
+ * house again. */
+static ld_status leave_house(struct moved *m, ld_id house_id,
+			     const char *id_number, ld_id by_task)
+{
+	ld_id tenancy;
+	ld_status rc = m->ops->tenancy_open_of(m->c, house_id, id_number,
+					       &tenancy);
+	if (rc == LD_ENOTFOUND)
+		return LD_OK;
+	ld_house h;
+	int occupants;
+	ld_group_rental g;
+	if (rc != LD_OK ||
+	    (rc = m->ops->tenancy_close(m->c, tenancy, m->j->today, 0)) !=
+		    LD_OK ||
+	    (rc = m->ops->house_get(m->c, house_id, &m->p->arena, &h)) !=
+		    LD_OK ||
+	    (rc = m->ops->tenancies_open_count(m->c, house_id, &occupants)) !=
+		    LD_OK)
+		return rc;
+	ld_day on;
+	if (!ld_report_parse_day(m->j->today, &on) ||
+	    ld_group_rental_check(occupants, h.rooms, h.capacity, h.area_m2,
+				  &m->j->gr, on, &m->j->rules, &g,
+				  NULL) != LD_OK)
+		return LD_EINTERNAL; /* the schema keeps rooms, capacity >= 1 */
+	rc = m->ops->house_set_occupancy(m->c, house_id, occupants, g.flagged);
+	if (rc != LD_OK)
+		return rc;
+	json_array_append_new(m->houses,
+			      json_pack("{s:I, s:i, s:b, s:b}", "id",
+					(json_int_t)house_id, "occupants",
+					occupants, "flagged", g.flagged,
+					"was_flagged", h.flagged));
+	json_array_append_new(m->grids, json_string(h.addr.grid));
+	if (!h.flagged || g.flagged)
+		return LD_OK;
+	/* The flag cleared: its task has nothing left to check. */
+	ld_task *open;
+	size_t n;
+	rc = m->ops->tasks_open_of(m->c, NULL, house_id, &m->p->arena, &open,
+				   &n);
+	for (size_t i = 0; rc == LD_OK && i < n; i++) {
+		rc = close_as_moved(
+			m, &open[i],
+			ld_arena_printf(&m->p->arena,
+					"承租人搬离后不再符合疑似群租标准（随任务%lld办结）",
+					(long long)by_task));
+		json_array_append_new(m->group_rental,
+				      json_integer(open[i].id));
+	}
+	return rc;
+}
+
+static bool in_grids(json_t *grids, const char *grid)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(grids, i, v)
+	{
+		if (strcmp(json_string_value(v), grid) == 0)
+			return true;
+	}
+	return false;
+}
+
+static ld_status moved_away_follow(struct moved *m)
+{
+	const ld_task *t = &m->j->task;
+	const struct ld_store_ops *ops = m->ops;
+	json_array_append_new(m->grids, json_string(t->grid));
+	ld_status rc = LD_OK;
+	if (t->house_id > 0)
+		rc = leave_house(m, t->house_id, t->id_number, t->id);
+	ld_task *open;
+	size_t n = 0;
+	if (rc == LD_OK)
+		rc = ops->tasks_open_of(m->c, t->id_number, 0, &m->p->arena,
+					&open, &n);
+	for (size_t i = 0; rc == LD_OK && i < n; i++) {
+		if (open[i].id == t->id || strcmp(open[i].grid, t->grid) != 0)
+			continue;
+		rc = close_as_moved(
+			m, &open[i],
+			ld_arena_printf(&m->p->arena,
+					"同一网格内已核实搬离（随任务%lld办结）",
+					(long long)t->id));
+		json_array_append_new(m->tasks, json_integer(open[i].id));
+		if (rc == LD_OK && open[i].house_id > 0)
+			rc = leave_house(m, open[i].house_id, t->id_number,
+					 t->id);
+	}
+	if (rc != LD_OK)
+		return rc;
+	ld_person person;
+	ld_registration reg;
+	rc = ops->person_by_id_number(m->c, t->id_number, &m->p->arena,
+				      &person);
+	if (rc == LD_OK)
+		rc = ops->registration_active_of_person(m->c, person.id,
+							&m->p->arena, &reg);
+	if (rc == LD_ENOTFOUND || (rc == LD_OK && !in_grids(m->grids,
+							    reg.addr.grid)))
+		return LD_OK; /* none, or it lies elsewhere already */
+	if (rc == LD_OK)
+		rc = ops->registration_moved_away(m->c, reg.id, m->j->today,
+						  t->id);
+	if (rc != LD_OK)
+		return rc;
+	m->registration = json_pack("{s:I, s:s, s:s, s:s}", "id",
+				    (json_int_t)reg.id, "certificate_no",
+				    reg.certificate_no, "status", "active",
+				    "moved_away_date", m->j->today);
+	return LD_OK;
+}
+
+/* Do what follows from closing j->task as moved_away, and describe it in
+ * j->moved_away (JSON in p's arena). */
+static ld_status moved_away_run(struct ld_pending *p, struct task_job *j,
+				const struct ld_store_ops *ops, ld_conn *c)
+{
+	struct moved m = {
+		.p = p, .j = j, .ops = ops, .c = c,
+		.houses = json_array(), .tasks = json_array(),
+		.group_rental = json_array(), .grids = json_array(),
+	};
+	ld_status rc = m.houses && m.tasks && m.group_rental && m.grids
+			       ? moved_away_follow(&m)
+			       : LD_ENOMEM;
+	json_t *out = NULL;
+	if (rc == LD_OK) {
+		out = json_pack("{s:O, s:O, s:O, s:O}", "houses", m.houses,
+				"tasks_closed", m.tasks,
+				"group_rental_tasks_closed", m.group_rental,
+				"registration",
+				m.registration ? m.registration : json_null());
+		j->moved_away = out ? ld_json_text(&p->arena, out) : NULL;
+		if (!j->moved_away)
+			rc = LD_ENOMEM;
+	}
+	json_decref(out);
+	json_decref(m.houses);
+	json_decref(m.tasks);
+	json_decref(m.group_rental);
+	json_decref(m.grids);
+	json_decref(m.registration);
+	if (rc == LD_OK)
+		p->job.audit[0].detail = j->moved_away;
+	return rc;
+}
 
 static ld_status task_change_run(ld_write_job *job,
 				 const struct ld_store_ops *ops, ld_conn *c)
 {
 	struct ld_pending *p = job->ctx;
 	struct task_job *j = p->data;
+	j->moved_away = NULL; /* a run can be repeated */
 	ld_status rc = ops->task_get(c, j->task.id, &p->arena, &j->task);
 	if (rc != LD_OK)
 		return rc;
@@ -1107,6 +1326,9 @@ static ld_status task_change_run(ld_write_job *job,
 		j->task.assignee = j->assignee;
 	}
 	rc = ops->task_update(c, &j->task);
+	if (rc == LD_OK && j->close && strcmp(j->outcome, "moved_away") == 0 &&
+	    j->task.id_number)
+		rc = moved_away_run(p, j, ops, c);
 	if (rc == LD_OK)
 		rc = ops->task_get(c, j->task.id, &p->arena, &j->task);
 	return rc;
@@ -1127,6 +1349,16 @@ static void task_change_finish(struct ld_req *r, struct ld_pending *p)
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "task");
 	view_task(&w, r, &j->task, today);
+	/* What closing it as moved away did (null otherwise): tenancies
+	 * ended, houses counted again, tasks closed, the registration
+	 * marked. JSON written by this program. */
+	ld_jw_key(&w, "moved_away");
+	if (w.status == LD_OK) {
+		w.status = ld_buf_adds(w.out, j->moved_away ? j->moved_away
+							      : "null");
+		w.after_key = false;
+		w.need_comma[w.depth] = true;
+	}
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
 }
@@ -1161,6 +1393,9 @@ void h_task_close(struct ld_req *r)
 	}
 	struct task_job *j = p->data;
 	ld_audit_now(j->now);
+	ld_day_format(ld_http_today(), j->today);
+	j->gr = gr_settings(r->srv);
+	j->rules = r->srv->settings;
 	j->task.id = t.id;
 	j->close = true;
 	j->outcome = sdup(&p->arena, ld_json_str(r->body, "outcome"));

@@ -27,6 +27,7 @@
 #include "core/idnum.h"
 #include "core/permit.h"
 #include "http/authority.h"
+#include "http/backdate.h"
 #include "http/body.h"
 #include "http/handlers.h"
 #include "http/permits.h"
@@ -53,22 +54,13 @@ static bool parse_day(const char *s, ld_day *out)
 	return s && ld_day_parse(s, (int)strlen(s), out, "date", NULL) == LD_OK;
 }
 
-/* The date field of a body (default today); replies and returns false if
- * it is malformed or in the future. */
-static bool body_date(struct ld_req *r, const char *field, ld_day *out)
+/* The date of a step, body field `field` (default today): an act date,
+ * which may be an earlier day only with a reason and within the server's
+ * limit (backdate.h). Replies and returns false otherwise. */
+static bool body_date(struct ld_req *r, const char *field, const char *label,
+		      struct ld_act_date *out)
 {
-	ld_day today = ld_http_today();
-	const char *v = ld_json_str(r->body, field);
-	*out = today;
-	if (v && !parse_day(v, out)) {
-		ld_reply_error(r, LD_HE_INVALID, "日期无效", field);
-		return false;
-	}
-	if (*out > today) {
-		ld_reply_error(r, LD_HE_INVALID, "日期不能晚于今天", field);
-		return false;
-	}
-	return true;
+	return ld_act_date_read(r, field, label, out);
 }
 
 static unsigned materials_of(const char *list)
@@ -152,7 +144,8 @@ ld_status ld_permit_state_on(struct ld_req *r, const ld_permit *p, ld_day on,
 			    parse_day(p->cancelled_date, &cancelled) &&
 			    on >= cancelled;
 	if (is_cancelled) {
-		st->stage = LD_PSTAGE_CANCELLED;
+		st->stage = p->returned ? LD_PSTAGE_RETURNED
+					: LD_PSTAGE_CANCELLED;
 		return LD_OK;
 	}
 	if (!p->issued_date || !parse_day(p->issued_date, &issued) ||
@@ -418,7 +411,9 @@ void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p)
 	ld_jw_kint(w, "id", p->id);
 	ld_jw_kint(w, "person_id", p->person_id);
 	ld_jw_kint(w, "registration_id", p->registration_id);
-	ld_jw_kstr(w, "status", p->status);
+	/* A returned application is stored as a cancelled one (0017). */
+	ld_jw_kstr(w, "status", p->returned ? "returned" : p->status);
+	ld_jw_kbool(w, "returned", p->returned);
 	ld_jw_kstr(w, "permit_no", p->permit_no);
 	ld_jw_kint(w, "version", p->version);
 	ld_jw_kstr(w, "basis", p->basis);
@@ -434,6 +429,22 @@ void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p)
 	}
 	ld_jw_kstr(w, "district", p->district);
 	ld_jw_kstr(w, "applied_date", p->applied_date);
+	/* An online application waiting for acceptance: by when the station
+	 * should accept or return it (a setting, no article: permit.h). */
+	ld_day applied;
+	if (strcmp(p->status, "applied") == 0 &&
+	    strcmp(p->channel, "online") == 0 &&
+	    parse_day(p->applied_date, &applied)) {
+		bool complete;
+		ld_jw_kstr(w, "accept_by",
+			   fmt_day(&r->arena,
+				   ld_permit_accept_by(&r->srv->calendar,
+						       applied,
+						       r->srv->cfg.accept_days,
+						       &complete)));
+	} else {
+		ld_jw_knull(w, "accept_by");
+	}
 	ld_jw_kstr(w, "accepted_date", p->accepted_date);
 	view_issue_deadline(w, r, p);
 	ld_jw_kstr(w, "issued_date", p->issued_date);
@@ -452,6 +463,34 @@ void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p)
 	ld_jw_obj_close(w);
 }
 
+void ld_view_permit_missing(ld_jw *w, const ld_permit *p)
+{
+	ld_permit_basis basis = basis_of(p->basis);
+	view_missing(w,
+		     ld_permit_required_materials(
+			     basis, strcmp(p->applicant, "guardian") == 0),
+		     materials_of(p->materials), basis);
+}
+
+void ld_view_permit_event(ld_jw *w, const ld_permit_event *e)
+{
+	ld_jw_obj_open(w);
+	ld_jw_kstr(w, "kind", e->kind);
+	ld_jw_kstr(w, "date", e->date);
+	ld_jw_kstr(w, "at", e->at);
+	ld_view_entry(w, e->entered_date, e->date_reason);
+	ld_jw_key(w, "detail");
+	/* detail is a JSON object written by this program. */
+	if (w->status == LD_OK) {
+		w->status = ld_buf_adds(w->out, e->detail && *e->detail
+							? e->detail
+							: "{}");
+		w->after_key = false;
+		w->need_comma[w->depth] = true;
+	}
+	ld_jw_obj_close(w);
+}
+
 /* ---- the write job shared by every transition ----------------------- */
 
 struct permit_job {
@@ -462,6 +501,7 @@ struct permit_job {
 	const char *invalidate_from; /* earlier versions invalid from */
 	ld_person person_update;     /* applied when id is set */
 	ld_permit_event event;
+	const char *backdated; /* ld_act_date_json of the event's date */
 	char now[32];
 	/* Done inside the transaction: a unique number, then the signature
 	 * over content that includes it. */
@@ -557,8 +597,9 @@ static ld_status permit_run(ld_write_job *job, const struct ld_store_ops *ops,
 	if (rc != LD_OK)
 		return rc;
 	ld_pending_target(p, "person", j->permit.person_id);
-	job->audit[0].detail = ld_arena_printf(&p->arena, "{\"permit\":%lld}",
-					       (long long)j->permit.id);
+	job->audit[0].detail = ld_arena_printf(
+		&p->arena, "{\"permit\":%lld,\"date\":\"%s\",\"backdated\":%s}",
+		(long long)j->permit.id, j->event.date, j->backdated);
 	return LD_OK;
 }
 
@@ -578,6 +619,8 @@ static void permit_finish(struct ld_req *r, struct ld_pending *p)
 	view_missing(&w, j->required, j->have, basis_of(j->permit.basis));
 	if (j->accepting)
 		ld_view_provisional(&w, &j->issue);
+	ld_jw_key(&w, "event");
+	ld_view_permit_event(&w, &j->event);
 	if (j->endorsement.date) {
 		ld_jw_key(&w, "endorsement");
 		ld_jw_obj_open(&w);
@@ -601,7 +644,8 @@ static void permit_finish(struct ld_req *r, struct ld_pending *p)
 
 /* A job for a change to the permit the dispatcher loaded. */
 static struct ld_pending *permit_job_new(struct ld_req *r, const char *action,
-					 const char *kind, ld_day date,
+					 const char *kind,
+					 const struct ld_act_date *date,
 					 struct permit_job **out)
 {
 	struct ld_pending *p = ld_pending_new(r, sizeof(struct permit_job));
@@ -631,10 +675,13 @@ static struct ld_pending *permit_job_new(struct ld_req *r, const char *action,
 			*f[i] = adup(a, *f[i]);
 	}
 	j->event.kind = kind;
-	j->event.date = fmt_day(a, date);
+	j->event.date = adup(a, date->date);
 	j->event.user_id = r->user.id;
 	j->event.at = j->now;
 	j->event.detail = "{}";
+	j->event.entered_date = adup(a, date->entered);
+	j->event.date_reason = adup(a, date->reason);
+	j->backdated = ld_act_date_json(a, date);
 	p->job.run = permit_run;
 	p->finish = permit_finish;
 	p->changes_permit = true;
@@ -692,8 +739,10 @@ void h_permit_apply(struct ld_req *r)
 		return;
 	}
 	ld_day applied, registered, birth;
-	if (!body_date(r, "applied_date", &applied))
+	struct ld_act_date act;
+	if (!body_date(r, "applied_date", "申请日期", &act))
 		return;
+	applied = act.day;
 	parse_day(reg.declared_date, &registered);
 	parse_day(person->birth, &birth);
 	ld_permit_basis basis = basis_of(ld_json_str(r->body, "basis"));
@@ -751,7 +800,7 @@ void h_permit_apply(struct ld_req *r)
 	}
 	struct permit_job *j;
 	struct ld_pending *p = permit_job_new(r, "permit:apply", "applied",
-					      applied, &j);
+					      &act, &j);
 	if (!p)
 		return;
 	ld_arena *a = &p->arena;
@@ -798,9 +847,11 @@ void h_permit_accept(struct ld_req *r)
 {
 	const ld_permit *cur = r->target_permit;
 	ld_day date, applied;
+	struct ld_act_date act;
 	if (!stage_is(r, "applied", "只有待受理的申请可以受理") ||
-	    !body_date(r, "accepted_date", &date))
+	    !body_date(r, "accepted_date", "受理日期", &act))
 		return;
+	date = act.day;
 	parse_day(cur->applied_date, &applied);
 	if (date < applied) {
 		ld_reply_error(r, LD_HE_INVALID, "受理日期早于申请日期",
@@ -836,7 +887,7 @@ void h_permit_accept(struct ld_req *r)
 			    LD_MINUTE_UNKNOWN, &dl);
 	struct permit_job *j;
 	struct ld_pending *p = permit_job_new(r, "permit:accept", "accepted",
-					      date, &j);
+					      &act, &j);
 	if (!p)
 		return;
 	j->required = required;
@@ -855,9 +906,11 @@ void h_permit_issue(struct ld_req *r)
 {
 	const ld_permit *cur = r->target_permit;
 	ld_day date, accepted, deadline;
+	struct ld_act_date act;
 	if (!stage_is(r, "accepted", "只有已受理的申请可以发证") ||
-	    !body_date(r, "issued_date", &date))
+	    !body_date(r, "issued_date", "发证日期", &act))
 		return;
+	date = act.day;
 	parse_day(cur->accepted_date, &accepted);
 	parse_day(cur->issue_deadline, &deadline);
 	ld_deadline dl;
@@ -871,7 +924,7 @@ void h_permit_issue(struct ld_req *r)
 	if (!after_last_step(r, cur, date, "发证", "issued_date"))
 		return;
 	struct permit_job *j;
-	struct ld_pending *p = permit_job_new(r, "permit:issue", "issued", date,
+	struct ld_pending *p = permit_job_new(r, "permit:issue", "issued", &act,
 					      &j);
 	if (!p)
 		return;
@@ -899,10 +952,12 @@ void h_permit_endorse(struct ld_req *r)
 {
 	const ld_permit *cur = r->target_permit;
 	ld_day date;
+	struct ld_act_date act;
 	if (!stage_is(r, "issued", "只有已发放的居住证可以签注") ||
-	    !body_date(r, "date", &date) ||
-	    !after_last_step(r, cur, date, "签注", "date"))
+	    !body_date(r, "date", "签注日期", &act) ||
+	    !after_last_step(r, cur, act.day, "签注", "date"))
 		return;
+	date = act.day;
 	/* Replay the rules with this endorsement added (条例 第十条). */
 	struct ld_permit_state before;
 	ld_status rc = ld_permit_state_on(r, cur, date, &before);
@@ -923,7 +978,7 @@ void h_permit_endorse(struct ld_req *r)
 	bool late = date > a || (date == a && !r->srv->settings.anniversary_in_window);
 	struct permit_job *j;
 	struct ld_pending *p = permit_job_new(r, "permit:endorse", "endorsed",
-					      date, &j);
+					      &act, &j);
 	if (!p)
 		return;
 	j->endorsement = (ld_endorsement){
@@ -946,16 +1001,19 @@ const struct ld_code_list ld_replace_reasons = {"reason", replace_items, 2};
 void h_permit_replace(struct ld_req *r)
 {
 	ld_day date;
+	struct ld_act_date act;
 	if (!stage_is(r, "issued", "只有已发放的居住证可以换领或补领") ||
-	    !body_date(r, "date", &date) ||
-	    !after_last_step(r, r->target_permit, date, "换领、补领", "date"))
+	    !body_date(r, "date", "办理日期", &act) ||
+	    !after_last_step(r, r->target_permit, act.day, "换领、补领",
+			     "date"))
 		return;
+	date = act.day;
 	const char *why = ld_json_str(r->body, "reason");
 	struct permit_job *j;
 	struct ld_pending *p = permit_job_new(
 		r, "permit:replace",
 		strcmp(why, "lost") == 0 ? "replaced_lost" : "replaced_damaged",
-		date, &j);
+		&act, &j);
 	if (!p)
 		return;
 	j->permit.version = r->target_permit->version + 1;
@@ -972,16 +1030,18 @@ void h_permit_replace(struct ld_req *r)
 void h_permit_change(struct ld_req *r)
 {
 	ld_day date;
+	struct ld_act_date act;
 	if (!stage_is(r, "issued", "只有已发放的居住证可以办理变更") ||
-	    !body_date(r, "date", &date) ||
-	    !after_last_step(r, r->target_permit, date, "变更", "date"))
+	    !body_date(r, "date", "办理日期", &act) ||
+	    !after_last_step(r, r->target_permit, act.day, "变更", "date"))
 		return;
+	date = act.day;
 	const char *name = ld_json_str(r->body, "name");
 	ld_person changed = *r->target_person_of_permit;
 	changed.name = name;
 	struct permit_job *j;
 	struct ld_pending *p = permit_job_new(r, "permit:change", "changed",
-					      date, &j);
+					      &act, &j);
 	if (!p)
 		return;
 	ld_arena *a = &p->arena;
@@ -1015,23 +1075,64 @@ void h_permit_change(struct ld_req *r)
 
 void h_permit_cancel(struct ld_req *r)
 {
-	ld_day date;
+	struct ld_act_date act;
 	if (strcmp(r->target_permit->status, "cancelled") == 0) {
-		ld_reply_error(r, LD_HE_CONFLICT, "该居住证已注销", NULL);
+		ld_reply_error(r, LD_HE_CONFLICT,
+			       r->target_permit->returned
+				       ? "该申请已退回"
+				       : "该居住证已注销",
+			       NULL);
 		return;
 	}
-	if (!body_date(r, "date", &date) ||
-	    !after_last_step(r, r->target_permit, date, "注销", "date"))
+	if (!body_date(r, "date", "注销日期", &act) ||
+	    !after_last_step(r, r->target_permit, act.day, "注销", "date"))
 		return;
 	struct permit_job *j;
 	struct ld_pending *p = permit_job_new(r, "permit:cancel", "cancelled",
-					      date, &j);
+					      &act, &j);
 	if (!p)
 		return;
 	j->permit.status = "cancelled";
 	j->permit.cancelled_date = j->event.date;
 	j->permit.cancel_reason = adup(&p->arena, ld_json_str(r->body, "reason"));
 	j->invalidate_from = j->event.date;
+	ld_pending_submit(r, p);
+}
+
+/* Return (退回) an application the station will not accept, saying why:
+ * the applicant reads the reason (on the phone pages for an online one)
+ * and may apply again. Only before acceptance; dated today. */
+void h_permit_return(struct ld_req *r)
+{
+	const char *why = ld_json_str(r->body, "reason");
+	if (strspn(why, " \t\r\n") == strlen(why)) {
+		ld_reply_error(r, LD_HE_INVALID, "请填写退回原因（申请人可见）",
+			       "reason");
+		return;
+	}
+	if (!stage_is(r, "applied", "只有待受理的申请可以退回"))
+		return;
+	struct ld_act_date act;
+	if (!ld_act_date_check(r, ld_http_today(), "date", "退回日期", &act))
+		return;
+	struct permit_job *j;
+	struct ld_pending *p = permit_job_new(r, "permit:return", "returned",
+					      &act, &j);
+	if (!p)
+		return;
+	ld_arena *a = &p->arena;
+	const ld_permit *cur = r->target_permit;
+	j->required = ld_permit_required_materials(
+		basis_of(cur->basis), strcmp(cur->applicant, "guardian") == 0);
+	j->have = materials_of(cur->materials) & j->required;
+	j->permit.status = "cancelled";
+	j->permit.returned = true;
+	j->permit.cancelled_date = j->event.date;
+	j->permit.cancel_reason = adup(a, why);
+	json_t *detail = json_pack("{s:s}", "reason", why);
+	const char *text = detail ? ld_json_text(a, detail) : NULL;
+	j->event.detail = text ? text : "{}";
+	json_decref(detail);
 	ld_pending_submit(r, p);
 }
 
@@ -1117,13 +1218,8 @@ void h_permit_get(struct ld_req *r)
 	ld_jw_arr_close(&w);
 	ld_jw_key(&w, "events");
 	ld_jw_arr_open(&w);
-	for (size_t i = 0; i < nev; i++) {
-		ld_jw_obj_open(&w);
-		ld_jw_kstr(&w, "kind", evs[i].kind);
-		ld_jw_kstr(&w, "date", evs[i].date);
-		ld_jw_kstr(&w, "at", evs[i].at);
-		ld_jw_obj_close(&w);
-	}
+	for (size_t i = 0; i < nev; i++)
+		ld_view_permit_event(&w, &evs[i]);
 	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
 	char target[48];
@@ -1292,4 +1388,78 @@ void h_worklist_permits(struct ld_req *r)
 	}
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
+}
+
+/* ---- the queue of applications waiting for acceptance (待受理) ------- */
+
+/* Why the acceptance deadline is what it is: no article sets one. */
+static const char accept_basis[] =
+	"受理期限为本平台的办理时限设置（--accept-days）；《居住证暂行条例》《山东省流动人口"
+	"服务管理暂行办法》未规定受理期限，条例第九条规定的是受理后的发证期限";
+
+void h_worklist_applications(struct ld_req *r)
+{
+	const char *channel = ld_req_query(r, "channel");
+	const char *overdue = ld_req_query(r, "overdue");
+	ld_page page;
+	int page_no;
+	if (!ld_req_page(r, &page, &page_no))
+		return;
+	ld_day today = ld_http_today();
+	int days = r->srv->cfg.accept_days;
+	const char *before =
+		overdue && strcmp(overdue, "1") == 0
+			? fmt_day(&r->arena,
+				  ld_permit_accept_overdue_before(
+					  &r->srv->calendar, today, days))
+			: NULL;
+	ld_application_row *items;
+	size_t n;
+	int64_t total;
+	ld_status rc = r->srv->ops->applications_list(
+		r->th->reader, &r->access, channel ? channel : "online", before,
+		page, &r->arena, &items, &n, &total);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_reply_page_begin(r, &w, &b, total, page_no, page.limit);
+	for (size_t i = 0; i < n; i++) {
+		const ld_permit *pm = &items[i].permit;
+		ld_permit_basis basis = basis_of(pm->basis);
+		unsigned required = ld_permit_required_materials(
+			basis, strcmp(pm->applicant, "guardian") == 0);
+		ld_day applied, by = today;
+		bool complete = true;
+		if (parse_day(pm->applied_date, &applied))
+			by = ld_permit_accept_by(&r->srv->calendar, applied,
+						 days, &complete);
+		ld_req_carries(r, "persons", pm->person_id);
+		ld_jw_obj_open(&w);
+		ld_jw_kint(&w, "id", pm->id);
+		ld_jw_kint(&w, "person_id", pm->person_id);
+		ld_jw_kstr(&w, "name", items[i].person_name);
+		ld_view_id_number(&w, r, "id_number", items[i].id_number);
+		ld_jw_kstr(&w, "channel", pm->channel);
+		ld_jw_kstr(&w, "basis", pm->basis);
+		ld_jw_kstr(&w, "applicant", pm->applicant);
+		ld_jw_kstr(&w, "guardian_name", pm->guardian_name);
+		ld_jw_kstr(&w, "applied_date", pm->applied_date);
+		view_missing(&w, required, materials_of(pm->materials), basis);
+		ld_jw_kstr(&w, "accept_by", fmt_day(&r->arena, by));
+		ld_jw_kbool(&w, "accept_by_provisional", !complete);
+		ld_jw_kbool(&w, "overdue", by < today);
+		bool c2;
+		ld_jw_kint(&w, "working_days_overdue",
+			   ld_deadline_working_days_late(&r->srv->calendar, by,
+							 today, &c2));
+		ld_jw_obj_close(&w);
+	}
+	ld_jw_arr_close(&w);
+	ld_jw_kint(&w, "accept_days", days);
+	ld_jw_kstr(&w, "accept_basis", accept_basis);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 200); /* audited: the route's purpose */
 }

@@ -22,6 +22,7 @@
 #include "core/idnum.h"
 #include "core/phone.h"
 #include "core/scope.h"
+#include "http/backdate.h"
 #include "http/body.h"
 #include "http/handlers.h"
 #include "http/permits.h"
@@ -45,6 +46,9 @@ struct declaration {
 	ld_scope_decision scope;
 	ld_deadline deadline;
 	bool late;
+	/* The declared date as an act: when it was entered and why it is an
+	 * earlier day (backdate.h). */
+	struct ld_act_date act;
 };
 
 static bool blank(const char *s)
@@ -263,9 +267,13 @@ static bool person_parse(struct ld_req *r, const json_t *person, ld_day today,
 }
 
 /* Validate a declaration body and apply the rules. Replies and returns
- * false on bad input; `for_check` skips the area check. */
+ * false on bad input. check_area: the address must lie in the user's area.
+ * system_dated: the declared date is the day the system recorded (an
+ * online declaration's, confirmed now), not one the clerk gives, and this
+ * says why it differs from the day entered; NULL: the clerk's, checked as
+ * an act date (backdate.h). */
 static bool declaration_parse(struct ld_req *r, struct declaration *d,
-			      bool check_area)
+			      bool check_area, const char *system_dated)
 {
 	const json_t *person = ld_json_obj(r->body, "person");
 	const json_t *address = ld_json_obj(r->body, "address");
@@ -301,9 +309,16 @@ static bool declaration_parse(struct ld_req *r, struct declaration *d,
 	if (declared &&
 	    !parse_date_field(r, declared, "declared_date", &d->declared))
 		return false;
-	if (d->declared > today) {
-		ld_reply_error(r, LD_HE_INVALID, "申报日期不能晚于今天",
-			       "declared_date");
+	if (system_dated) {
+		d->act = (struct ld_act_date){
+			.day = d->declared,
+			.field = "declared_date",
+			.reason = d->declared < today ? system_dated : NULL,
+		};
+		ld_day_format(d->declared, d->act.date);
+		ld_day_format(today, d->act.entered);
+	} else if (!ld_act_date_check(r, d->declared, "declared_date",
+				      "申报日期", &d->act)) {
 		return false;
 	}
 	if (d->arrival > d->declared) {
@@ -355,14 +370,24 @@ static bool declaration_parse(struct ld_req *r, struct declaration *d,
 	}
 	ld_deadline_compute(&r->srv->calendar, LD_EV_ARRIVAL, d->arrival,
 			    LD_MINUTE_UNKNOWN, &d->deadline);
-	d->late = d->declared > d->deadline.deadline;
+	/* Someone who need not register has no deadline to miss. */
+	d->late = d->scope.registration_required &&
+		  d->declared > d->deadline.deadline;
 	return true;
 }
 
-static void write_deadline(ld_jw *w, const struct declaration *d)
+/* "deadline": the duty's deadline and whether it was met, or null when the
+ * rules say no registration is needed (out of scope, or exempt lodging):
+ * there is then no duty, so no deadline and no lateness. */
+static void write_deadline(ld_jw *w, const struct ld_req *r,
+			   const struct declaration *d)
 {
 	char s[LD_DATE_STRLEN];
 	ld_jw_key(w, "deadline");
+	if (!d->scope.registration_required) {
+		ld_jw_null(w);
+		return;
+	}
 	ld_jw_obj_open(w);
 	ld_jw_kstr(w, "event", ld_event_code(LD_EV_ARRIVAL));
 	ld_day_format(d->deadline.deadline, s);
@@ -371,6 +396,12 @@ static void write_deadline(ld_jw *w, const struct declaration *d)
 	ld_jw_kbool(w, "calendar_complete", d->deadline.calendar_complete);
 	ld_jw_kbool(w, "late", d->late);
 	ld_view_provisional(w, &d->deadline);
+	/* How late, in the working days the deadline is counted in. */
+	bool complete;
+	ld_jw_kint(w, "working_days_late",
+		   ld_deadline_working_days_late(&r->srv->calendar,
+					d->deadline.deadline, d->declared,
+					&complete));
 	ld_view_basis(w, &d->deadline.basis);
 	ld_jw_obj_close(w);
 }
@@ -383,7 +414,7 @@ static bool stored_anyway(const struct declaration *d)
 void h_registration_check(struct ld_req *r)
 {
 	struct declaration d;
-	if (!declaration_parse(r, &d, false))
+	if (!declaration_parse(r, &d, false, NULL))
 		return;
 	ld_buf b;
 	ld_jw w;
@@ -391,7 +422,7 @@ void h_registration_check(struct ld_req *r)
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "scope");
 	ld_view_scope(&w, &d.scope);
-	write_deadline(&w, &d);
+	write_deadline(&w, r, &d);
 	ld_jw_kbool(&w, "would_store", stored_anyway(&d));
 	ld_jw_obj_close(&w);
 	ld_reply_end(r, &w, &b, 200);
@@ -407,6 +438,7 @@ struct declare_job {
 	char cert[LD_CERT_NO_LEN + 1];
 	char now[32];
 	struct declaration d; /* for the reply */
+	const char *backdated; /* ld_act_date_json of the declared date */
 	const char *conflict;
 	/* The caller's step, and its own copy of the step's context. */
 	struct ld_registration_step step;
@@ -486,8 +518,10 @@ static ld_status declare_run(ld_write_job *job, const struct ld_store_ops *ops,
 	job->audit[0].target =
 		ld_arena_printf(&p->arena, "person:%lld", (long long)j->person.id);
 	job->audit[0].detail = ld_arena_printf(
-		&p->arena, "{\"registration\":%lld,\"certificate_no\":\"%s\"}",
-		(long long)j->reg.id, j->cert);
+		&p->arena,
+		"{\"registration\":%lld,\"certificate_no\":\"%s\","
+		"\"backdated\":%s}",
+		(long long)j->reg.id, j->cert, j->backdated);
 	return LD_OK;
 }
 
@@ -508,7 +542,9 @@ static void declare_finish(struct ld_req *r, struct ld_pending *p)
 	ld_view_registration(&w, r, &j->reg);
 	ld_jw_key(&w, "scope");
 	ld_view_scope(&w, &j->d.scope);
-	write_deadline(&w, &j->d);
+	write_deadline(&w, r, &j->d);
+	ld_jw_key(&w, "event");
+	ld_view_event(&w, &j->event);
 	if (j->step.write)
 		j->step.write(j->step_ctx, &w);
 	ld_jw_obj_close(&w);
@@ -554,7 +590,7 @@ bool ld_registration_validate(struct ld_req *r, bool check_area,
 			      ld_declared *out)
 {
 	struct declaration d;
-	if (!declaration_parse(r, &d, check_area))
+	if (!declaration_parse(r, &d, check_area, NULL))
 		return false;
 	if (!stored_anyway(&d)) {
 		reply_not_required(r, &d);
@@ -604,7 +640,8 @@ void ld_registration_create_with(struct ld_req *r, bool check_area,
 				 const struct ld_registration_step *step)
 {
 	struct declaration d;
-	if (!declaration_parse(r, &d, check_area))
+	if (!declaration_parse(r, &d, check_area,
+			       step ? step->system_dated : NULL))
 		return;
 	if (!stored_anyway(&d)) {
 		reply_not_required(r, &d);
@@ -667,12 +704,16 @@ void ld_registration_create_with(struct ld_req *r, bool check_area,
 	j->event = (ld_reg_event){
 		.kind = "declared",
 		.date = reg->declared_date,
-		.deadline = reg->deadline,
-		.late = d.late,
+		/* No duty, no deadline (registered anyway, with a reason). */
+		.deadline = d.scope.registration_required ? reg->deadline : NULL,
+		.late = d.scope.registration_required ? d.late : -1,
 		.detail = "{}",
 		.user_id = r->user.id,
 		.at = j->now,
+		.entered_date = adup(a, d.act.entered),
+		.date_reason = adup(a, d.act.reason),
 	};
+	j->backdated = ld_act_date_json(a, &d.act);
 	if (!j->person.id_number || !reg->addr.grid || !reg->deadline) {
 		ld_reply_error(r, LD_HE_INTERNAL, NULL, NULL);
 		ld_arena_release(&p->arena);
@@ -818,7 +859,9 @@ static ld_status change_run(ld_write_job *job, const struct ld_store_ops *ops,
 					      .date = j->event.date,
 					      .detail = "{\"by\":\"registration\"}",
 					      .user_id = j->event.user_id,
-					      .at = j->now};
+					      .at = j->now,
+					      .entered_date =
+						      j->event.entered_date};
 			if ((rc = ops->permit_update(c, &pm)) != LD_OK ||
 			    (rc = ops->versions_invalidate(c, pm.id,
 							   j->event.date)) !=
@@ -889,6 +932,9 @@ static struct ld_pending *change_job_new(struct ld_req *r,
 	ld_audit_now(j->now);
 	j->event.user_id = r->user.id;
 	j->event.at = j->now;
+	char today[LD_DATE_STRLEN];
+	ld_day_format(ld_http_today(), today);
+	j->event.entered_date = ld_arena_strdup(&p->arena, today);
 	p->job.run = change_run;
 	p->finish = change_finish;
 	*out = j;
@@ -919,20 +965,18 @@ void h_registration_address_change(struct ld_req *r)
 			       "address.grid");
 		return;
 	}
-	ld_day moved, declared = ld_http_today(), arrival;
+	ld_day moved, arrival;
+	struct ld_act_date act;
 	if (!parse_date_field(r, ld_json_str(r->body, "moved_date"),
-			      "moved_date", &moved))
+			      "moved_date", &moved) ||
+	    !ld_act_date_read(r, "declared_date", "申报日期", &act))
 		return;
-	const char *dd = ld_json_str(r->body, "declared_date");
-	if (dd && !parse_date_field(r, dd, "declared_date", &declared))
-		return;
+	ld_day declared = act.day;
 	ld_day_parse(reg.arrival_date, 10, &arrival, "arrival_date", NULL);
-	if (declared > ld_http_today() || moved > declared || moved < arrival) {
+	if (moved > declared || moved < arrival) {
 		ld_reply_error(r, LD_HE_INVALID,
-			       "迁居日期应在原登记到达日期与申报日期之间，申报日期不能晚于今天",
-			       moved > declared || moved < arrival
-				       ? "moved_date"
-				       : "declared_date");
+			       "迁居日期应在原登记到达日期与申报日期之间",
+			       "moved_date");
 		return;
 	}
 	ld_deadline dl;
@@ -960,13 +1004,20 @@ void h_registration_address_change(struct ld_req *r)
 	j->event.late = declared > dl.deadline;
 	j->event.provisional = !dl.calendar_complete;
 	j->deadline = dl;
+	j->event.entered_date = adup(a, act.entered);
+	j->event.date_reason = adup(a, act.reason);
 	j->event.detail = ld_arena_printf(
 		a, "{\"moved_date\":\"%s\",\"from_grid\":\"%s\",\"to_grid\":\"%s\"}",
 		moved_s, reg.addr.grid, addr.grid);
 	char target[48];
 	snprintf(target, sizeof target, "person:%lld", (long long)reg.person_id);
 	ld_pending_audit(r, p, "registration:address_change", target, NULL,
-			 j->event.detail);
+			 ld_arena_printf(a,
+					 "{\"moved_date\":\"%s\",\"from_grid\":"
+					 "\"%s\",\"to_grid\":\"%s\","
+					 "\"backdated\":%s}",
+					 moved_s, reg.addr.grid, addr.grid,
+					 ld_act_date_json(a, &act)));
 	ld_pending_submit(r, p);
 }
 

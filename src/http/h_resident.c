@@ -440,12 +440,22 @@ void h_resident_me(struct ld_req *r)
 	ld_permit_version *vers = NULL;
 	size_t nv = 0;
 	ld_day today = ld_http_today();
+	/* The last application the station returned (退回), when nothing was
+	 * applied for since: the resident reads why. */
+	ld_permit *returned = NULL;
 	if (person) {
 		ops->registrations_of_person(r->th->reader, person->id, &r->arena,
 					     &regs, &nregs);
 		has_permit = ops->permit_active_of_person(r->th->reader,
 							  person->id, &r->arena,
 							  &pm) == LD_OK;
+		ld_permit *all;
+		size_t nall;
+		if (!has_permit &&
+		    ops->permits_of_person(r->th->reader, person->id, &r->arena,
+					   &all, &nall) == LD_OK &&
+		    nall > 0 && all[0].returned)
+			returned = &all[0]; /* newest first */
 		if (has_permit) {
 			ld_permit_state_on(r, &pm, today, &st);
 			ops->versions_of(r->th->reader, pm.id, &r->arena, &vers,
@@ -507,8 +517,25 @@ void h_resident_me(struct ld_req *r)
 		ld_jw_obj_open(&w);
 		ld_view_permit_state(&w, &st);
 		ld_jw_obj_close(&w);
+		/* What the application still lacks, told at once. */
+		ld_view_permit_missing(&w, &pm);
 	} else {
 		ld_jw_knull(&w, "permit_state");
+		ld_jw_key(&w, "missing_materials");
+		ld_jw_arr_open(&w);
+		ld_jw_arr_close(&w);
+	}
+	ld_jw_key(&w, "returned_application");
+	if (returned) {
+		ld_jw_obj_open(&w);
+		ld_jw_kint(&w, "id", returned->id);
+		ld_jw_kstr(&w, "channel", returned->channel);
+		ld_jw_kstr(&w, "applied_date", returned->applied_date);
+		ld_jw_kstr(&w, "returned_date", returned->cancelled_date);
+		ld_jw_kstr(&w, "reason", returned->cancel_reason);
+		ld_jw_obj_close(&w);
+	} else {
+		ld_jw_null(&w);
 	}
 	ld_view_entitlements(&w, list, k);
 	const ld_permit_version *cur = NULL;
@@ -527,7 +554,7 @@ void h_resident_me(struct ld_req *r)
 	ld_jw_key(&w, "declarations");
 	ld_jw_arr_open(&w);
 	for (size_t i = 0; i < ndecls; i++)
-		ld_view_declaration(&w, &decls[i], false);
+		ld_view_declaration(&w, r, &decls[i], false);
 	ld_jw_arr_close(&w);
 	ld_jw_obj_close(&w);
 	char *target = ld_arena_printf(&r->arena, "%s", r->user.username);
@@ -586,7 +613,7 @@ static void pending_finish(struct ld_req *r, struct ld_pending *p)
 	ld_reply_begin(r, &w, &b);
 	ld_jw_obj_open(&w);
 	ld_jw_key(&w, "declaration");
-	ld_view_declaration(&w, &j->d, false);
+	ld_view_declaration(&w, r, &j->d, false);
 	ld_view_provisional(&w, &j->counted);
 	ld_jw_kstr(&w, "notice",
 		   "请携带本人居民身份证到居住地派出所核验身份，或等待网格员上门核验；"

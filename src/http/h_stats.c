@@ -12,6 +12,7 @@
 #include "core/catalog.h"
 #include "core/division.h"
 #include "core/document.h"
+#include "core/permit.h"
 #include "http/handlers.h"
 #include "http/permits.h"
 #include "http/reply.h"
@@ -143,6 +144,9 @@ void h_registrations_list(struct ld_req *r)
 		.sort = ld_req_query(r, "sort"),
 		.descending = !ld_req_query(r, "order") ||
 			      strcmp(ld_req_query(r, "order"), "asc") != 0,
+		.moved_away_only = ld_req_query(r, "moved_away") &&
+				   strcmp(ld_req_query(r, "moved_away"), "1") ==
+					   0,
 	};
 	if (q.status && strcmp(q.status, "active") != 0 &&
 	    strcmp(q.status, "cancelled") != 0) {
@@ -229,4 +233,45 @@ void h_person_permits(struct ld_req *r)
 	snprintf(target, sizeof target, "person:%lld",
 		 (long long)r->target_person->id);
 	ld_reply_audited_jw(r, &w, &b, 200, "permit:read", target);
+}
+
+/* What waits for the station (the dashboard's queues): online declarations
+ * to verify, online permit applications to accept, each with how many are
+ * past the period the station has for them (--accept-days working days,
+ * a setting: no article sets one), and registrations whose holder the grid
+ * found moved away, for the station to check and cancel. Counts only. */
+void h_stats_queues(struct ld_req *r)
+{
+	ld_day today = ld_http_today();
+	int days = r->srv->cfg.accept_days;
+	char before[LD_DATE_STRLEN];
+	ld_day_format(ld_permit_accept_overdue_before(&r->srv->calendar, today,
+						      days),
+		      before);
+	ld_queue_counts q;
+	ld_status rc = r->srv->ops->queue_counts(r->th->reader, &r->access,
+						 before, &q);
+	if (rc != LD_OK) {
+		ld_reply_status(r, rc, NULL);
+		return;
+	}
+	ld_buf b;
+	ld_jw w;
+	ld_reply_begin(r, &w, &b);
+	ld_jw_obj_open(&w);
+	ld_jw_key(&w, "declarations");
+	ld_jw_obj_open(&w);
+	ld_jw_kint(&w, "pending", q.declarations);
+	ld_jw_kint(&w, "overdue", q.declarations_overdue);
+	ld_jw_obj_close(&w);
+	ld_jw_key(&w, "applications");
+	ld_jw_obj_open(&w);
+	ld_jw_kint(&w, "pending", q.applications);
+	ld_jw_kint(&w, "overdue", q.applications_overdue);
+	ld_jw_obj_close(&w);
+	ld_jw_kint(&w, "moved_away", q.moved_away);
+	ld_jw_kint(&w, "accept_days", days);
+	ld_jw_kstr(&w, "overdue_before", before);
+	ld_jw_obj_close(&w);
+	ld_reply_end(r, &w, &b, 200);
 }

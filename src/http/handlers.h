@@ -36,6 +36,11 @@ void h_permit_endorse(struct ld_req *r);
 void h_permit_replace(struct ld_req *r);
 void h_permit_change(struct ld_req *r);
 void h_permit_cancel(struct ld_req *r);
+void h_permit_return(struct ld_req *r);
+/* Online permit applications waiting for acceptance (待受理). */
+void h_worklist_applications(struct ld_req *r);
+/* Counts of the station's queues for the dashboard. */
+void h_stats_queues(struct ld_req *r);
 void h_permit_get(struct ld_req *r);
 void h_person_entitlements(struct ld_req *r);
 void h_worklist_permits(struct ld_req *r);
@@ -71,6 +76,11 @@ struct ld_registration_step {
 	size_t ctx_size;
 	/* A second audit entry of the job (or NULL). */
 	const char *action, *target;
+	/* Set when the body's declared_date is a day the system recorded
+	 * (an online declaration's), not one the clerk gives: it is not
+	 * held to the back-dating rule (http/backdate.h), and this text is
+	 * recorded as why it differs from the day entered. */
+	const char *system_dated;
 };
 /* As ld_registration_create, with one more step in the same write job. */
 void ld_registration_create_with(struct ld_req *r, bool check_area,
@@ -108,8 +118,10 @@ void h_declarations_list(struct ld_req *r);
 void h_declaration_confirm(struct ld_req *r);
 void h_declaration_reject(struct ld_req *r);
 /* A declaration as JSON; mask: the ID number and phone masked (for grid
- * workers and the resident's own pages). */
-void ld_view_declaration(ld_jw *w, const ld_declaration *d, bool mask);
+ * workers). A pending one says by when it should be verified (verify_by,
+ * --accept-days working days after it was made) and whether that is past. */
+void ld_view_declaration(ld_jw *w, const struct ld_req *r,
+			 const ld_declaration *d, bool mask);
 
 /* The calendar's state (h_calendar.c): which years have an arrangement,
  * the warnings about missing ones, the provisional figures of the area. */

@@ -226,6 +226,15 @@ struct ld_server_config {
 	 * the anniversary day is in the endorsement window, and the day the
 	 * Jinan notice took effect. */
 	ld_rules_settings rules;
+
+	/* How many days before today a clerk may date an act (a back-dated
+	 * entry, with a reason; http/backdate.h). */
+	int backdate_days;
+	/* Working days the station has to act on an online permit
+	 * application (accept or return it) or an online declaration (verify
+	 * or reject it): its queues' deadlines. Neither 条例 nor 办法 sets
+	 * one; a setting. */
+	int accept_days;
 };
 
 /* A message posted back to a loop thread from another thread. */

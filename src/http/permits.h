@@ -26,6 +26,12 @@ ld_status ld_permit_state_on(struct ld_req *r, const ld_permit *p, ld_day on,
 const char *ld_permit_state_name(const struct ld_permit_state *st);
 
 void ld_view_permit(ld_jw *w, struct ld_req *r, const ld_permit *p);
+/* "missing_materials": [{code, name}] of what the application still
+ * lacks (一次性告知). */
+void ld_view_permit_missing(ld_jw *w, const ld_permit *p);
+/* One event of a permit: kind, date, at, the entry (ld_view_entry) and
+ * its detail. */
+void ld_view_permit_event(ld_jw *w, const ld_permit_event *e);
 /* "state": {code, next_anniversary, window_opens, continuous_since,
  * residence_years, ledger, basis}. */
 void ld_view_permit_state(ld_jw *w, const struct ld_permit_state *st);

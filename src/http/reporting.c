@@ -472,6 +472,11 @@ ld_status ld_report_prepare(struct ld_report_ctx *x,
 	rec->event_date = ld_arena_strdup(x->ar, day);
 	ld_day_format(reported, day);
 	rec->reported_date = ld_arena_strdup(x->ar, day);
+	ld_day_format(x->today, day);
+	rec->entered_date = ld_arena_strdup(x->ar, day);
+	rec->date_reason = reported < x->today && given(in->date_reason)
+				   ? in->date_reason
+				   : NULL;
 	const ld_deadline *dl = &out->check.duties[out->check.n - 1].deadline;
 	ld_day_format(dl->deadline, day);
 	rec->deadline = ld_arena_strdup(x->ar, day);

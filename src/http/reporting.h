@@ -33,6 +33,9 @@ struct ld_report_in {
 	const char *kind, *id_number, *name, *phone, *hukou_code;
 	const char *event_date, *event_time;
 	const char *reported_date; /* staff entering a paper report only */
+	/* Why reported_date is an earlier day than today (checked by the
+	 * caller, http/backdate.h); recorded with the report. */
+	const char *date_reason;
 	const char *house;			   /* house number */
 	const char *grid, *address;
 	const char *arrival_date;

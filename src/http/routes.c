@@ -104,6 +104,8 @@ static const struct ld_field registration_body[] = {
 	 "免于居住登记的住宿类型"},
 	{"override_reason", LD_F_STRING, false, 200, NULL, NULL,
 	 "无需登记但仍予登记的事由"},
+	{"date_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "补录事由：申报日期早于今天时必填（补录期限见 --backdate-days）"},
 	END,
 };
 
@@ -112,6 +114,8 @@ static const struct ld_field address_change_body[] = {
 	{"moved_date", LD_F_DATE, true, 10, NULL, NULL, "迁入新地址日期"},
 	{"declared_date", LD_F_DATE, false, 10, NULL, NULL,
 	 "申报日期（缺省为今天）"},
+	{"date_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "补录事由：申报日期早于今天时必填（补录期限见 --backdate-days）"},
 	END,
 };
 
@@ -192,6 +196,8 @@ static const struct ld_field apply_body[] = {
 	 "已提交的材料"},
 	{"guardian", LD_F_OBJECT, false, 0, guardian_fields, NULL,
 	 "未满16周岁时的监护人或近亲属"},
+	{"date_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "补录事由：申请日期早于今天时必填（补录期限见 --backdate-days）"},
 	END,
 };
 
@@ -199,6 +205,8 @@ static const struct ld_field accept_body[] = {
 	{"accepted_date", LD_F_DATE, false, 10, NULL, NULL, "受理日期"},
 	{"materials", LD_F_OBJECT, false, 0, material_fields, NULL,
 	 "补交的材料"},
+	{"date_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "补录事由：受理日期早于今天时必填（补录期限见 --backdate-days）"},
 	END,
 };
 
@@ -206,11 +214,15 @@ static const struct ld_field accept_body[] = {
  * of its district (条例 第十条; authority.h), not by what a clerk types. */
 static const struct ld_field issue_body[] = {
 	{"issued_date", LD_F_DATE, false, 10, NULL, NULL, "发证日期"},
+	{"date_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "补录事由：发证日期早于今天时必填（补录期限见 --backdate-days）"},
 	END,
 };
 
 static const struct ld_field date_body[] = {
 	{"date", LD_F_DATE, false, 10, NULL, NULL, "办理日期（缺省今天）"},
+	{"date_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "补录事由：办理日期早于今天时必填（补录期限见 --backdate-days）"},
 	END,
 };
 
@@ -218,19 +230,39 @@ static const struct ld_field replace_body[] = {
 	{"date", LD_F_DATE, false, 10, NULL, NULL, "办理日期"},
 	{"reason", LD_F_CODE, true, 10, NULL, &ld_replace_reasons,
 	 "损坏换领或遗失补领"},
+	{"date_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "补录事由：办理日期早于今天时必填（补录期限见 --backdate-days）"},
 	END,
 };
 
 static const struct ld_field change_body[] = {
 	{"date", LD_F_DATE, false, 10, NULL, NULL, "办理日期"},
 	{"name", LD_F_STRING, true, 60, NULL, NULL, "变更后的姓名"},
+	{"date_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "补录事由：办理日期早于今天时必填（补录期限见 --backdate-days）"},
 	END,
 };
 
 static const struct ld_field permit_cancel_body[] = {
 	{"date", LD_F_DATE, false, 10, NULL, NULL, "注销日期"},
 	{"reason", LD_F_STRING, true, 200, NULL, NULL, "注销原因"},
+	{"date_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "补录事由：注销日期早于今天时必填（补录期限见 --backdate-days）"},
 	END,
+};
+
+static const struct ld_field permit_return_body[] = {
+	{"reason", LD_F_STRING, true, 200, NULL, NULL,
+	 "退回原因（申请人可见），如材料不实、不符合申领条件"},
+	END,
+};
+
+static const struct ld_param applications_query[] = {
+	P_ENUM("channel", &channel_codes, "申请渠道：online（缺省，网上申领）或 counter"),
+	P_FLAG("overdue", "1：只列出已超过受理期限的"),
+	P_PAGE,
+	P_PER_PAGE,
+	P_END,
 };
 
 static const struct ld_param on_query[] = {
@@ -368,6 +400,7 @@ static const struct ld_param table_query[] = {
 	P_AREA("grid", "区划代码（区县、街道、社区或网格）"),
 	P_ENUM("sort", &reg_sort_codes, "排序（缺省 declared_date）"),
 	P_ENUM("order", &order_codes, "顺序（缺省 desc）"),
+	P_FLAG("moved_away", "1：只列网格员核实已搬离、待派出所核实注销的有效登记"),
 	P_PAGE,
 	P_PER_PAGE,
 	P_END,
@@ -458,6 +491,9 @@ static const struct ld_field report_body[] = {
 	{"event_time", LD_F_STRING, false, 5, NULL, NULL, "发生时间 HH:MM"},
 	{"reported_date", LD_F_DATE, false, 10, NULL, NULL,
 	 "收到纸质报告的日期（仅工作人员）"},
+	{"date_reason", LD_F_STRING, false, 200, NULL, NULL,
+	 "补录事由：报告日期早于今天时必填（补录期限见 --backdate-days）"},
+
 	{"house", LD_F_INT, false, 0, NULL, NULL, "出租房屋编号"},
 	{"address", LD_F_OBJECT, false, 0, report_address_fields, NULL,
 	 "居住地址（非租房报告）"},
@@ -693,6 +729,15 @@ const struct ld_route ld_routes[] = {
 	{"POST", "/api/v1/permits/{id}/cancel", h_permit_cancel,
 	 "permit:process", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
 	 LD_T_PERMIT, 0, permit_cancel_body, NULL, "permits", "注销居住证"},
+	{"POST", "/api/v1/permits/{id}/return", h_permit_return,
+	 "permit:process", DESK, LD_R_AUTH | LD_R_BODY | LD_R_WRITE,
+	 LD_T_PERMIT, 0, permit_return_body, NULL, "permits",
+	 "退回尚未受理的申请并说明原因（申请人可见，可重新申请）"},
+	{"GET", "/api/v1/worklists/applications", h_worklist_applications,
+	 "worklist:read", DESK, LD_R_AUTH, LD_T_NONE, 0, NULL,
+	 applications_query, "worklists",
+	 "待受理的居住证申请（缺省为网上申领）：申请人、申请日期、所缺材料、受理期限",
+	 "居住证申请受理"},
 	{"GET", "/api/v1/permits/{id}", h_permit_get, "permit:read", STAFF,
 	 LD_R_AUTH | LD_R_READ_REASON, LD_T_PERMIT, 0, NULL, on_query,
 	 "permits", "居住证详情、状态、居住年限、签注和版本"},
@@ -730,6 +775,9 @@ const struct ld_route ld_routes[] = {
 	{"GET", "/api/v1/stats/overview", h_stats_overview, "stats:read",
 	 STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, stats_query, "stats",
 	 "本辖区流动人口统计：按区县、街道、社区、网格、户籍省份、居住事由"},
+	{"GET", "/api/v1/stats/queues", h_stats_queues, "stats:read", STAFF,
+	 LD_R_AUTH, LD_T_NONE, 0, NULL, NULL, "stats",
+	 "本辖区待办数：网上申报待核验、网上申领待受理（含已超期）、已搬离待注销的登记"},
 	{"GET", "/api/v1/stats/timeline", h_stats_timeline, "stats:read",
 	 STAFF, LD_R_AUTH, LD_T_NONE, 0, NULL, timeline_query, "stats",
 	 "按月统计居住登记、逾期申报和居住证发放"},

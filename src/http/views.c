@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/catalog.h"
+#include "core/deadline.h"
 #include "core/division.h"
 #include "core/document.h"
 #include "core/entitlement.h"
@@ -267,8 +268,10 @@ void ld_view_registration(ld_jw *w, struct ld_req *req,
 	ld_jw_obj_close(w);
 	ld_jw_kstr(w, "arrival_date", r->arrival_date);
 	ld_jw_kstr(w, "declared_date", r->declared_date);
-	ld_jw_kstr(w, "deadline", r->deadline);
-	ld_jw_kbool(w, "late", r->late);
+	/* Recorded although not required (override_reason): no duty, so no
+	 * deadline and never late. */
+	ld_jw_kstr(w, "deadline", r->override_reason ? NULL : r->deadline);
+	ld_jw_kbool(w, "late", r->late && !r->override_reason);
 	ld_jw_kbool(w, "calendar_complete", r->calendar_complete);
 	/* The deadline and the lateness were counted over a year with no
 	 * holiday arrangement; decided again once it is loaded. */
@@ -286,6 +289,17 @@ void ld_view_registration(ld_jw *w, struct ld_req *req,
 	ld_jw_kstr(w, "cancel_reason", r->cancel_reason);
 	ld_jw_kstr(w, "cancel_reporter", r->cancel_reporter);
 	ld_jw_kstr(w, "created_at", r->created_at);
+	/* The grid found the holder moved away: the station is to check and
+	 * cancel (docs/grid.md). */
+	ld_jw_key(w, "moved_away");
+	if (r->moved_away_date && strcmp(r->status, "active") == 0) {
+		ld_jw_obj_open(w);
+		ld_jw_kstr(w, "date", r->moved_away_date);
+		ld_jw_kint(w, "task_id", r->moved_away_task);
+		ld_jw_obj_close(w);
+	} else {
+		ld_jw_null(w);
+	}
 	ld_jw_obj_close(w);
 }
 
@@ -312,7 +326,15 @@ void ld_view_event(ld_jw *w, const ld_reg_event *e)
 		w->need_comma[w->depth] = true;
 	}
 	ld_jw_kstr(w, "at", e->at);
+	ld_view_entry(w, e->entered_date, e->date_reason);
 	ld_jw_obj_close(w);
+}
+
+void ld_view_entry(ld_jw *w, const char *entered_date, const char *reason)
+{
+	ld_jw_kstr(w, "entered_date", entered_date);
+	ld_jw_kbool(w, "backdated", reason != NULL);
+	ld_jw_kstr(w, "date_reason", reason);
 }
 
 void ld_view_basis(ld_jw *w, const ld_basis *b)
@@ -354,6 +376,18 @@ void ld_view_late_item(ld_jw *w, struct ld_req *r, const ld_late_item *it)
 	ld_jw_kstr(w, "name", it->person_name);
 	ld_jw_kstr(w, "date", it->date);
 	ld_jw_kstr(w, "deadline", it->deadline);
+	ld_day deadline, done;
+	bool complete = true;
+	int late_by = 0;
+	if (it->deadline && it->date &&
+	    ld_day_parse(it->deadline, (int)strlen(it->deadline), &deadline,
+			 "deadline", NULL) == LD_OK &&
+	    ld_day_parse(it->date, (int)strlen(it->date), &done, "date",
+			 NULL) == LD_OK)
+		late_by = ld_deadline_working_days_late(&r->srv->calendar,
+							deadline, done,
+							&complete);
+	ld_jw_kint(w, "working_days_late", late_by);
 	ld_jw_kstr(w, "grid", it->grid);
 	ld_jw_kstr(w, "community", it->community);
 	ld_jw_kstr(w, "certificate_no", it->certificate_no);

@@ -72,6 +72,10 @@ void ld_view_person(ld_jw *w, struct ld_req *r, const ld_person *p);
 void ld_view_registration(ld_jw *w, struct ld_req *r,
 			  const ld_registration *reg);
 void ld_view_event(ld_jw *w, const ld_reg_event *e);
+/* The keys of an act's entry: "entered_date" (the day it was entered),
+ * "backdated" and "date_reason" (why its date is an earlier day; null when
+ * it is not; http/backdate.h). */
+void ld_view_entry(ld_jw *w, const char *entered_date, const char *reason);
 void ld_view_scope(ld_jw *w, const ld_scope_decision *d);
 void ld_view_basis(ld_jw *w, const ld_basis *b);
 /* One item of the late work list (a late declaration or address change). */

@@ -121,6 +121,11 @@ typedef struct {
 	const char *cancel_reporter;
 	ld_id created_by;
 	const char *created_at;
+	/* The grid found the holder moved away (an `absent` task closed as
+	 * moved_away): the day and the task; NULL and 0 otherwise. The
+	 * registration stays active until the station cancels it. */
+	const char *moved_away_date;
+	ld_id moved_away_task;
 } ld_registration;
 
 typedef struct {
@@ -136,6 +141,11 @@ typedef struct {
 	/* The deadline was counted over a year with no holiday arrangement
 	 * (docs/calendar.md); set after the insert (provisional_mark). */
 	bool provisional;
+
+	/* The day it was entered (local), and why `date` differs from it
+	 * (NULL when it does not); both NULL on events older than that. */
+	const char *entered_date;
+	const char *date_reason;
 } ld_reg_event;
 
 typedef struct {
@@ -192,6 +202,7 @@ typedef struct {
 	const char *area;   /* an area code: registrations under it */
 	const char *sort;   /* "declared_date" | "arrival_date" | "name" */
 	bool descending;
+	bool moved_away_only; /* active ones whose holder was found moved away */
 } ld_registration_query;
 
 typedef struct {
@@ -227,7 +238,25 @@ typedef struct {
 	const char *created_at;
 	/* The issue deadline is provisional (read only; provisional_mark). */
 	bool issue_deadline_provisional;
+
+	/* A cancelled application that the station returned (退回) before
+	 * accepting it; cancel_reason is then the reason its applicant reads. */
+	bool returned;
 } ld_permit;
+
+/* An application waiting for acceptance, with its applicant. */
+typedef struct {
+	ld_permit permit;
+	const char *person_name;
+	const char *id_number;
+} ld_application_row;
+
+/* How much waits for the station in an area (the dashboard's queues). */
+typedef struct {
+	int64_t declarations, declarations_overdue; /* online, 待核验 */
+	int64_t applications, applications_overdue; /* online, 待受理 */
+	int64_t moved_away; /* active registrations the grid found left */
+} ld_queue_counts;
 
 typedef struct {
 	ld_id id;
@@ -260,6 +289,7 @@ typedef struct {
 	const char *detail; /* JSON object */
 	ld_id user_id;
 	const char *at;
+	const char *entered_date, *date_reason; /* as in ld_reg_event */
 } ld_permit_event;
 
 /* ---- rental housing, reports and the grid (docs/grid.md) ------------ */
@@ -334,6 +364,9 @@ typedef struct {
 	ld_id upload_id;
 	ld_id user_id;
 	const char *created_at;
+	/* The day it was entered, and why reported_date differs from it
+	 * (a paper report entered later; NULL when it does not). */
+	const char *entered_date, *date_reason;
 	/* Read with the report: */
 	const char *org_name, *org_kind;
 	bool provisional; /* deadline and lateness (provisional_mark) */

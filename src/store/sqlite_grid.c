@@ -23,7 +23,8 @@ enum g {
 	G_UPLOAD_DROP, G_UPLOAD_PARTS_DELETE, G_UPLOADS_EXPIRED,
 	G_UPLOADS_PENDING_ORG, G_UPLOADS_PENDING_USER, G_TASK_INSERT,
 	G_TASK_GET, G_TASK_UPDATE, G_TASK_EXISTS_PERSON, G_TASK_EXISTS_HOUSE,
-	G_TASKS_CLOSE_REG, G_VISIT_INSERT, G_TEN_COUNT,
+	G_TASKS_CLOSE_REG, G_VISIT_INSERT, G_TEN_COUNT, G_TASKS_OPEN_PERSON,
+	G_TASKS_OPEN_HOUSE,
 	G__COUNT
 };
 _Static_assert(G__COUNT <= LD_SQ_GRID_STMTS, "raise LD_SQ_GRID_STMTS");
@@ -45,7 +46,7 @@ _Static_assert(G__COUNT <= LD_SQ_GRID_STMTS, "raise LD_SQ_GRID_STMTS");
 	"r.event_date, r.event_minute, r.reported_date, r.deadline, r.late, " \
 	"r.house_id, r.grid, r.community, r.address, r.in_scope, "            \
 	"r.registered, r.upload_id, r.user_id, r.created_at, o.name, o.kind, " \
-	"r.provisional"
+	"r.provisional, r.entered_date, r.date_reason"
 #define REPORT_FROM " FROM reports r JOIN organisations o ON o.id = r.org_id"
 #define TASK_COLS                                                           \
 	"t.id, t.kind, t.grid, t.community, t.id_number, t.name, t.house_id, " \
@@ -100,8 +101,9 @@ static const char *const gsql[G__COUNT] = {
 			    "name, phone, hukou_code, event_date, "
 			    "event_minute, reported_date, deadline, late, "
 			    "house_id, grid, community, address, in_scope, "
-			    "registered, upload_id, user_id, created_at) "
-			    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			    "registered, upload_id, user_id, created_at, "
+			    "entered_date, date_reason) VALUES "
+			    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[G_REPORT_GET] = "SELECT " REPORT_COLS REPORT_FROM " WHERE r.id = ?",
 	[G_UPLOAD_INSERT] = "INSERT INTO uploads (org_id, status, name, size, "
 			    "sm3, encoding, rows, bad, user_id, created_at, "
@@ -162,6 +164,12 @@ static const char *const gsql[G__COUNT] = {
 			      "?1 AND kind = 'unregistered' AND status = 'open'",
 	[G_TEN_COUNT] = "SELECT count(*) FROM tenancies WHERE house_id = ? "
 			"AND move_out IS NULL",
+	[G_TASKS_OPEN_PERSON] = "SELECT " TASK_COLS TASK_FROM " WHERE "
+				"t.id_number = ? AND t.status = 'open' ORDER "
+				"BY t.id",
+	[G_TASKS_OPEN_HOUSE] = "SELECT " TASK_COLS TASK_FROM " WHERE "
+			       "t.house_id = ? AND t.kind = 'group_rental' "
+			       "AND t.status = 'open' ORDER BY t.id",
 	[G_VISIT_INSERT] = "INSERT INTO visits (house_id, grid, address, date, "
 			   "occupants, note, user_id, created_at) VALUES "
 			   "(?,?,?,?,?,?,?,?)",
@@ -686,6 +694,8 @@ static void row_report(sqlite3_stmt *s, ld_arena *ar, ld_report *r)
 	r->org_name = col_text(s, 21, ar);
 	r->org_kind = col_text(s, 22, ar);
 	r->provisional = sqlite3_column_int(s, 23) != 0;
+	r->entered_date = col_text(s, 24, ar);
+	r->date_reason = col_text(s, 25, ar);
 }
 
 ld_status ld_sqg_report_insert(ld_conn *c, ld_report *r)
@@ -713,6 +723,8 @@ ld_status ld_sqg_report_insert(ld_conn *c, ld_report *r)
 	bind_id(s, 18, r->upload_id);
 	bind_id(s, 19, r->user_id);
 	bind_text(s, 20, r->created_at);
+	bind_text(s, 21, r->entered_date);
+	bind_text(s, 22, r->date_reason);
 	return insert_id(c, s, &r->id);
 }
 
@@ -1084,6 +1096,22 @@ ld_status ld_sqg_task_open_exists(ld_conn *c, const char *kind,
 	ld_status rc = ld_sq_rows_end(step);
 	sqlite3_reset(s);
 	return rc;
+}
+
+ld_status ld_sqg_tasks_open_of(ld_conn *c, const char *id_number,
+				ld_id house_id, ld_arena *ar, ld_task **out,
+				size_t *n)
+{
+	sqlite3_stmt *s =
+		gprep(c, id_number ? G_TASKS_OPEN_PERSON : G_TASKS_OPEN_HOUSE);
+	if (!s)
+		return LD_EIO;
+	if (id_number)
+		bind_text(s, 1, id_number);
+	else
+		sqlite3_bind_int64(s, 1, house_id);
+	COLLECT(s, ar, ld_task, out, n, row_task);
+	return LD_OK;
 }
 
 ld_status ld_sqg_tasks_close_registered(ld_conn *c, const char *id_number,

@@ -71,6 +71,9 @@ ld_status ld_sqg_tasks_list(ld_conn *c, const ld_access *acc,
 ld_status ld_sqg_task_open_exists(ld_conn *c, const char *kind,
 				  const char *id_number, ld_id house_id,
 				  bool *exists);
+ld_status ld_sqg_tasks_open_of(ld_conn *c, const char *id_number,
+				ld_id house_id, ld_arena *ar, ld_task **out,
+				size_t *n);
 ld_status ld_sqg_tasks_close_registered(ld_conn *c, const char *id_number,
 					const char *now, ld_id user_id,
 					int *closed);

@@ -163,6 +163,11 @@ struct ld_store_ops {
 	ld_status (*registration_cancel)(ld_conn *c, ld_id id, const char *date,
 					 const char *reason,
 					 const char *reporter);
+	/* Note on active registration `id` that the grid found its holder
+	 * moved away on `date` (task `task_id`); LD_ENOTFOUND when it is no
+	 * longer active. */
+	ld_status (*registration_moved_away)(ld_conn *c, ld_id id,
+					     const char *date, ld_id task_id);
 	/* Whether the registration lies in the access area, or its person
 	 * does: a station keeps reading what it recorded after the person has
 	 * moved away, and the new station reads the person's old ones. */
@@ -212,6 +217,22 @@ struct ld_store_ops {
 	ld_status (*permits_in_area)(ld_conn *c, const ld_access *acc,
 				     const char *status, int limit,
 				     ld_arena *ar, ld_permit **out, size_t *n);
+	/* Applications waiting for acceptance (status applied) made through
+	 * `channel`, whose holder lies in the access area (as person_search),
+	 * oldest first; applied_before: only those applied before that day
+	 * (NULL: all). *total counts all that match. */
+	ld_status (*applications_list)(ld_conn *c, const ld_access *acc,
+				       const char *channel,
+				       const char *applied_before, ld_page page,
+				       ld_arena *ar, ld_application_row **out,
+				       size_t *n, int64_t *total);
+	/* The queues of the access area: pending online declarations (by
+	 * their grid), online applications waiting for acceptance (by their
+	 * holder), each with those made before `overdue_before`; active
+	 * registrations whose holder the grid found moved away. */
+	ld_status (*queue_counts)(ld_conn *c, const ld_access *acc,
+				  const char *overdue_before,
+				  ld_queue_counts *out);
 	ld_status (*endorsement_insert)(ld_conn *c, ld_endorsement *e);
 	ld_status (*endorsements_of)(ld_conn *c, ld_id permit_id, ld_arena *ar,
 				     ld_endorsement **out, size_t *n);
@@ -384,6 +405,11 @@ struct ld_store_ops {
 	ld_status (*task_open_exists)(ld_conn *c, const char *kind,
 				      const char *id_number, ld_id house_id,
 				      bool *exists);
+	/* The open tasks of a person (id_number), or, with id_number NULL,
+	 * the open group_rental tasks of house `house_id`; in id order. */
+	ld_status (*tasks_open_of)(ld_conn *c, const char *id_number,
+				   ld_id house_id, ld_arena *ar, ld_task **out,
+				   size_t *n);
 	/* Close the person's open `unregistered` tasks as registered. */
 	ld_status (*tasks_close_registered)(ld_conn *c, const char *id_number,
 					    const char *now, ld_id user_id,

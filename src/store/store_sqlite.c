@@ -48,7 +48,7 @@ enum q {
 	Q_PERSON_INSERT, Q_PERSON_UPDATE, Q_PERSON_GET, Q_PERSON_BY_IDN,
 	Q_PERSON_VISIBLE_ALL, Q_PERSON_VISIBLE_STATION, Q_PERSON_VISIBLE_GRID,
 	Q_REG_INSERT, Q_REG_GET, Q_REG_OF_PERSON, Q_REG_ACTIVE, Q_REG_SET_ADDR,
-	Q_REG_CANCEL, Q_REG_VISIBLE_STATION, Q_REG_VISIBLE_GRID, Q_REG_EXISTS,
+	Q_REG_CANCEL, Q_REG_MOVED_AWAY, Q_REG_VISIBLE_STATION, Q_REG_VISIBLE_GRID, Q_REG_EXISTS,
 	Q_EVENT_INSERT, Q_EVENTS_OF_PERSON,
 	Q_CERT_GET, Q_CERT_PUT,
 	Q_AUDIT_HEAD, Q_AUDIT_INSERT, Q_AUDIT_LIST, Q_AUDIT_LIST_TARGET,
@@ -76,7 +76,8 @@ _Static_assert(Q__COUNT <= LD_SQ_MAIN_STMTS, "raise LD_SQ_MAIN_STMTS");
 	"p.accepted_date, p.issue_deadline, p.issued_date, "                   \
 	"p.issuing_authority, p.permit_no, p.version, p.cancelled_date, "      \
 	"p.cancel_reason, p.created_by, p.created_at, "                       \
-	"p.issue_deadline_provisional"
+	"p.issue_deadline_provisional, p.returned"
+#define PERMIT_NCOLS 25 /* how many PERMIT_COLS names */
 #define VERSION_COLS                                                        \
 	"id, permit_id, version, licence_id, issued_date, reason, payload, "  \
 	"key_id, invalidated_date, photo_id"
@@ -90,7 +91,8 @@ _Static_assert(Q__COUNT <= LD_SQ_MAIN_STMTS, "raise LD_SQ_MAIN_STMTS");
 	"house_number, building, unit, room, arrival_date, declared_date, "  \
 	"deadline, late, calendar_complete, reason, housing, employer, "     \
 	"in_scope, scope_reason, exemption, override_reason, certificate_no, " \
-	"cancelled_date, cancel_reason, cancel_reporter, created_by, created_at"
+	"cancelled_date, cancel_reason, cancel_reporter, created_by, "        \
+	"created_at, moved_away_date, moved_away_task"
 #define AUDIT_COLS                                                          \
 	"seq, at, user_id, username, action, target, reason, result, detail, " \
 	"prev_hash, hash"
@@ -166,6 +168,9 @@ static const char *const sql[Q__COUNT] = {
 			   "?, community = ?, grid = ?, road = ?, house_number "
 			   "= ?, building = ?, unit = ?, room = ? WHERE id = ? "
 			   "AND status = 'active'",
+	[Q_REG_MOVED_AWAY] = "UPDATE registrations SET moved_away_date = ?, "
+			     "moved_away_task = ? WHERE id = ? AND status = "
+			     "'active'",
 	[Q_REG_CANCEL] = "UPDATE registrations SET status = 'cancelled', "
 			 "cancelled_date = ?, cancel_reason = ?, "
 			 "cancel_reporter = ? WHERE id = ? AND status = "
@@ -173,11 +178,13 @@ static const char *const sql[Q__COUNT] = {
 	/* Q_REG_VISIBLE_STATION, _GRID: composed (area_statement). */
 	[Q_REG_EXISTS] = "SELECT 1 FROM registrations WHERE id = ?",
 	[Q_EVENT_INSERT] = "INSERT INTO registration_events (registration_id, "
-			   "kind, date, deadline, late, detail, user_id, at) "
-			   "VALUES (?,?,?,?,?,?,?,?)",
+			   "kind, date, deadline, late, detail, user_id, at, "
+			   "entered_date, date_reason) VALUES "
+			   "(?,?,?,?,?,?,?,?,?,?)",
 	[Q_EVENTS_OF_PERSON] = "SELECT e.id, e.registration_id, e.kind, "
 			       "e.date, e.deadline, e.late, e.detail, "
-			       "e.user_id, e.at, e.provisional FROM "
+			       "e.user_id, e.at, e.provisional, "
+			       "e.entered_date, e.date_reason FROM "
 			       "registration_events e "
 			       "JOIN registrations r ON r.id = "
 			       "e.registration_id WHERE r.person_id = ? "
@@ -205,13 +212,13 @@ static const char *const sql[Q__COUNT] = {
 			    "district, applied_date, accepted_date, "
 			    "issue_deadline, issued_date, issuing_authority, "
 			    "permit_no, version, cancelled_date, cancel_reason, "
-			    "created_by, created_at) VALUES "
-			    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			    "created_by, created_at, returned) VALUES "
+			    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[Q_PERMIT_UPDATE] = "UPDATE permits SET status = ?, materials = ?, "
 			    "accepted_date = ?, issue_deadline = ?, "
 			    "issued_date = ?, issuing_authority = ?, "
 			    "permit_no = ?, version = ?, cancelled_date = ?, "
-			    "cancel_reason = ? WHERE id = ?",
+			    "cancel_reason = ?, returned = ? WHERE id = ?",
 	[Q_PERMIT_GET] = "SELECT " PERMIT_COLS " FROM permits p WHERE p.id = ?",
 	[Q_PERMIT_ACTIVE] = "SELECT " PERMIT_COLS " FROM permits p WHERE "
 			    "p.person_id = ? AND p.status IN "
@@ -241,10 +248,11 @@ static const char *const sql[Q__COUNT] = {
 	[Q_VERSIONS_OF] = "SELECT " VERSION_COLS " FROM permit_versions WHERE "
 			  "permit_id = ? ORDER BY version",
 	[Q_PEVENT_INSERT] = "INSERT INTO permit_events (permit_id, kind, date, "
-			    "detail, user_id, at) VALUES (?,?,?,?,?,?)",
+			    "detail, user_id, at, entered_date, date_reason) "
+			    "VALUES (?,?,?,?,?,?,?,?)",
 	[Q_PEVENTS_OF] = "SELECT id, permit_id, kind, date, detail, user_id, "
-			 "at FROM permit_events WHERE permit_id = ? ORDER BY "
-			 "id",
+			 "at, entered_date, date_reason FROM permit_events "
+			 "WHERE permit_id = ? ORDER BY id",
 	[Q_RCODE_PUT] = "INSERT OR REPLACE INTO resident_codes (id_number, phone, "
 			"code_hash, created_at, expires_at, attempts) VALUES "
 			"(?,?,?,?,?,0)",
@@ -1406,6 +1414,8 @@ static void row_registration(sqlite3_stmt *s, ld_arena *ar, ld_registration *r)
 	r->cancel_reporter = ld_sq_col_text(s, i++, ar);
 	r->created_by = sqlite3_column_int64(s, i++);
 	r->created_at = ld_sq_col_text(s, i++, ar);
+	r->moved_away_date = ld_sq_col_text(s, i++, ar);
+	r->moved_away_task = sqlite3_column_int64(s, i++);
 }
 
 static ld_status one_registration(ld_conn *c, enum q q, ld_id id, ld_arena *ar,
@@ -1485,6 +1495,21 @@ static ld_status s_registration_cancel(ld_conn *c, ld_id id, const char *date,
 	return rc;
 }
 
+static ld_status s_registration_moved_away(ld_conn *c, ld_id id,
+					  const char *date, ld_id task_id)
+{
+	sqlite3_stmt *s = prep(c, Q_REG_MOVED_AWAY);
+	if (!s)
+		return LD_EIO;
+	ld_sq_bind_text(s, 1, date);
+	ld_sq_bind_id(s, 2, task_id);
+	sqlite3_bind_int64(s, 3, id);
+	ld_status rc = ld_sq_exec_done(s);
+	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
+		return LD_ENOTFOUND;
+	return rc;
+}
+
 static ld_status s_registration_visible(ld_conn *c, const ld_access *acc,
 					ld_id id, bool *visible)
 {
@@ -1517,6 +1542,8 @@ static ld_status s_event_insert(ld_conn *c, ld_reg_event *e)
 	ld_sq_bind_text(s, 6, e->detail ? e->detail : "{}");
 	ld_sq_bind_id(s, 7, e->user_id);
 	ld_sq_bind_text(s, 8, e->at);
+	ld_sq_bind_text(s, 9, e->entered_date);
+	ld_sq_bind_text(s, 10, e->date_reason);
 	return ld_sq_insert_id(c, s, &e->id);
 }
 
@@ -1532,6 +1559,8 @@ static void row_event(sqlite3_stmt *s, ld_arena *ar, ld_reg_event *e)
 	e->user_id = sqlite3_column_int64(s, 7);
 	e->at = ld_sq_col_text(s, 8, ar);
 	e->provisional = sqlite3_column_int(s, 9) != 0;
+	e->entered_date = ld_sq_col_text(s, 10, ar);
+	e->date_reason = ld_sq_col_text(s, 11, ar);
 }
 
 static ld_status s_events_of_person(ld_conn *c, ld_id pid, ld_arena *ar,
@@ -1887,6 +1916,7 @@ static ld_status s_permit_insert(ld_conn *c, ld_permit *p)
 	ld_sq_bind_text(s, i++, p->cancel_reason);
 	ld_sq_bind_id(s, i++, p->created_by);
 	ld_sq_bind_text(s, i++, p->created_at);
+	sqlite3_bind_int(s, i++, p->returned);
 	return ld_sq_insert_id(c, s, &p->id);
 }
 
@@ -1906,6 +1936,7 @@ static ld_status s_permit_update(ld_conn *c, const ld_permit *p)
 	sqlite3_bind_int(s, i++, p->version);
 	ld_sq_bind_text(s, i++, p->cancelled_date);
 	ld_sq_bind_text(s, i++, p->cancel_reason);
+	sqlite3_bind_int(s, i++, p->returned);
 	sqlite3_bind_int64(s, i++, p->id);
 	ld_status rc = ld_sq_exec_done(s);
 	if (rc == LD_OK && sqlite3_changes(c->db) == 0)
@@ -1940,6 +1971,7 @@ static void row_permit(sqlite3_stmt *s, ld_arena *ar, ld_permit *p)
 	p->created_by = sqlite3_column_int64(s, i++);
 	p->created_at = ld_sq_col_text(s, i++, ar);
 	p->issue_deadline_provisional = sqlite3_column_int(s, i++) != 0;
+	p->returned = sqlite3_column_int(s, i++) != 0;
 }
 
 static ld_status one_permit(ld_conn *c, enum q q, ld_id id, const char *text,
@@ -2010,6 +2042,123 @@ static ld_status s_permits_in_area(ld_conn *c, const ld_access *acc,
 		ld_sq_bind_text(s, 3, acc->code); /* the area_statement's */
 	COLLECT(s, ar, ld_permit, out, n, row_permit);
 	return LD_OK;
+}
+
+static ld_status s_applications_list(ld_conn *c, const ld_access *acc,
+				     const char *channel,
+				     const char *applied_before, ld_page page,
+				     ld_arena *ar, ld_application_row **out,
+				     size_t *n, int64_t *total)
+{
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (acc->kind == LD_ACCESS_NONE)
+		return LD_OK;
+	char rule[LD_SQ_AREA_MAX], where[800], text[1600];
+	const char *bind;
+	const char *area = ld_sq_area(acc, LD_SQ_PERSON, "p.person_id", "?3",
+				      rule, sizeof rule, &bind);
+	snprintf(where, sizeof where,
+		 " FROM permits p JOIN persons pe ON pe.id = p.person_id WHERE "
+		 "p.status = 'applied' AND p.channel = ?1 AND (?2 IS NULL OR "
+		 "p.applied_date < ?2) AND %s",
+		 area);
+	sqlite3_stmt *s;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 0)
+			snprintf(text, sizeof text, "SELECT count(*)%s", where);
+		else
+			snprintf(text, sizeof text,
+				 "SELECT " PERMIT_COLS ", pe.name, pe.id_number%s "
+				 "ORDER BY p.applied_date, p.id LIMIT ?4 OFFSET ?5",
+				 where);
+		if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
+			return LD_EIO;
+		ld_sq_bind_text(s, 1, channel);
+		ld_sq_bind_text(s, 2, applied_before);
+		if (bind)
+			ld_sq_bind_text(s, 3, bind);
+		if (pass == 0) {
+			int step = sqlite3_step(s);
+			if (step == SQLITE_ROW)
+				*total = sqlite3_column_int64(s, 0);
+			sqlite3_finalize(s);
+			if (step != SQLITE_ROW)
+				return step == SQLITE_DONE ? LD_EIO
+							   : ld_sq_rows_end(step);
+			continue;
+		}
+		sqlite3_bind_int(s, 4, page.limit);
+		sqlite3_bind_int(s, 5, page.offset);
+		size_t cap = (size_t)(page.limit > 0 ? page.limit : 1), cnt = 0;
+		ld_application_row *arr = ld_arena_calloc(ar, cap * sizeof *arr);
+		int step = SQLITE_DONE;
+		while (arr && cnt < cap &&
+		       (step = sqlite3_step(s)) == SQLITE_ROW) {
+			row_permit(s, ar, &arr[cnt].permit);
+			arr[cnt].person_name =
+				ld_sq_col_text(s, PERMIT_NCOLS, ar);
+			arr[cnt].id_number =
+				ld_sq_col_text(s, PERMIT_NCOLS + 1, ar);
+			cnt++;
+		}
+		sqlite3_finalize(s);
+		if (!arr)
+			return LD_ENOMEM;
+		if (ld_sq_rows_end(step) != LD_OK)
+			return ld_sq_rows_end(step);
+		*out = arr;
+		*n = cnt;
+	}
+	return LD_OK;
+}
+
+static ld_status s_queue_counts(ld_conn *c, const ld_access *acc,
+				const char *overdue_before, ld_queue_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	if (acc->kind == LD_ACCESS_NONE)
+		return LD_OK;
+	char place_d[LD_SQ_AREA_MAX], place_r[LD_SQ_AREA_MAX],
+		person[LD_SQ_AREA_MAX], text[2000];
+	const char *bind;
+	/* Every condition binds the same area code at ?2. */
+	const char *in_d = ld_sq_area(acc, LD_SQ_PLACE, "d.", "?2", place_d,
+				      sizeof place_d, &bind);
+	const char *in_p = ld_sq_area(acc, LD_SQ_PERSON, "p.person_id", "?2",
+				      person, sizeof person, &bind);
+	const char *in_r = ld_sq_area(acc, LD_SQ_PLACE, "r.", "?2", place_r,
+				      sizeof place_r, &bind);
+	snprintf(text, sizeof text,
+		 "SELECT (SELECT count(*) FROM declarations d WHERE d.status = "
+		 "'pending' AND %s), (SELECT count(*) FROM declarations d WHERE "
+		 "d.status = 'pending' AND d.submitted_date < ?1 AND %s), "
+		 "(SELECT count(*) FROM permits p WHERE p.status = 'applied' AND "
+		 "p.channel = 'online' AND %s), (SELECT count(*) FROM permits p "
+		 "WHERE p.status = 'applied' AND p.channel = 'online' AND "
+		 "p.applied_date < ?1 AND %s), (SELECT count(*) FROM "
+		 "registrations r WHERE r.status = 'active' AND "
+		 "r.moved_away_date IS NOT NULL AND %s)",
+		 in_d, in_d, in_p, in_p, in_r);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(c->db, text, -1, &s, NULL) != SQLITE_OK)
+		return LD_EIO;
+	ld_sq_bind_text(s, 1, overdue_before);
+	if (bind)
+		ld_sq_bind_text(s, 2, bind);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		out->declarations = sqlite3_column_int64(s, 0);
+		out->declarations_overdue = sqlite3_column_int64(s, 1);
+		out->applications = sqlite3_column_int64(s, 2);
+		out->applications_overdue = sqlite3_column_int64(s, 3);
+		out->moved_away = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	return step == SQLITE_ROW ? LD_OK
+				  : step == SQLITE_DONE ? LD_EIO
+							: ld_sq_rows_end(step);
 }
 
 static ld_status s_endorsement_insert(ld_conn *c, ld_endorsement *e)
@@ -2126,6 +2275,8 @@ static ld_status s_permit_event_insert(ld_conn *c, ld_permit_event *e)
 	ld_sq_bind_text(s, 4, e->detail ? e->detail : "{}");
 	ld_sq_bind_id(s, 5, e->user_id);
 	ld_sq_bind_text(s, 6, e->at);
+	ld_sq_bind_text(s, 7, e->entered_date);
+	ld_sq_bind_text(s, 8, e->date_reason);
 	return ld_sq_insert_id(c, s, &e->id);
 }
 
@@ -2138,6 +2289,8 @@ static void row_pevent(sqlite3_stmt *s, ld_arena *ar, ld_permit_event *e)
 	e->detail = ld_sq_col_text(s, 4, ar);
 	e->user_id = sqlite3_column_int64(s, 5);
 	e->at = ld_sq_col_text(s, 6, ar);
+	e->entered_date = ld_sq_col_text(s, 7, ar);
+	e->date_reason = ld_sq_col_text(s, 8, ar);
 }
 
 static ld_status s_permit_events_of(ld_conn *c, ld_id permit_id, ld_arena *ar,
@@ -2298,11 +2451,13 @@ static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
 		order = "r.arrival_date";
 	else if (q->sort && strcmp(q->sort, "name") == 0)
 		order = "p.name";
-	char where[700], text[1400];
+	char where[900], text[1700];
 	snprintf(where, sizeof where,
 		 " FROM registrations r JOIN persons p ON p.id = r.person_id "
 		 "WHERE %s AND (?1 IS NULL OR r.status = ?1) AND (?2 = 0 OR "
-		 "r.late = 1) AND (?3 IS NULL OR r.grid LIKE ?3 || '%%')",
+		 "r.late = 1) AND (?3 IS NULL OR r.grid LIKE ?3 || '%%') "
+		 "AND (?7 = 0 OR (r.status = 'active' AND r.moved_away_date "
+		 "IS NOT NULL))",
 		 filter);
 	sqlite3_stmt *s;
 	for (int pass = 0; pass < 2; pass++) {
@@ -2319,7 +2474,8 @@ static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
 				 "r.exemption, r.override_reason, "
 				 "r.certificate_no, r.cancelled_date, "
 				 "r.cancel_reason, r.cancel_reporter, r.created_by, "
-				 "r.created_at, p.name, p.id_number%s ORDER BY %s "
+				 "r.created_at, r.moved_away_date, "
+				 "r.moved_away_task, p.name, p.id_number%s ORDER BY %s "
 				 "%s, r.id %s LIMIT ?5 OFFSET ?6",
 				 where, order, q->descending ? "DESC" : "ASC",
 				 q->descending ? "DESC" : "ASC");
@@ -2330,6 +2486,7 @@ static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
 		ld_sq_bind_text(s, 3, q->area);
 		if (arg)
 			ld_sq_bind_text(s, 4, arg);
+		sqlite3_bind_int(s, 7, q->moved_away_only);
 		if (pass == 0) {
 			int step = sqlite3_step(s);
 			*total = step == SQLITE_ROW ? sqlite3_column_int64(s, 0)
@@ -2348,8 +2505,8 @@ static ld_status s_registrations_list(ld_conn *c, const ld_access *acc,
 		while (arr && cnt < cap &&
 		       (step = sqlite3_step(s)) == SQLITE_ROW) {
 			row_registration(s, ar, &arr[cnt].reg);
-			arr[cnt].person_name = ld_sq_col_text(s, 30, ar);
-			arr[cnt].id_number = ld_sq_col_text(s, 31, ar);
+			arr[cnt].person_name = ld_sq_col_text(s, 32, ar);
+			arr[cnt].id_number = ld_sq_col_text(s, 33, ar);
 			cnt++;
 		}
 		sqlite3_finalize(s);
@@ -2534,6 +2691,7 @@ const struct ld_store_ops ld_store_sqlite = {
 	.registration_active_of_person = s_registration_active_of_person,
 	.registration_set_address = s_registration_set_address,
 	.registration_cancel = s_registration_cancel,
+	.registration_moved_away = s_registration_moved_away,
 	.registration_visible = s_registration_visible,
 	.event_insert = s_event_insert,
 	.events_of_person = s_events_of_person,
@@ -2558,6 +2716,8 @@ const struct ld_store_ops ld_store_sqlite = {
 	.permit_by_no = s_permit_by_no,
 	.permits_of_person = s_permits_of_person,
 	.permits_in_area = s_permits_in_area,
+	.applications_list = s_applications_list,
+	.queue_counts = s_queue_counts,
 	.endorsement_insert = s_endorsement_insert,
 	.endorsements_of = s_endorsements_of,
 	.version_insert = s_version_insert,
@@ -2610,6 +2770,7 @@ const struct ld_store_ops ld_store_sqlite = {
 	.task_update = ld_sqg_task_update,
 	.tasks_list = ld_sqg_tasks_list,
 	.task_open_exists = ld_sqg_task_open_exists,
+	.tasks_open_of = ld_sqg_tasks_open_of,
 	.tasks_close_registered = ld_sqg_tasks_close_registered,
 	.visit_insert = ld_sqg_visit_insert,
 	.grid_stats = ld_sqg_grid_stats,

@@ -9,6 +9,7 @@ A generated password must be changed at the first sign-in; the harness
 does that for its accounts as soon as the server is up, so Server.accounts
 holds passwords that sign in to a normal session.
 """
+import datetime
 import http.client
 import json
 import os
@@ -38,6 +39,15 @@ def id_number(address="110105", birth="19900101", seq=None):
         seq = random.randrange(1, 999)
     body = "%s%s%03d" % (address, birth, seq)
     return body + CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
+
+
+# The reason a test gives for an act it dates back (a declaration, a permit
+# step, a paper report: README, "Back-dating"). Tests replay history with
+# past dates, so the harness's servers allow a long back-dating period
+# (Server(backdate_days=...)); the default one is tested in
+# test_workflow.py.
+DATE_REASON = "补录历史数据（测试）"
+BACKDATE_DAYS = 3660
 
 
 def masked(idn):
@@ -90,7 +100,8 @@ class Server:
     grid_a the first grid of clerk_a's area.
     """
 
-    def __init__(self, people=200, extra_args=(), keys=True, env=None):
+    def __init__(self, people=200, extra_args=(), keys=True, env=None,
+                 backdate_days=BACKDATE_DAYS):
         self.dir = tempfile.mkdtemp(prefix="liudong-e2e-")
         self.data = os.path.join(self.dir, "data")
         demo = run("demo", "--data", self.data, "--people", str(people))
@@ -143,6 +154,8 @@ class Server:
         # More environment for the server process (LIUDONG_TEST_TODAY, …);
         # a test may change it between stop() and start().
         self.env = dict(env or {})
+        if backdate_days is not None:
+            self.extra_args += ["--backdate-days", str(backdate_days)]
         self.proc = None
         self.start()
         for label in self.accounts:
@@ -248,7 +261,8 @@ class Server:
 
 def declaration(grid, idn=None, arrival="2025-09-26", declared="2025-09-29",
                 hukou="110105", **extra):
-    """A registration body for a person from Beijing by default."""
+    """A registration body for a person from Beijing by default; one dated
+    before today carries the reason of a back-dated declaration."""
     body = {
         "person": {"id_number": idn or id_number(), "name": "测试人员",
                    "ethnicity": "01", "hukou_code": hukou,
@@ -258,7 +272,23 @@ def declaration(grid, idn=None, arrival="2025-09-26", declared="2025-09-29",
         "arrival_date": arrival, "declared_date": declared,
         "reason": "work", "housing": "rented", "employer": "济南某科技有限公司",
     }
+    if declared != datetime.date.today().isoformat():
+        body["date_reason"] = DATE_REASON
     body.update(extra)
+    return body
+
+
+ACT_DATES = ("applied_date", "accepted_date", "issued_date", "date", "reported_date",
+             "declared_date")
+
+
+def backdated(body, today=None):
+    """The body of a clerk's act with the back-dating reason added when one
+    of its act dates lies before today (the server's --backdate-days
+    rule); a body dated today is left as it is."""
+    today = today or datetime.date.today().isoformat()
+    if any(isinstance(body.get(k), str) and body[k] < today for k in ACT_DATES):
+        return dict(body, date_reason=DATE_REASON)
     return body
 
 

@@ -21,7 +21,7 @@ import threading
 import time
 import unittest
 
-from harness import BINARY, Server, declaration, free_port, id_number, run, take_photo
+from harness import BINARY, DATE_REASON, Server, declaration, free_port, id_number, run, take_photo
 
 ZEROS = "0" * 64
 FIELDS = "seq, at, user_id, username, action, target, reason, result, detail, prev_hash, hash"
@@ -585,17 +585,17 @@ class BackupRestore(unittest.TestCase):
                 arrival="2023-01-10", declared="2023-01-12"))
             self.assertEqual(reg.status, 201, reg)
             r = s.as_("clerk_a", "POST", "/api/v1/persons/%d/permits" % reg.json["person"]["id"],
-                      {"basis": "employment", "applied_date": "2023-08-01",
+                      {"basis": "employment", "date_reason": DATE_REASON, "applied_date": "2023-08-01",
                        "materials": {"id_card": True, "photo": True,
                                      "residence_proof": True, "basis_proof": True}})
             self.assertEqual(r.status, 201, r)
             pid = r.json["permit"]["id"]
             r = s.as_("clerk_a", "POST", "/api/v1/permits/%d/accept" % pid,
-                      {"accepted_date": "2023-08-01"})
+                      {"date_reason": DATE_REASON, "accepted_date": "2023-08-01"})
             self.assertEqual(r.status, 200, r)
             take_photo(s, "clerk_a", reg.json["person"]["id"])
             r = s.as_("clerk_a", "POST", "/api/v1/permits/%d/issue" % pid,
-                      {"issued_date": "2023-08-07"})
+                      {"date_reason": DATE_REASON, "issued_date": "2023-08-07"})
             self.assertEqual(r.status, 200, r)
             payload = r.json["electronic"]["payload"]
             self.assertIn("|%s|" % s.key_id, payload)

@@ -6,7 +6,7 @@ with their own documents (national rules apply). Dates are fixed; the
 rules they follow are in docs/rules.md."""
 import unittest
 
-from harness import Server, declaration, id_number
+from harness import Server, backdated, declaration, id_number, take_photo
 
 R = {"reason": "办理居住证"}
 BANFA_2_2 = "《山东省流动人口服务管理暂行办法》第二条第二款"
@@ -26,7 +26,7 @@ def hmt_number(code, birth, seq):
 
 class Base:
     def post(self, path, body):
-        return self.s.as_("clerk_a", "POST", path, body)
+        return self.s.as_("clerk_a", "POST", path, backdated(body))
 
     def get(self, path, **query):
         return self.s.as_("clerk_a", "GET", path, query=dict(R, **query))
@@ -47,6 +47,7 @@ class Base:
         pid = r.json["permit"]["id"]
         r = self.post("/api/v1/permits/%d/accept" % pid, {"accepted_date": accepted})
         self.assertEqual(r.status, 200, r)
+        take_photo(self.s, "clerk_a", person)
         if issued:
             r = self.post("/api/v1/permits/%d/issue" % pid, {"issued_date": issued})
             self.assertEqual(r.status, 200, r)

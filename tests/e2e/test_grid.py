@@ -10,7 +10,7 @@ import sqlite3
 import time
 import unittest
 
-from harness import Server, declaration, id_number, masked
+from harness import DATE_REASON, Server, declaration, id_number, masked
 
 R = {"reason": "网格核查"}
 TODAY = datetime.date.today()
@@ -143,15 +143,24 @@ class Grid(unittest.TestCase):
         r = self.s.as_("clerk_a", "POST", "/api/v1/reports", {
             "organisation": self.employer, "kind": "hire",
             "person": {"id_number": id_number("110105", "19900101"), "name": "赵六"},
-            "event_date": "2025-09-26", "reported_date": "2025-09-30"})
+            "event_date": "2025-09-26", "reported_date": "2025-09-30",
+            "date_reason": DATE_REASON})
         self.assertEqual(r.status, 201, r)
         self.assertEqual(r.json["report"]["deadline"], "2025-09-30")
         self.assertFalse(r.json["report"]["late"])
+        # The record says it was entered later, and why.
+        self.assertTrue(r.json["report"]["backdated"])
+        self.assertEqual(r.json["report"]["date_reason"], DATE_REASON)
+        self.assertEqual(r.json["report"]["entered_date"], TODAY.isoformat())
         r = self.s.as_("clerk_a", "POST", "/api/v1/reports", {
             "organisation": self.employer, "kind": "hire",
             "person": {"id_number": id_number("110105", "19900101"), "name": "赵六"},
-            "event_date": "2025-09-26", "reported_date": "2025-10-09"})
+            "event_date": "2025-09-26", "reported_date": "2025-10-09",
+            "date_reason": DATE_REASON})
         self.assertTrue(r.json["report"]["late"])
+        # Nine calendar days after its deadline, the first working day
+        # after the National Day holiday: one working day late.
+        self.assertEqual(r.json["report"]["working_days_late"], 1)
         # An organisation cannot backdate its own report.
         r = self.report("employer", "hire", id_number(), "2025-09-26", reported_date="2025-09-26")
         self.assertEqual(r.status, 422, r)

@@ -28,7 +28,7 @@ import itertools
 
 import images
 
-from harness import Server, declaration, id_number as harness_id_number, run, take_photo
+from harness import DATE_REASON, Server, declaration, id_number as harness_id_number, run, take_photo
 
 ANON, RESIDENT, ORG, ADMIN, AUDITOR, CLERK, GRID = (
     "anon", "resident", "org", "admin", "auditor", "clerk", "grid")
@@ -118,6 +118,7 @@ MATRIX = {
 
     "GET /api/v1/worklists/late": Row(STAFF, LIST),
     "GET /api/v1/worklists/permits": Row(STAFF, LIST),
+    "GET /api/v1/worklists/applications": Row(DESK, LIST, "f_applications"),
 
     "POST /api/v1/persons/{id}/permits": Row(DESK, PATH, "f_permit_apply"),
     "POST /api/v1/permits/{id}/accept": Row(DESK, PATH, "f_permit_accept"),
@@ -126,6 +127,7 @@ MATRIX = {
     "POST /api/v1/permits/{id}/replace": Row(DESK, PATH, "f_permit_replace"),
     "POST /api/v1/permits/{id}/change": Row(DESK, PATH, "f_permit_change"),
     "POST /api/v1/permits/{id}/cancel": Row(DESK, PATH, "f_permit_cancel"),
+    "POST /api/v1/permits/{id}/return": Row(DESK, PATH, "f_permit_return"),
     "GET /api/v1/permits/{id}": Row(STAFF, PATH, "f_permit_read"),
     "GET /api/v1/permits/{no}/qr.svg": Row(DESK, PATH, "f_permit_no"),
     "GET /api/v1/permits/{no}/print": Row(DESK, PATH, "f_permit_no"),
@@ -139,6 +141,7 @@ MATRIX = {
     "GET /api/v1/stats/timeline": Row(STAFF, LIST),
     "GET /api/v1/stats/grid": Row(STAFF, LIST),
     "GET /api/v1/calendar": Row(STAFF, LIST),
+    "GET /api/v1/stats/queues": Row(STAFF, LIST),
 
     "POST /api/v1/resident/otp": Row(EVERY, fixture="f_otp"),
     "POST /api/v1/resident/login": Row(EVERY, fixture="f_resident_login",
@@ -245,16 +248,16 @@ class Matrix(unittest.TestCase):
     def permit(self, area, stage="issued"):
         reg = self.registered(area)
         pid = self.clerk(area, "POST", "/api/v1/persons/%d/permits" % reg["person"]["id"], {
-            "basis": "housing", "applied_date": "2024-08-01",
+            "basis": "housing", "date_reason": DATE_REASON, "applied_date": "2024-08-01",
             "materials": {"id_card": True, "photo": True, "residence_proof": True}})["permit"]["id"]
         if stage == "applied":
             return pid, None
-        self.clerk(area, "POST", "/api/v1/permits/%d/accept" % pid, {"accepted_date": "2024-08-01"})
+        self.clerk(area, "POST", "/api/v1/permits/%d/accept" % pid, {"date_reason": DATE_REASON, "accepted_date": "2024-08-01"})
         take_photo(self.s, self.staff[area][CLERK], reg["person"]["id"])
         if stage == "accepted":
             return pid, None
         no = self.clerk(area, "POST", "/api/v1/permits/%d/issue" % pid,
-                        {"issued_date": "2024-08-05"})["permit"]["permit_no"]
+                        {"date_reason": DATE_REASON, "issued_date": "2024-08-05"})["permit"]["permit_no"]
         return pid, no
 
     def house(self, area):
@@ -296,6 +299,7 @@ class Matrix(unittest.TestCase):
         for k in ("id_number", "phone"):
             del body["person"][k]
         del body["declared_date"]
+        body.pop("date_reason", None)
         r = self.s.call("POST", "/api/v1/resident/registrations", body, token=token)
         assert r.status == 202, r
         return r.json["declaration"]["id"]
@@ -367,7 +371,7 @@ class Matrix(unittest.TestCase):
 
     def f_permit_apply(self, area):
         person = self.registered(area)["person"]["id"]
-        return Req(str(person), body={"basis": "housing", "applied_date": TODAY})
+        return Req(str(person), body={"basis": "housing", "date_reason": DATE_REASON, "applied_date": TODAY})
 
     def f_permit_accept(self, area):
         return Req(str(self.permit(area, "applied")[0]), body={})
@@ -386,6 +390,13 @@ class Matrix(unittest.TestCase):
 
     def f_permit_cancel(self, area):
         return Req(str(self.permit(area)[0]), body={"reason": "离开本市"})
+
+    def f_permit_return(self, area):
+        return Req(str(self.permit(area, "applied")[0]), body={"reason": "材料不实"})
+
+    def f_applications(self, area):
+        # Counter applications too: the seed's carry area A's name.
+        return Req(None, query={"channel": "counter"})
 
     def f_permit_read(self, area):
         return Req(str(self.permit(area)[0]), query={"reason": "矩阵测试"})
@@ -435,6 +446,7 @@ class Matrix(unittest.TestCase):
         for k in ("id_number", "phone"):
             del body["person"][k]
         del body["declared_date"]
+        body.pop("date_reason", None)
         return Req(None, body=body)
 
     def f_resident_apply(self, area):
@@ -629,6 +641,7 @@ class Matrix(unittest.TestCase):
         something of area A to leak."""
         for area in "AB":
             self.permit(area)
+            self.permit(area, "applied")
             self.registered(area, arrival="2025-01-02", declared="2025-02-20")  # late
             self.report(area)
             self.task(area)

@@ -22,7 +22,7 @@ import tempfile
 import unittest
 
 import images
-from harness import BINARY, Server, declaration, id_number, masked, take_photo
+from harness import BINARY, Server, backdated, declaration, id_number, masked, take_photo
 
 R = {"reason": "窗口办理居住证"}
 
@@ -85,7 +85,7 @@ class Paperwork(unittest.TestCase):
         cls.s.close()
 
     def post(self, path, body, who="clerk_a"):
-        return self.s.as_(who, "POST", path, body)
+        return self.s.as_(who, "POST", path, backdated(body))
 
     def registered(self, who="clerk_a", grid=None, seq=11, **person):
         """A person registered about 300 days ago (a permit can be applied
@@ -419,10 +419,10 @@ class AuthorityFile(unittest.TestCase):
             reg = declaration(s.grids_a[0], idn=id_number("110105", "19880315", 7),
                               arrival=day(302), declared=day(300))
             person = s.as_("clerk_a", "POST", "/api/v1/registrations", reg).json["person"]["id"]
-            pid = s.as_("clerk_a", "POST", "/api/v1/persons/%d/permits" % person, {
+            pid = s.as_("clerk_a", "POST", "/api/v1/persons/%d/permits" % person, backdated({
                 "basis": "housing", "applied_date": day(20),
                 "materials": {"id_card": True, "photo": True,
-                              "residence_proof": True}}).json["permit"]["id"]
+                              "residence_proof": True}})).json["permit"]["id"]
             s.as_("clerk_a", "POST", "/api/v1/permits/%d/accept" % pid, {})
             take_photo(s, "clerk_a", person)
             r = s.as_("clerk_a", "POST", "/api/v1/permits/%d/issue" % pid, {})

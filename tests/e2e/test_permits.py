@@ -10,7 +10,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from harness import Server, declaration, id_number, run, take_photo
+from harness import DATE_REASON, Server, declaration, id_number, run, take_photo
 
 R = {"reason": "办理居住证"}
 
@@ -53,14 +53,14 @@ class PermitLife(unittest.TestCase):
         apply = "/api/v1/persons/%d/permits" % person
 
         # Too early: half a year from 2023-01-12 is 2023-07-12 (民法典 第二百零二条).
-        r = self.post(apply, {"basis": "employment", "applied_date": "2023-06-01"})
+        r = self.post(apply, {"basis": "employment", "date_reason": DATE_REASON, "applied_date": "2023-06-01"})
         self.assertEqual(r.status, 422, r)
         self.assertEqual(r.json["error"]["code"], "not_eligible")
         self.assertEqual(r.json["decision"]["eligible_from"], "2023-07-12")
         self.assertIn("《居住证暂行条例》第二条", r.json["decision"]["basis"])
 
         # Application with two materials missing: both named at once.
-        r = self.post(apply, {"basis": "employment", "applied_date": "2023-08-01",
+        r = self.post(apply, {"basis": "employment", "date_reason": DATE_REASON, "applied_date": "2023-08-01",
                               "materials": {"id_card": True, "photo": True}})
         self.assertEqual(r.status, 201, r)
         pid = r.json["permit"]["id"]
@@ -69,15 +69,15 @@ class PermitLife(unittest.TestCase):
         self.assertEqual([m["code"] for m in r.json["missing_materials"]],
                          ["residence_proof", "basis_proof"])
         # One person, one permit.
-        r = self.post(apply, {"basis": "housing", "applied_date": "2023-08-02"})
+        r = self.post(apply, {"basis": "housing", "date_reason": DATE_REASON, "applied_date": "2023-08-02"})
         self.assertEqual(r.status, 409, r)
 
-        r = self.post("/api/v1/permits/%d/accept" % pid, {"accepted_date": "2023-08-01"})
+        r = self.post("/api/v1/permits/%d/accept" % pid, {"date_reason": DATE_REASON, "accepted_date": "2023-08-01"})
         self.assertEqual(r.status, 422, r)
         self.assertEqual(r.json["error"]["code"], "missing_materials")
         self.assertEqual(len(r.json["missing_materials"]), 2)
         r = self.post("/api/v1/permits/%d/accept" % pid, {
-            "accepted_date": "2023-08-01",
+            "accepted_date": "2023-08-01", "date_reason": DATE_REASON,
             "materials": {"residence_proof": True, "basis_proof": True}})
         self.assertEqual(r.status, 200, r)
         # 10 working days from Tue 2023-08-01 (no 2023 arrangement is
@@ -86,11 +86,11 @@ class PermitLife(unittest.TestCase):
         self.assertEqual(self.state_on(pid, "2023-08-05")["code"], "accepted")
 
         # The card carries the holder's photo (条例 第四条): none yet, no card.
-        r = self.post("/api/v1/permits/%d/issue" % pid, {"issued_date": "2023-08-07"})
+        r = self.post("/api/v1/permits/%d/issue" % pid, {"date_reason": DATE_REASON, "issued_date": "2023-08-07"})
         self.assertEqual(r.status, 422, r)
         self.assertEqual(r.json["error"]["field"], "photo")
         take_photo(self.s, "clerk_a", person)
-        r = self.post("/api/v1/permits/%d/issue" % pid, {"issued_date": "2023-08-07"})
+        r = self.post("/api/v1/permits/%d/issue" % pid, {"date_reason": DATE_REASON, "issued_date": "2023-08-07"})
         self.assertEqual(r.status, 200, r)
         permit_no = r.json["permit"]["permit_no"]
         self.assertRegex(permit_no, r"^JZ3701022023\d{7}[0-9X]$")
@@ -104,10 +104,10 @@ class PermitLife(unittest.TestCase):
         self.assertIn("hukou_settlement", self.entitlements_on(person, "2023-08-10"))
 
         # Endorsement before its window (opens 2024-07-07) is refused.
-        r = self.post("/api/v1/permits/%d/endorse" % pid, {"date": "2024-07-01"})
+        r = self.post("/api/v1/permits/%d/endorse" % pid, {"date_reason": DATE_REASON, "date": "2024-07-01"})
         self.assertEqual((r.status, r.error_field()), (422, "date"), r)
         self.assertEqual(self.state_on(pid, "2024-07-10")["code"], "window_open")
-        r = self.post("/api/v1/permits/%d/endorse" % pid, {"date": "2024-07-20"})
+        r = self.post("/api/v1/permits/%d/endorse" % pid, {"date_reason": DATE_REASON, "date": "2024-07-20"})
         self.assertEqual(r.status, 200, r)
         self.assertFalse(r.json["endorsement"]["late"])
         st = self.state_on(pid, "2024-07-21")
@@ -129,7 +129,7 @@ class PermitLife(unittest.TestCase):
         self.assertIn("legal_aid", ent)             # the certificate still gives the rest
 
         # A late endorsement restores it and restarts the clock (条例 第十条).
-        r = self.post("/api/v1/permits/%d/endorse" % pid, {"date": "2025-10-15"})
+        r = self.post("/api/v1/permits/%d/endorse" % pid, {"date_reason": DATE_REASON, "date": "2025-10-15"})
         self.assertEqual(r.status, 200, r)
         self.assertTrue(r.json["endorsement"]["late"])
         st = self.state_on(pid, "2025-10-16")
@@ -142,7 +142,7 @@ class PermitLife(unittest.TestCase):
 
         # Replacement: same number, version 2, the old card invalid.
         r = self.post("/api/v1/permits/%d/replace" % pid,
-                      {"date": "2025-11-01", "reason": "lost"})
+                      {"date_reason": DATE_REASON, "date": "2025-11-01", "reason": "lost"})
         self.assertEqual(r.status, 200, r)
         self.assertEqual((r.json["permit"]["permit_no"], r.json["permit"]["version"]),
                          (permit_no, 2))
@@ -154,7 +154,7 @@ class PermitLife(unittest.TestCase):
         self.assertEqual(self.verify(payload_v2)["state"], "suspended")
 
         r = self.post("/api/v1/permits/%d/cancel" % pid,
-                      {"date": "2025-12-01", "reason": "离开本市"})
+                      {"date_reason": DATE_REASON, "date": "2025-12-01", "reason": "离开本市"})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(self.state_on(pid, "2025-12-02")["code"], "cancelled")
         self.assertEqual(self.state_on(pid, "2025-11-20")["code"], "valid")
@@ -167,10 +167,10 @@ class PermitLife(unittest.TestCase):
             arrival="2025-01-10", declared="2025-01-12"))
         person = reg.json["person"]["id"]
         r = self.post("/api/v1/persons/%d/permits" % person,
-                      {"basis": "study", "applied_date": "2025-08-01"})
+                      {"basis": "study", "date_reason": DATE_REASON, "applied_date": "2025-08-01"})
         self.assertEqual((r.status, r.error_field()), (422, "guardian"), r)
         r = self.post("/api/v1/persons/%d/permits" % person, {
-            "basis": "study", "applied_date": "2025-08-01",
+            "basis": "study", "date_reason": DATE_REASON, "applied_date": "2025-08-01",
             "guardian": {"name": "家长", "id_number": id_number("320102", "19850101", 51),
                          "relation": "父亲"}})
         self.assertEqual(r.status, 201, r)
@@ -183,13 +183,13 @@ class PermitLife(unittest.TestCase):
             arrival="2024-01-10", declared="2024-01-12"))
         person, rid = reg.json["person"]["id"], reg.json["registration"]["id"]
         pid = self.post("/api/v1/persons/%d/permits" % person, {
-            "basis": "housing", "applied_date": "2024-08-01",
+            "basis": "housing", "date_reason": DATE_REASON, "applied_date": "2024-08-01",
             "materials": {"id_card": True, "photo": True,
                           "residence_proof": True}}).json["permit"]["id"]
-        self.post("/api/v1/permits/%d/accept" % pid, {"accepted_date": "2024-08-01"})
+        self.post("/api/v1/permits/%d/accept" % pid, {"date_reason": DATE_REASON, "accepted_date": "2024-08-01"})
         take_photo(self.s, "clerk_a", person)
         payload = self.post("/api/v1/permits/%d/issue" % pid,
-                            {"issued_date": "2024-08-02"}).json["electronic"]["payload"]
+                            {"date_reason": DATE_REASON, "issued_date": "2024-08-02"}).json["electronic"]["payload"]
         r = self.post("/api/v1/registrations/%d/cancel" % rid,
                       {"left_date": "2024-09-01", "reporter": "employer",
                        "reason": "离开本市"})
@@ -204,7 +204,7 @@ class PermitLife(unittest.TestCase):
             self.s.grids_a[0], idn=id_number("320102", "19900101", 61),
             arrival="2024-01-10", declared="2024-01-12"))
         r = self.post("/api/v1/persons/%d/permits" % reg.json["person"]["id"],
-                      {"basis": "housing", "applied_date": "2024-08-01"})
+                      {"basis": "housing", "date_reason": DATE_REASON, "applied_date": "2024-08-01"})
         pid = r.json["permit"]["id"]
         r = self.s.as_("clerk_b", "POST", "/api/v1/permits/%d/accept" % pid, {})
         self.assertEqual(r.status, 403)
@@ -237,14 +237,14 @@ class Verification(unittest.TestCase):
                 arrival=day(302), declared=day(300)))
             person = reg.json["person"]["id"]
             r = s.as_("clerk_a", "POST", "/api/v1/persons/%d/permits" % person, {
-                "basis": "housing", "applied_date": day(70),
+                "basis": "housing", "date_reason": DATE_REASON, "applied_date": day(70),
                 "materials": {"id_card": True, "photo": True, "residence_proof": True}})
             pid = r.json["permit"]["id"]
             s.as_("clerk_a", "POST", "/api/v1/permits/%d/accept" % pid,
-                  {"accepted_date": day(70)})
+                  {"date_reason": DATE_REASON, "accepted_date": day(70)})
             take_photo(s, "clerk_a", person)
             r = s.as_("clerk_a", "POST", "/api/v1/permits/%d/issue" % pid,
-                      {"issued_date": day(60)})
+                      {"date_reason": DATE_REASON, "issued_date": day(60)})
             out.append((pid, r.json["electronic"]["payload"]))
         cls.pid, cls.payload = out[0]
         cls.pid2, cls.payload2 = out[1]
@@ -316,14 +316,14 @@ class Verification(unittest.TestCase):
 
     def test_replaced_and_cancelled(self):
         r = self.s.as_("clerk_a", "POST", "/api/v1/permits/%d/replace" % self.pid2,
-                       {"date": self.replace_day, "reason": "damaged"})
+                       {"date_reason": DATE_REASON, "date": self.replace_day, "reason": "damaged"})
         self.assertEqual(r.status, 200, r)
         new = r.json["electronic"]["payload"]
         self.assertEqual(self.http(self.payload2)["state"], "replaced")
         self.assertTrue(self.offline(self.payload2)["signature_valid"])  # signature still holds
         self.assertEqual(self.http(new)["state"], "valid")
         self.s.as_("clerk_a", "POST", "/api/v1/permits/%d/cancel" % self.pid2,
-                   {"date": self.cancel_day, "reason": "离开本市"})
+                   {"date_reason": DATE_REASON, "date": self.cancel_day, "reason": "离开本市"})
         v = self.http(new)
         self.assertEqual((v["valid"], v["state"]), (False, "cancelled"))
 

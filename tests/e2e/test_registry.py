@@ -6,7 +6,7 @@ import re
 import time
 import unittest
 
-from harness import ROOT, Server, declaration, id_number, run
+from harness import DATE_REASON, ROOT, Server, declaration, id_number, run
 
 REASON = {"reason": "窗口办理居住登记核对"}
 
@@ -215,7 +215,8 @@ class Registry(unittest.TestCase):
         # deadline 09-30, declared 10-10).
         r = self.s.as_("clerk_a", "POST", "/api/v1/registrations/%d/address-change" % rid,
                        {"address": {"grid": self.s.grids_a[-1], "road": "泉城路"},
-                        "moved_date": "2025-09-26", "declared_date": "2025-10-10"})
+                        "moved_date": "2025-09-26", "declared_date": "2025-10-10",
+                        "date_reason": DATE_REASON})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["registration"]["address"]["grid"], self.s.grids_a[-1])
         self.assertTrue(r.json["event"]["late"])

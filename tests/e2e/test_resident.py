@@ -21,7 +21,7 @@ import threading
 import time
 import unittest
 
-from harness import BINARY, Server, declaration, free_port, id_number, run, take_photo
+from harness import BINARY, DATE_REASON, Server, declaration, free_port, id_number, run, take_photo
 
 IDN = id_number("110105", "19900101", 123)
 PHONE = "13912345678"
@@ -50,6 +50,7 @@ def online_body(grid, arrival=None, **extra):
     arrival = arrival or (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
     body = declaration(grid, arrival=arrival, **extra)
     del body["person"]["id_number"], body["person"]["phone"], body["declared_date"]
+    body.pop("date_reason", None)
     return body
 
 
@@ -226,14 +227,14 @@ class Resident(ResidentCase):
         today = datetime.date.today()
         day = lambda n: (today - datetime.timedelta(days=n)).isoformat()
         pid = self.s.as_("clerk_a", "POST", "/api/v1/persons/%d/permits" % person, {
-            "basis": "housing", "applied_date": day(40),
+            "basis": "housing", "date_reason": DATE_REASON, "applied_date": day(40),
             "materials": {"id_card": True, "photo": True, "residence_proof": True}
         }).json["permit"]["id"]
         self.s.as_("clerk_a", "POST", "/api/v1/permits/%d/accept" % pid,
-                   {"accepted_date": day(40)})
+                   {"date_reason": DATE_REASON, "accepted_date": day(40)})
         take_photo(self.s, "clerk_a", person)
         self.s.as_("clerk_a", "POST", "/api/v1/permits/%d/issue" % pid,
-                   {"issued_date": day(35)})
+                   {"date_reason": DATE_REASON, "issued_date": day(35)})
         token = self.sign_in(idn, "13800000000")   # the phone on record
         me = self.s.call("GET", ME, token=token).json
         self.assertEqual(me["permit_state"]["state"]["code"], "valid")

@@ -15,7 +15,7 @@ import re
 import time
 import unittest
 
-from harness import Server, declaration, id_number, masked, run, take_photo
+from harness import DATE_REASON, Server, declaration, id_number, masked, run, take_photo
 
 R = {"reason": "核对居住登记"}
 TODAY = datetime.date.today().isoformat()
@@ -144,7 +144,8 @@ class MovedAway(Fixture):
         # alone; an administrator does.
         r = self.s.as_("admin", "POST", "/api/v1/registrations/%d/address-change" % reg, {
             "address": {"grid": self.s.grid_lixia_other, "road": "文化东路", "house_number": "7号"},
-            "moved_date": "2025-10-01", "declared_date": "2025-10-09"})
+            "moved_date": "2025-10-01", "declared_date": "2025-10-09",
+            "date_reason": DATE_REASON})
         self.assertEqual(r.status, 200, r)
         r = self.s.as_("clerk_a", "GET", "/api/v1/persons/%d" % pid, query=R)
         self.assertEqual((r.status, r.error_code()), (403, "out_of_area"), r)
@@ -189,8 +190,9 @@ class People(Fixture):
         cls.landlord_idn = id_number("370102", "19700101", 71)
         cls.tenant = id_number("110105", "19930303", 81)
         cls.visitor = id_number("110105", "19940404", 91)
+        cls.applicant = id_number("320102", "19870707", 33)
         cls.known = [cls.adult, cls.child, cls.guardian, cls.late, cls.landlord_idn,
-                     cls.tenant, cls.visitor]
+                     cls.tenant, cls.visitor, cls.applicant]
 
         def post(path, body, who="clerk_a"):
             r = s.as_(who, "POST", path, body)
@@ -203,27 +205,33 @@ class People(Fixture):
         # An application accepted long ago and never issued: on the permit
         # work list.
         p = post("/api/v1/persons/%d/permits" % cls.adult_pid, {
-            "basis": "employment", "applied_date": "2023-08-01",
+            "basis": "employment", "date_reason": DATE_REASON, "applied_date": "2023-08-01",
             "materials": {"id_card": True, "photo": True, "residence_proof": True,
                           "basis_proof": True}})
-        post("/api/v1/permits/%d/accept" % p["permit"]["id"], {"accepted_date": "2023-08-01"})
+        post("/api/v1/permits/%d/accept" % p["permit"]["id"], {"date_reason": DATE_REASON, "accepted_date": "2023-08-01"})
         # A child's permit, applied for by a guardian, issued.
         c = post("/api/v1/registrations", declaration(grid, idn=cls.child,
                                                      arrival="2022-01-10", declared="2022-01-12"))
         cls.child_pid, cls.child_reg = c["person"]["id"], c["registration"]["id"]
         p = post("/api/v1/persons/%d/permits" % cls.child_pid, {
-            "basis": "study", "applied_date": "2022-08-01",
+            "basis": "study", "date_reason": DATE_REASON, "applied_date": "2022-08-01",
             "guardian": {"name": "家长", "id_number": cls.guardian, "relation": "父亲"},
             "materials": {"id_card": True, "photo": True, "residence_proof": True,
                           "basis_proof": True, "guardian_id": True}})
         cls.permit = p["permit"]["id"]
-        post("/api/v1/permits/%d/accept" % cls.permit, {"accepted_date": "2022-08-01"})
+        post("/api/v1/permits/%d/accept" % cls.permit, {"date_reason": DATE_REASON, "accepted_date": "2022-08-01"})
         take_photo(s, "clerk_a", cls.child_pid)
         cls.permit_no = post("/api/v1/permits/%d/issue" % cls.permit,
-                             {"issued_date": "2022-08-05"})["permit"]["permit_no"]
+                             {"date_reason": DATE_REASON, "issued_date": "2022-08-05"})["permit"]["permit_no"]
         # A late declaration.
         post("/api/v1/registrations", declaration(grid, idn=cls.late, arrival="2025-09-01",
                                                   declared="2025-09-29"))
+        # An application waiting for acceptance (待受理), its materials short.
+        a = post("/api/v1/registrations", declaration(grid, idn=cls.applicant,
+                                                     arrival="2024-01-10", declared="2024-01-12"))
+        cls.applicant_pid = a["person"]["id"]
+        post("/api/v1/persons/%d/permits" % cls.applicant_pid,
+             {"basis": "housing", "materials": {"id_card": True}})
         # An individual landlord, a house, a tenant not registered (a task).
         cls.landlord = post("/api/v1/organisations", {
             "kind": "landlord", "name": "个人房东", "grid": grid,
@@ -344,6 +352,8 @@ class ListsAudited(People):
             "/api/v1/worklists/late": ("clerk_a", {"from": "2025-09-29", "to": "2025-09-29"},
                                        "persons", None),
             "/api/v1/worklists/permits": ("clerk_a", {}, "persons", self.adult_pid),
+            "/api/v1/worklists/applications": ("clerk_a", {"channel": "counter"}, "persons",
+                                               self.applicant_pid),
             "/api/v1/organisations": ("clerk_a", {"per_page": 100}, "organisations",
                                       self.landlord),
             "/api/v1/houses": ("clerk_a", {"per_page": 100}, "organisations", self.landlord),

@@ -340,7 +340,8 @@ static int raw_refusal(const struct fx *f, const char *sql)
  * again: before 0009 an upload's file was a column of uploads, 0010 made
  * the settings and declarations tables, 0012 audit_anchor, before 0013
  * an upload was only previewed or confirmed, 0014 added the flags of
- * provisional deadlines, and 0015 persons' document_type. */
+ * provisional deadlines, 0015 persons' document_type, 0016 photos and
+ * 0017 the columns of back-dating and returned applications. */
 static void as_version_8(struct fx *f)
 {
 	raw_exec(f, "DROP INDEX registrations_provisional;"
@@ -377,7 +378,21 @@ static void as_version_8(struct fx *f)
 		    /* 0016: photos, issuing authorities */
 		    "DROP INDEX permit_versions_photo;"
 		    "ALTER TABLE permit_versions DROP COLUMN photo_id;"
-		    "DROP TABLE photos; DROP TABLE issuing_authorities;");
+		    "DROP TABLE photos; DROP TABLE issuing_authorities;"
+
+		    /* 0017: back-dated entries, returned applications,
+		     * registrations found moved away */
+		    "DROP INDEX permits_waiting;"
+		    "DROP INDEX registrations_moved_away;"
+		    "ALTER TABLE registration_events DROP COLUMN entered_date;"
+		    "ALTER TABLE registration_events DROP COLUMN date_reason;"
+		    "ALTER TABLE permit_events DROP COLUMN entered_date;"
+		    "ALTER TABLE permit_events DROP COLUMN date_reason;"
+		    "ALTER TABLE reports DROP COLUMN entered_date;"
+		    "ALTER TABLE reports DROP COLUMN date_reason;"
+		    "ALTER TABLE permits DROP COLUMN returned;"
+		    "ALTER TABLE registrations DROP COLUMN moved_away_date;"
+		    "ALTER TABLE registrations DROP COLUMN moved_away_task;");
 }
 
 /* Close the store and open it again, applying what the version asks. */
