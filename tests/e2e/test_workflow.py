@@ -22,7 +22,7 @@ import json
 import time
 import unittest
 
-from harness import DATE_REASON, Server, declaration, id_number, run
+from harness import DATE_REASON, Server, declaration, id_number, run, take_photo
 
 TODAY = datetime.date.today()
 R = {"reason": "流程测试"}
@@ -194,6 +194,7 @@ class Workflow(unittest.TestCase):
             self.assertEqual(r.status, 422, r)
             self.assertEqual(r.error_field(), "issued_date")
         # Issued today: its residence years count from today.
+        take_photo(self.s, clerk, pid)
         r = self.s.as_(clerk, "POST", "/api/v1/permits/%d/issue" % permit, {})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["permit"]["issued_date"], TODAY.isoformat())
