@@ -89,7 +89,8 @@ export interface ResidentDeclareAnswer {
   person: Person
   registration: Registration
   scope: Scope
-  deadline: Deadline
+  /** Null when no registration was required (then there is no deadline). */
+  deadline: Deadline | null
 }
 
 /** 202: an ID number not on record; the declaration waits for verification (待核验). */
