@@ -110,7 +110,11 @@ const json = async (r: Response) => {
   return JSON.parse(text)
 }
 
-test('a back-dated declaration needs its 补录事由, the record shows it, lateness is in working days', async ({ page, env }) => {
+test('a back-dated declaration needs its 补录事由, the record shows it, lateness is in working days', async ({
+  page,
+  env,
+  expectedConsoleErrors,
+}) => {
   const id = freshIdNumber('320102', 1991)
   const name = '周补录'
   const why = '系统停机期间收取的纸质申报表'
@@ -173,6 +177,26 @@ test('a back-dated declaration needs its 补录事由, the record shows it, late
   await expect(mark).toContainText('补录')
   await expect(mark).toContainText(`${today}录入，事由：${why}`)
   await expect(declaredEvent).toContainText(declared)
+
+  // Further back than the server allows: its refusal beside the date (a 422, which Chromium
+  // logs).
+  expectedConsoleErrors.push(/^console\.error on [^ ]+#\/persons\/\d+: Failed to load resource: the server responded with a status of 422/)
+  await page.getByRole('button', { name: '申领居住证' }).first().click()
+  const apply = page.getByRole('dialog', { name: /申领居住证/ })
+  await apply.getByText('合法稳定就业').click()
+  const longAgo = beijingDay(0, -12 * 11)
+  await fillDate(item(apply, '申请日期'), longAgo)
+  await item(apply, '补录事由').locator('textarea').fill(why)
+  const refused = page.waitForResponse((r) => /\/api\/v1\/persons\/\d+\/permits$/.test(r.url()))
+  await apply.locator('[data-test="apply-submit"]').click()
+  const refusal = await refused
+  expect(refusal.status()).toBe(422)
+  const error = (await refusal.json()).error
+  expect(error.field).toBe('applied_date')
+  await expect(item(apply, '申请日期').locator('.el-form-item__error')).toHaveText(error.message)
+  await expect(item(apply, '申请日期').locator('.el-form-item__error')).toContainText('超过补录期限')
+  await shot(page, 'workflow-backdate-limit')
+  await apply.getByRole('button', { name: '取消' }).click()
 
   // The work list of late declarations: the same count of working days.
   await page.goto('/#/worklists')
