@@ -80,6 +80,8 @@ test('a clerk declares a registration, takes the photo, issues and prints the pe
   await item(form, '门牌号').locator('input').fill('66号')
   await fillDate(item(form, '到达居住地日期'), arrival)
   await fillDate(item(form, '申报日期'), declared)
+  // Dated back: a back-dated entry (补录) says why.
+  await item(form, '补录事由').locator('textarea').fill('系统停机期间收取的纸质申报表')
   await item(form, '就业单位或就读学校').locator('input').fill('济南某机械厂')
   await page.locator('[data-test="declare"]').click()
 

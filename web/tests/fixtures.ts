@@ -159,21 +159,18 @@ export function testPhoto(w = 480, h = 600): Buffer {
 
 /* ---- API helpers (staff side), for preparing data ---------------------- */
 
-/** The reason given for data entered with a date before today (补录). */
+/** The reason the helpers give for an act dated before today (补录), as the server demands. */
 export const DATE_REASON = '补录历史数据（测试）'
-const ACT_DATES = ['applied_date', 'accepted_date', 'issued_date', 'date', 'reported_date', 'declared_date']
+/** The act dates of a clerk's requests (the server's back-dating rule). */
+const ACT_DATES = ['declared_date', 'applied_date', 'accepted_date', 'issued_date', 'date', 'reported_date']
 
-/**
- * The body of a clerk's act with the back-dating reason added when one of its act dates lies
- * before today (the server refuses a back-dated act without one); other bodies as they are.
- */
+/** The body with the back-dating reason added when one of its act dates lies before today. */
 export function backdated(data: unknown): unknown {
   if (!data || typeof data !== 'object' || Array.isArray(data)) return data
   const body = data as Record<string, unknown>
-  const today = beijingDay(0)
-  if (ACT_DATES.some((k) => typeof body[k] === 'string' && (body[k] as string) < today))
-    return { date_reason: DATE_REASON, ...body }
-  return data
+  const today = beijingDay()
+  const back = ACT_DATES.some((k) => typeof body[k] === 'string' && (body[k] as string) < today)
+  return back && !('date_reason' in body) ? { ...body, date_reason: DATE_REASON } : body
 }
 
 export class StaffApi {
@@ -192,7 +189,7 @@ export class StaffApi {
     const r = await this.request.fetch(p, {
       method,
       headers: { Authorization: `Bearer ${this.token}` },
-      data: method === 'POST' ? backdated(data) : data,
+      data: backdated(data),
     })
     const text = await r.text()
     expect(expected, `${method} ${p}: ${r.status()} ${text}`).toContain(r.status())

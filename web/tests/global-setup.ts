@@ -14,6 +14,11 @@
  * Settings: LIUDONG_BIN (default ../build/liudong), LIUDONG_WEB_DIST (default
  * web/dist), LIUDONG_CHROMIUM (default /usr/bin/chromium, read by
  * playwright.config.ts too), LIUDONG_SERVE_ARGS (more `serve` options).
+ *
+ * The server may take acts dated up to ten years back (`--backdate-days 3660`, as the
+ * server's own end-to-end harness does): the tests prepare people registered months ago,
+ * giving the reason of each back-dated act (fixtures.ts); LIUDONG_SERVE_ARGS may set
+ * another limit.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -112,6 +117,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const logFile = path.join(dataDir, 'server.log')
   const log = fs.openSync(logFile, 'a')
   const extra = (process.env.LIUDONG_SERVE_ARGS ?? '').split(/\s+/).filter(Boolean)
+  if (!extra.includes('--backdate-days')) extra.push('--backdate-days', '3660')
   const server = spawn(
     bin,
     [
@@ -126,10 +132,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       dist,
       '--threads',
       '2',
-      // People registered months ago (eligible for a permit) are entered as
-      // back-dated records, with their reason (fixtures.ts: backdated).
-      '--backdate-days',
-      '3660',
       ...extra,
     ],
     { env, stdio: ['ignore', log, log], cwd: path.resolve(webDir, '..') },

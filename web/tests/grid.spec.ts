@@ -229,9 +229,13 @@ test.describe('console', () => {
     await item(rd, '姓名').locator('input').fill('周涛')
     await fillDate(item(rd, '入住日期'), beijingDay(-10))
     await pickOption(page, item(rd, '出租房屋'), new RegExp(`编号 ${houseId} ·`))
+    const reported = page.waitForResponse((r) => r.url().endsWith('/api/v1/reports') && r.request().method() === 'POST')
     await rd.locator('[data-test="report-submit"]').click()
+    const lateBy = (await (await reported).json()).report.working_days_late
+    expect(lateBy).toBeGreaterThan(0)
     const result = rd.locator('[data-test="report-result"]')
-    await expect(result.locator('[data-test="report-verdict"]')).toHaveText('逾期报告')
+    // How late, in the working days the reporting duty is counted in.
+    await expect(result.locator('[data-test="report-verdict"]')).toHaveText(`逾期报告（逾期${lateBy}个工作日）`)
     await expect(result.locator('[data-test="report-check"]').first()).toBeVisible()
     await expect(result.locator('[data-test="report-task"]')).toContainText('未申报居住登记')
     await shot(page, 'grid-report-late', { fullPage: false })

@@ -173,6 +173,8 @@ test('a resident not on record declares online, the station confirms it, and the
   await page.reload()
   await expect(page.getByText('身份待核验')).toHaveCount(0)
   await expect(reg.getByText(cert)).toBeVisible()
+  await expect(reg.locator('[data-test="declaration-confirmed"]')).toHaveText('已生效')
+  await expect(reg.locator('[data-test="declaration-confirmed-note"]')).toContainText('网上申报已经核验，居住登记已生效')
   await expect(reg.getByText('按期申报')).toBeVisible()
   await expect(reg.getByText(/历下区解放路120号3号楼2单元301室/)).toBeVisible()
   await expect(reg.getByText(arrival)).toBeVisible()

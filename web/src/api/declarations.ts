@@ -39,6 +39,9 @@ export interface Declaration {
   /** Counted over a year with no holiday arrangement: 暂定. */
   provisional?: boolean
   status: DeclarationStatus
+  /** While pending: by when the station (or the grid) should verify it (a setting). */
+  verify_by?: string | null
+  overdue?: boolean
   decided_by: string | null
   decided_at: string | null
   verified_by: VerifiedBy | null

@@ -39,6 +39,8 @@ export function cancelRegistration(id: number, body: CancelInput) {
 export interface RegistrationQuery {
   status?: 'active' | 'cancelled' | ''
   late?: boolean
+  /** Only active registrations the grid found moved away (已搬离待注销). */
+  moved_away?: boolean
   /** Any area code: district, street, community or grid. */
   grid?: string
   sort?: 'declared_date' | 'arrival_date' | 'name' | ''
@@ -51,6 +53,7 @@ export function listRegistrations(q: RegistrationQuery, reason: string) {
   return http.get<Page<RegistrationRow>>('/api/v1/registrations', {
     status: q.status,
     late: q.late ? 1 : undefined,
+    moved_away: q.moved_away ? 1 : undefined,
     grid: q.grid,
     sort: q.sort,
     order: q.sort ? q.order : undefined,

@@ -58,6 +58,21 @@ export interface ResidentMe {
   electronic: { payload: string; licence_id: string } | null
   /** The resident's own online declarations (this ID number and this phone), newest first. */
   declarations: Declaration[]
+  /** What the application in progress still lacks, told at once (empty without one). */
+  missing_materials?: Material[]
+  /**
+   * The last application the station sent back (退回) with its reason, when nothing was
+   * applied for since: the resident may apply again.
+   */
+  returned_application?: ReturnedApplication | null
+}
+
+export interface ReturnedApplication {
+  id: number
+  channel: string
+  applied_date: string
+  returned_date: string
+  reason: string
 }
 
 export interface ResidentDeclareInput {
@@ -74,7 +89,8 @@ export interface ResidentDeclareAnswer {
   person: Person
   registration: Registration
   scope: Scope
-  deadline: Deadline
+  /** Null when no registration was required (then there is no deadline). */
+  deadline: Deadline | null
 }
 
 /** 202: an ID number not on record; the declaration waits for verification (待核验). */

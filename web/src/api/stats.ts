@@ -1,5 +1,5 @@
 import { http } from './http'
-import type { CalendarStatus, StatsGroup, StatsItem, TimelineItem } from './types'
+import type { CalendarStatus, QueueCounts, StatsGroup, StatsItem, TimelineItem } from './types'
 
 export function statsOverview(group: StatsGroup, parent?: string, late?: boolean) {
   return http.get<{ items: StatsItem[] }>('/api/v1/stats/overview', {
@@ -17,4 +17,9 @@ export function statsTimeline(from: string, to: string) {
 /** The holiday arrangements loaded, the warnings about missing ones, the area's provisional figures. */
 export function calendarStatus() {
   return http.get<CalendarStatus>('/api/v1/calendar')
+}
+
+/** What waits for the station: online declarations to verify, applications to accept, moved away. */
+export function queueCounts() {
+  return http.get<QueueCounts>('/api/v1/stats/queues')
 }

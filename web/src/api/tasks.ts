@@ -1,6 +1,6 @@
 // The grid's work: tasks, visits, the grid work list and the figures per area.
 import { http } from './http'
-import type { GridStats, GridWorklist, Listing, Task, TaskKind, TaskOutcome, VisitAnswer, VisitInput } from './types'
+import type { GridStats, GridWorklist, Listing, MovedAway, Task, TaskKind, TaskOutcome, VisitAnswer, VisitInput } from './types'
 
 export interface TaskQuery {
   status?: 'open' | 'done' | ''
@@ -22,8 +22,9 @@ export function listTasks(q: TaskQuery = {}) {
   })
 }
 
+/** `moved_away`: what closing a person's task as 已搬离 did (null for other outcomes). */
 export function closeTask(id: number, outcome: TaskOutcome, note?: string) {
-  return http.post<{ task: Task }>(`/api/v1/tasks/${id}/close`, { outcome, note })
+  return http.post<{ task: Task; moved_away?: MovedAway | null }>(`/api/v1/tasks/${id}/close`, { outcome, note })
 }
 
 export function reassignTask(id: number, grid: string, assignee?: string) {

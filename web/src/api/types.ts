@@ -165,6 +165,22 @@ export interface Registration {
   cancel_reason: string | null
   cancel_reporter: string | null
   created_at: string
+  /**
+   * The grid found the holder moved away (a task closed as 已搬离): the registration stays
+   * active until the station checks and cancels it. Null otherwise.
+   */
+  moved_away?: { date: string; task_id: number } | null
+}
+
+/**
+ * How a record shows the day its act was entered: an act dated before that day (补录) needs
+ * a reason, which the record keeps (GET …/history, permit events, reports).
+ */
+export interface EntryMark {
+  /** The day it was entered (null for records made before the server kept it). */
+  entered_date?: string | null
+  backdated?: boolean
+  date_reason?: string | null
 }
 
 /** A row of the registrations table: a registration with its person's name and ID number. */
@@ -191,6 +207,8 @@ export interface Deadline {
   working_days: number | null
   calendar_complete: boolean
   late?: boolean
+  /** How late, in the working days the deadline is counted in (0 when on time). */
+  working_days_late?: number
   provisional?: boolean
   warning?: string
   basis: string[]
@@ -198,7 +216,8 @@ export interface Deadline {
 
 export interface CheckAnswer {
   scope: Scope
-  deadline: Deadline
+  /** Null when the person need not register (out of scope, exempt): no deadline to miss. */
+  deadline: Deadline | null
   would_store: boolean
 }
 
@@ -206,7 +225,9 @@ export interface CreateAnswer {
   person: Person
   registration: Registration
   scope: Scope
-  deadline: Deadline
+  /** Null when the person need not register (recorded with an override reason). */
+  deadline: Deadline | null
+  event?: HistoryEvent
 }
 
 export interface PersonInput {
@@ -243,12 +264,15 @@ export interface RegistrationInput {
   stay_days?: number
   lodging?: string
   override_reason?: string
+  /** 补录事由: required when declared_date lies before today. */
+  date_reason?: string
 }
 
 export interface AddressChangeInput {
   address: AddressInput
   moved_date: string
   declared_date?: string
+  date_reason?: string
 }
 
 export interface CancelInput {
@@ -266,13 +290,14 @@ export interface PersonDetail {
   photo?: Photo | null
 }
 
-export interface HistoryEvent {
+export interface HistoryEvent extends EntryMark {
   id: number
   registration_id: number
   kind: string
   date: string
   deadline: string | null
-  late: boolean
+  /** Null when there was no duty (a cancellation, a registration recorded anyway). */
+  late: boolean | null
   provisional?: boolean
   detail: Record<string, unknown>
   at: string
@@ -303,7 +328,9 @@ export interface Permit {
   id: number
   person_id: number
   registration_id: number
-  status: 'applied' | 'accepted' | 'issued' | 'cancelled'
+  /** returned: an application sent back before acceptance (退回), with its reason. */
+  status: 'applied' | 'accepted' | 'issued' | 'cancelled' | 'returned'
+  returned?: boolean
   permit_no: string | null
   version: number
   basis: string
@@ -311,6 +338,8 @@ export interface Permit {
   applicant: 'self' | 'guardian'
   district: string
   applied_date: string
+  /** An online application waiting for acceptance: by when the station should act. */
+  accept_by?: string | null
   accepted_date: string | null
   issue_deadline: string | null
   issue_deadline_provisional?: boolean
@@ -368,10 +397,11 @@ export interface PermitVersion {
   payload: string
 }
 
-export interface PermitEvent {
+export interface PermitEvent extends EntryMark {
   kind: string
   date: string
   at: string
+  detail?: Record<string, unknown>
 }
 
 export interface PermitDetail {
@@ -403,10 +433,13 @@ export interface ApplyInput {
   channel?: string
   materials?: Materials
   guardian?: { name: string; id_number: string; relation: string }
+  /** 补录事由: required when applied_date lies before today. */
+  date_reason?: string
 }
 
 export interface PermitAnswer {
   permit: Permit
+  event?: PermitEvent
   missing_materials?: Material[]
   endorsement?: { date: string; anniversary: string; late: boolean }
   electronic?: { version: number; licence_id: string; payload: string; key_id: string }
@@ -422,7 +455,45 @@ export interface LateItem {
   grid: string
   community: string
   certificate_no: string
+  /** How late, in working days (the deadline is counted in working days). */
+  working_days_late?: number
   provisional?: boolean
+}
+
+/** A permit application waiting for acceptance (待受理), GET /api/v1/worklists/applications. */
+export interface ApplicationItem {
+  id: number
+  person_id: number
+  name: string
+  /** Full or masked, as the reader's role may see it. */
+  id_number: string
+  channel: 'online' | 'counter'
+  basis: string
+  applicant: 'self' | 'guardian'
+  guardian_name: string | null
+  applied_date: string
+  missing_materials: Material[]
+  /** By when the station should accept or return it (--accept-days working days). */
+  accept_by: string
+  accept_by_provisional?: boolean
+  overdue: boolean
+  working_days_overdue: number
+}
+
+export interface ApplicationPage extends Page<ApplicationItem> {
+  accept_days: number
+  /** Why the period is what it is (no article sets one). */
+  accept_basis: string
+}
+
+/** GET /api/v1/stats/queues: what waits for the station. */
+export interface QueueCounts {
+  declarations: { pending: number; overdue: number }
+  applications: { pending: number; overdue: number }
+  /** Active registrations whose holder the grid found moved away, for the station to cancel. */
+  moved_away: number
+  accept_days: number
+  overdue_before: string
 }
 
 export interface PermitWorkItem {
@@ -614,7 +685,7 @@ export interface ReportCheck {
   basis: string[]
 }
 
-export interface Report {
+export interface Report extends EntryMark {
   id: number
   kind: ReportKind
   organisation: OrgRef
@@ -629,6 +700,8 @@ export interface Report {
   reported_date: string
   deadline: string
   late: boolean
+  /** How late, in the working days the reporting duty is counted in. */
+  working_days_late?: number
   provisional?: boolean
   warning?: string
   checks: ReportCheck[]
@@ -651,6 +724,8 @@ export interface ReportInput {
   event_time?: string
   /** Staff only: the day a paper report was received. */
   reported_date?: string
+  /** 补录事由: required when reported_date lies before today. */
+  date_reason?: string
   house?: number
   address?: AddressInput
   arrival_date?: string
@@ -751,6 +826,18 @@ export interface Task {
   assignee: string | null
   closed_at: string | null
   created_at: string
+}
+
+/** What closing a person's task as 已搬离 did (POST /api/v1/tasks/{id}/close). */
+export interface MovedAway {
+  /** Houses whose tenancy of the person ended, counted again. */
+  houses: { id: number; occupants: number; flagged: boolean; was_flagged: boolean }[]
+  /** The person's other open tasks of that grid, closed as moved away. */
+  tasks_closed: number[]
+  /** Group-rental tasks closed because their house no longer qualifies. */
+  group_rental_tasks_closed: number[]
+  /** The registration marked for the station to check and cancel (it stays active). */
+  registration: { id: number; certificate_no: string; status: string; moved_away_date: string } | null
 }
 
 export interface VisitOccupant {

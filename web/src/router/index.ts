@@ -77,6 +77,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '居住证详情', permission: 'permit:read', menu: '/permits' },
       },
       {
+        path: 'applications',
+        name: 'applications',
+        component: () => import('../views/console/applications/ApplicationsPage.vue'),
+        meta: { title: '居住证申请受理', permission: 'permit:process', menu: '/applications' },
+      },
+      {
         path: 'worklists',
         name: 'worklists',
         component: () => import('../views/console/worklists/WorklistsPage.vue'),

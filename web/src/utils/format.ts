@@ -22,6 +22,27 @@ export function today(): string {
   return dayFmt.format(new Date())
 }
 
+/**
+ * The act date to send: nothing for today (the server dates it with its own today), the
+ * day otherwise (one before today is a back-dated entry and needs its reason).
+ */
+export function actDate(date: string | null | undefined): string | undefined {
+  return date && date !== today() ? date : undefined
+}
+
+/** The reason of a back-dated act, sent only for a date before today. */
+export function dateReason(date: string | null | undefined, reason: string): string | undefined {
+  return date && date < today() && reason.trim() ? reason.trim() : undefined
+}
+
+/**
+ * Lateness as the rules count it: the deadlines are in working days, so is the lateness
+ * (逾期N个工作日); never calendar days.
+ */
+export function lateText(workingDaysLate: number | null | undefined): string {
+  return workingDaysLate && workingDaysLate > 0 ? `逾期${workingDaysLate}个工作日` : '逾期'
+}
+
 /** YYYY-MM of a date string. */
 export function monthOf(date: string): string {
   return date.slice(0, 7)
@@ -44,7 +65,7 @@ export function dateTime(iso: string | null | undefined): string {
   return timeFmt.format(d).replace(/\//g, '-')
 }
 
-/** Days from a to b (YYYY-MM-DD), calendar days. */
+/** Days from a to b (YYYY-MM-DD), calendar days (not for lateness: see lateText). */
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(b + 'T00:00:00Z') - Date.parse(a + 'T00:00:00Z')) / 86400000)
 }

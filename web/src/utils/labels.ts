@@ -48,6 +48,7 @@ export const PERMIT_STATUS: Record<string, string> = {
   accepted: '已受理',
   issued: '已发证',
   cancelled: '已注销',
+  returned: '已退回',
 }
 
 export const PERMIT_STATE: Record<string, string> = {
@@ -57,6 +58,7 @@ export const PERMIT_STATE: Record<string, string> = {
   window_open: '有效（签注期内）',
   suspended: '中止（逾期未签注）',
   cancelled: '已注销',
+  returned: '已退回（未受理）',
 }
 
 export function permitStateType(code: string | undefined): 'success' | 'warning' | 'danger' | 'info' | 'primary' {
@@ -67,6 +69,7 @@ export function permitStateType(code: string | undefined): 'success' | 'warning'
       return 'warning'
     case 'suspended':
     case 'cancelled':
+    case 'returned':
       return 'danger'
     case 'accepted':
       return 'primary'
@@ -112,6 +115,12 @@ export const PERMIT_EVENTS: Record<string, string> = {
   replaced_lost: '遗失补领',
   changed: '变更登记事项',
   cancelled: '注销',
+  returned: '退回申请',
+}
+
+/** A permit application or card that is over: cancelled, or returned before acceptance. */
+export function permitClosed(status: string | undefined): boolean {
+  return status === 'cancelled' || status === 'returned'
 }
 
 export const VERSION_REASONS: Record<string, string> = {
