@@ -7,37 +7,10 @@
  * The resident then signs in on the phone and sees the photo on the electronic
  * permit.
  */
-import { test, expect, shot, freshIdNumber, beijingDay, testPhoto, e2eEnv } from './fixtures'
-import type { Locator, Page } from '@playwright/test'
+import { test, expect, shot, freshIdNumber, beijingDay, testPhoto, e2eEnv, item, fillDate, giveReason } from './fixtures'
+import type { Locator } from '@playwright/test'
 
 test.use({ viewport: { width: 1366, height: 768 } })
-
-/** The form item whose label is `label`, inside `scope`. */
-function item(scope: Page | Locator, label: string): Locator {
-  const page = 'page' in scope ? scope.page() : scope
-  const text = new RegExp(`^\\s*${label.replace(/[()（）/]/g, '\\$&')}\\s*$`)
-  return scope.locator('.el-form-item').filter({ has: page.locator('.el-form-item__label', { hasText: text }) })
-}
-
-/** Types a date into an Element Plus date picker. */
-async function fillDate(field: Locator, date: string) {
-  const input = field.locator('input').first()
-  await input.click()
-  await input.fill(date)
-  await input.press('Enter')
-  await expect(input).toHaveValue(date)
-}
-
-/** Answers the reading-reason prompt (查阅事由), keeping it for the session. */
-async function giveReason(page: Page) {
-  const box = page.locator('.el-message-box', { hasText: '请说明查阅事由' })
-  await expect(box).toBeVisible()
-  await box.locator('input[type="text"], textarea').first().fill('窗口办理居住证')
-  const keep = box.getByText('本次登录期间沿用此事由，不再询问')
-  if (await keep.isVisible()) await keep.click()
-  await box.getByRole('button', { name: '确定' }).click()
-  await expect(box).toBeHidden()
-}
 
 /** The picture a loaded <img> shows, by its decoded size. */
 async function naturalSize(img: Locator) {
@@ -111,7 +84,7 @@ test('a clerk declares a registration, takes the photo, issues and prints the pe
   // The person.
   await created.getByRole('button', { name: '查看人员' }).click()
   await expect(page).toHaveURL(/#\/persons\/\d+$/)
-  await giveReason(page)
+  await giveReason(page, '窗口办理居住证')
   await expect(page.getByText(idNumber).or(page.getByText(name)).first()).toBeVisible()
   await expect(page.getByText(cert).first()).toBeVisible()
   await shot(page, 'console-person')

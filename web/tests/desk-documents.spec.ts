@@ -5,24 +5,10 @@
  * with the citation; the clerk records them anyway with the reason. A foreign
  * passport needs the sex and birth date the number does not carry.
  */
-import { test, expect, shot, idNumber, beijingDay, pickOption } from './fixtures'
+import { test, expect, shot, idNumber, beijingDay, pickOption, item, fillDate } from './fixtures'
 import type { Locator, Page } from '@playwright/test'
 
 test.use({ viewport: { width: 1366, height: 768 } })
-
-function item(scope: Page | Locator, label: string): Locator {
-  const page = 'page' in scope ? scope.page() : scope
-  const text = new RegExp(`^\\s*${label.replace(/[()（）/]/g, '\\$&')}\\s*$`)
-  return scope.locator('.el-form-item').filter({ has: page.locator('.el-form-item__label', { hasText: text }) })
-}
-
-async function fillDate(field: Locator, date: string) {
-  const input = field.locator('input').first()
-  await input.click()
-  await input.fill(date)
-  await input.press('Enter')
-  await expect(input).toHaveValue(date)
-}
 
 async function address(page: Page, form: Locator) {
   await item(form, '区县 / 街道 / 社区 / 网格').locator('.el-cascader').click()

@@ -157,6 +157,45 @@ export function testPhoto(w = 480, h = 600): Buffer {
   ])
 }
 
+/* ---- page helpers shared by the specs ---------------------------------- */
+
+/** The form item whose label is `label`, inside `scope`. */
+export function item(scope: Page | Locator, label: string): Locator {
+  const page = 'page' in scope ? scope.page() : scope
+  const text = new RegExp(`^\\s*${label.replace(/[()（）/]/g, '\\$&')}\\s*$`)
+  return scope.locator('.el-form-item').filter({ has: page.locator('.el-form-item__label', { hasText: text }) })
+}
+
+/** Types a date into an Element Plus date picker. */
+export async function fillDate(field: Locator, date: string) {
+  const input = field.locator('input').first()
+  await input.click()
+  await input.fill(date)
+  await input.press('Enter')
+  await expect(input).toHaveValue(date)
+}
+
+/** Answers the reading-reason prompt (查阅事由) with `reason`, keeping it for the session. */
+export async function giveReason(page: Page, reason: string) {
+  const box = page.locator('.el-message-box', { hasText: '请说明查阅事由' })
+  await expect(box).toBeVisible()
+  await box.locator('input[type="text"], textarea').first().fill(reason)
+  const keep = box.getByText('本次登录期间沿用此事由，不再询问')
+  if (await keep.isVisible()) await keep.click()
+  await box.getByRole('button', { name: '确定' }).click()
+  await expect(box).toBeHidden()
+}
+
+/** Signs a staff account in through the login page (then to `redirect`, if given). */
+export async function signIn(page: Page, who: { username: string; password: string }, redirect?: string) {
+  await page.goto(redirect ? `/#/login?redirect=${encodeURIComponent(redirect)}` : '/#/login')
+  await item(page, '用户名').locator('input').fill(who.username)
+  await item(page, '密码').locator('input').fill(who.password)
+  await page.getByRole('button', { name: /登\s*录/ }).click()
+  await expect(page).not.toHaveURL(/#\/login/)
+}
+
+
 /* ---- API helpers (staff side), for preparing data ---------------------- */
 
 /** The reason the helpers give for an act dated before today (补录), as the server demands. */

@@ -15,44 +15,13 @@ import {
   freshIdNumber,
   beijingDay,
   StaffApi,
+  item,
+  fillDate,
+  giveReason,
+  signIn,
 } from './fixtures'
 import type { Locator, Page } from '@playwright/test'
 import writeXlsxFile from 'write-excel-file/node'
-
-/** The form item whose label is `label`, inside `scope`. */
-function item(scope: Page | Locator, label: string): Locator {
-  const page = 'page' in scope ? scope.page() : scope
-  const text = new RegExp(`^\\s*${label.replace(/[()（）/]/g, '\\$&')}\\s*$`)
-  return scope.locator('.el-form-item').filter({ has: page.locator('.el-form-item__label', { hasText: text }) })
-}
-
-/** Types a date into an Element Plus date picker. */
-async function fillDate(field: Locator, date: string) {
-  const input = field.locator('input').first()
-  await input.click()
-  await input.fill(date)
-  await input.press('Enter')
-  await expect(input).toHaveValue(date)
-}
-
-/** Answers the reading-reason prompt (查阅事由), keeping it for the session. */
-async function giveReason(page: Page) {
-  const box = page.locator('.el-message-box', { hasText: '请说明查阅事由' })
-  await expect(box).toBeVisible()
-  await box.locator('input[type="text"], textarea').first().fill('核查出租房屋承租人')
-  const keep = box.getByText('本次登录期间沿用此事由，不再询问')
-  if (await keep.isVisible()) await keep.click()
-  await box.getByRole('button', { name: '确定' }).click()
-  await expect(box).toBeHidden()
-}
-
-async function signIn(page: Page, who: { username: string; password: string }, redirect?: string) {
-  await page.goto(redirect ? `/#/login?redirect=${encodeURIComponent(redirect)}` : '/#/login')
-  await item(page, '用户名').locator('input').fill(who.username)
-  await item(page, '密码').locator('input').fill(who.password)
-  await page.getByRole('button', { name: /登\s*录/ }).click()
-  await expect(page).not.toHaveURL(/#\/login/)
-}
 
 /** The names of a grid's district, street, community and grid (for the cascader). */
 async function gridPath(api: StaffApi, grid: string): Promise<string[]> {
@@ -208,7 +177,7 @@ test.describe('console', () => {
     await hd.locator('[data-test="house-save"]').click()
     await expect(page).toHaveURL(/#\/houses\/\d+$/)
     const houseId = Number(page.url().match(/houses\/(\d+)/)![1])
-    await giveReason(page)
+    await giveReason(page, '核查出租房屋承租人')
     await expect(page.locator('.section-title', { hasText: number })).toBeVisible()
     await expect(page.locator('[data-test="house-tenants"]')).toContainText('没有承租人记录')
 

@@ -5,17 +5,10 @@
  * everything else), sets a new password and starts work; then changes it again from the user
  * menu (修改密码), where a wrong current password is named next to its field.
  */
-import { test, expect, shot } from './fixtures'
-import type { Locator, Page } from '@playwright/test'
+import { test, expect, shot, item } from './fixtures'
+import type { Page } from '@playwright/test'
 
 test.use({ viewport: { width: 1366, height: 768 } })
-
-/** The form item whose label is `label`, inside `scope`. */
-function item(scope: Page | Locator, label: string): Locator {
-  const page = 'page' in scope ? scope.page() : scope
-  const text = new RegExp(`^\\s*${label.replace(/[()（）/]/g, '\\$&')}\\s*$`)
-  return scope.locator('.el-form-item').filter({ has: page.locator('.el-form-item__label', { hasText: text }) })
-}
 
 async function signIn(page: Page, username: string, password: string) {
   await page.goto('/#/login')

@@ -15,45 +15,10 @@
  *
  * Every figure the pages should show is read from the server's own answers.
  */
-import { test, expect, shot, freshIdNumber, freshPhone, beijingDay, StaffApi, firstGrid, idNumber } from './fixtures'
-import type { Browser, Locator, Page, Response } from '@playwright/test'
+import { test, expect, shot, freshIdNumber, freshPhone, beijingDay, StaffApi, firstGrid, idNumber, item, fillDate, giveReason, signIn } from './fixtures'
+import type { Browser, Page, Response } from '@playwright/test'
 
 test.use({ viewport: { width: 1366, height: 900 } })
-
-/** The form item whose label is `label`, inside `scope`. */
-function item(scope: Page | Locator, label: string): Locator {
-  const page = 'page' in scope ? scope.page() : scope
-  const text = new RegExp(`^\\s*${label.replace(/[()（）/]/g, '\\$&')}\\s*$`)
-  return scope.locator('.el-form-item').filter({ has: page.locator('.el-form-item__label', { hasText: text }) })
-}
-
-/** Types a date into an Element Plus date picker. */
-async function fillDate(field: Locator, date: string) {
-  const input = field.locator('input').first()
-  await input.click()
-  await input.fill(date)
-  await input.press('Enter')
-  await expect(input).toHaveValue(date)
-}
-
-/** Answers the reading-reason prompt (查阅事由), keeping it for the session. */
-async function giveReason(page: Page) {
-  const box = page.locator('.el-message-box', { hasText: '请说明查阅事由' })
-  await expect(box).toBeVisible()
-  await box.locator('input[type="text"], textarea').first().fill('流程测试')
-  const keep = box.getByText('本次登录期间沿用此事由，不再询问')
-  if (await keep.isVisible()) await keep.click()
-  await box.getByRole('button', { name: '确定' }).click()
-  await expect(box).toBeHidden()
-}
-
-async function signIn(page: Page, who: { username: string; password: string }, redirect?: string) {
-  await page.goto(redirect ? `/#/login?redirect=${encodeURIComponent(redirect)}` : '/#/login')
-  await item(page, '用户名').locator('input').fill(who.username)
-  await item(page, '密码').locator('input').fill(who.password)
-  await page.getByRole('button', { name: /登\s*录/ }).click()
-  await expect(page).not.toHaveURL(/#\/login/)
-}
 
 /** The desk form with a person of `idNumber` living at 历下区解放路 (the clerk's area). */
 async function deskPerson(page: Page, id: string, name: string) {
@@ -168,7 +133,7 @@ test('a back-dated declaration needs its 补录事由, the record shows it, late
 
   // The person's history.
   await result.getByRole('button', { name: '查看人员' }).click()
-  await giveReason(page)
+  await giveReason(page, '流程测试')
   await expect(page.locator('[data-test="person-name"]')).toHaveText(name)
   await page.getByRole('tab', { name: '登记历史' }).click()
   const declaredEvent = page.locator('.history .el-timeline-item', { hasText: '申报居住登记' })
@@ -330,7 +295,7 @@ test('the 待受理 queue: counted on the dashboard, returned with a reason the 
 
     // 受理: the permit opens at its acceptance step.
     await rowB.locator('[data-test="application-accept"]').click()
-    await giveReason(page)
+    await giveReason(page, '流程测试')
     const accept = page.getByRole('dialog', { name: /受理申请 — 郑超期/ })
     await expect(accept).toBeVisible()
     const accepted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/permits/${late.permit.id}/accept`))
